@@ -1,0 +1,31 @@
+#ifndef XEXEC_REPLY_H
+#define XEXEC_REPLY_H
+
+/* Reply lines per docs/PROTOCOL.md section 4. */
+
+/* Appends "* OK <text>" for one output line: control bytes become '?', and a
+   leading '[' is dot-stuffed so it never reads as a response code. */
+void xexec_reply_append_human(string_t *dest, const unsigned char *line,
+			      size_t size);
+
+/* Appends one data-line item: a quoted string for a plain line, otherwise
+   "~" + base64url without padding. */
+void xexec_reply_append_item(string_t *dest, const unsigned char *line,
+			     size_t size);
+
+/* Makes a module's message safe as the text of a tagged reply. */
+const char *xexec_reply_message(const unsigned char *data, size_t size);
+
+/* Calls callback for every LF-separated line of data (a final line without
+   LF included; empty data has no lines). */
+void xexec_reply_foreach_line(const buffer_t *data,
+			      void (*callback)(const unsigned char *line,
+					       size_t size, void *context),
+			      void *context);
+
+/* The last line with something other than white space in it, or NULL. */
+bool xexec_reply_last_nonempty_line(const buffer_t *data,
+				    const unsigned char **line_r,
+				    size_t *size_r);
+
+#endif

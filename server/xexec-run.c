@@ -1,0 +1,286 @@
+/* Runs a module without blocking the imap process: output arrives through
+   non-blocking pipes in the ioloop and the exit through child-wait.
+   lib-program-client is not used because it signals only the child's own
+   pid (a shell module's children would survive a timeout) and reports no
+   exit status. */
+
+#include "lib.h"
+#include "buffer.h"
+#include "ioloop.h"
+#include "fd-util.h"
+#include "child-wait.h"
+#include "xexec-run.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define XEXEC_READ_CHUNK (64 * 1024)
+/* Only the last stderr line is used, so keep a bounded tail of it. */
+#define XEXEC_ERROR_TAIL_MAX (16 * 1024)
+#define XEXEC_ERROR_TAIL_KEEP (4 * 1024)
+
+struct xexec_pipe {
+	int fd;
+	struct io *io;
+	buffer_t *data;
+};
+
+struct xexec_run {
+	pid_t pid;
+	struct child_wait *child_wait;
+	struct xexec_pipe out, err;
+	struct timeout *to;
+	uoff_t output_limit, output_total;
+
+	xexec_run_callback_t *callback;
+	void *context;
+	struct xexec_run_result result;
+
+	bool exited:1;
+	bool finished:1;
+};
+
+static void xexec_run_kill_group(struct xexec_run *run)
+{
+	/* The module leads its own process group, so this reaches every
+	   child it started. ESRCH just means nothing was left. */
+	if (kill(-run->pid, SIGKILL) < 0 && errno != ESRCH)
+		i_error("xexec: kill(-%ld) failed: %m", (long)run->pid);
+}
+
+static void xexec_pipe_close(struct xexec_pipe *pipe)
+{
+	io_remove(&pipe->io);
+	i_close_fd(&pipe->fd);
+}
+
+static void
+xexec_run_finish(struct xexec_run *run, enum xexec_run_status status)
+{
+	if (run->finished)
+		return;
+	run->finished = TRUE;
+
+	if (!run->exited || status != XEXEC_RUN_EXITED)
+		xexec_run_kill_group(run);
+	timeout_remove(&run->to);
+	xexec_pipe_close(&run->out);
+	xexec_pipe_close(&run->err);
+
+	run->result.status = status;
+	run->result.output = run->out.data;
+	run->result.error_tail = run->err.data;
+	/* last: the callback may free the run */
+	run->callback(&run->result, run->context);
+}
+
+static void xexec_error_tail_trim(buffer_t *data)
+{
+	if (data->used <= XEXEC_ERROR_TAIL_MAX)
+		return;
+	buffer_delete(data, 0, data->used - XEXEC_ERROR_TAIL_KEEP);
+}
+
+/* Reads what is available. Returns 1 when more may come, 0 at EOF and -1
+   when the output limit was passed. */
+static int xexec_pipe_read(struct xexec_run *run, struct xexec_pipe *pipe)
+{
+	unsigned char chunk[XEXEC_READ_CHUNK];
+	ssize_t ret;
+
+	while (pipe->fd != -1) {
+		ret = read(pipe->fd, chunk, sizeof(chunk));
+		if (ret > 0) {
+			run->output_total += ret;
+			if (run->output_total > run->output_limit)
+				return -1;
+			buffer_append(pipe->data, chunk, ret);
+			if (pipe == &run->err)
+				xexec_error_tail_trim(pipe->data);
+			continue;
+		}
+		if (ret < 0 && errno == EINTR)
+			continue;
+		if (ret < 0 && errno == EAGAIN)
+			return 1;
+		if (ret < 0)
+			i_error("xexec: read() from module failed: %m");
+		xexec_pipe_close(pipe);
+		return 0;
+	}
+	return 0;
+}
+
+static void xexec_run_input(struct xexec_run *run, struct xexec_pipe *pipe)
+{
+	if (xexec_pipe_read(run, pipe) < 0)
+		xexec_run_finish(run, XEXEC_RUN_OUTPUT_LIMIT);
+}
+
+static void xexec_run_stdout(struct xexec_run *run)
+{
+	xexec_run_input(run, &run->out);
+}
+
+static void xexec_run_stderr(struct xexec_run *run)
+{
+	xexec_run_input(run, &run->err);
+}
+
+static void xexec_run_timeout(struct xexec_run *run)
+{
+	xexec_run_finish(run, XEXEC_RUN_TIMEOUT);
+}
+
+static void
+xexec_run_exited(const struct child_wait_status *status,
+		 struct xexec_run *run)
+{
+	int wstatus = status->status;
+
+	run->exited = TRUE;
+	child_wait_free(&run->child_wait);
+	/* Whatever the module left behind in its group must not outlive it
+	   or keep our pipes open. */
+	xexec_run_kill_group(run);
+
+	/* Everything the module wrote before exiting is in the pipes now. */
+	if (xexec_pipe_read(run, &run->out) < 0 ||
+	    xexec_pipe_read(run, &run->err) < 0) {
+		xexec_run_finish(run, XEXEC_RUN_OUTPUT_LIMIT);
+		return;
+	}
+	if (WIFSIGNALED(wstatus)) {
+		run->result.code = WTERMSIG(wstatus);
+		xexec_run_finish(run, XEXEC_RUN_SIGNALED);
+	} else {
+		run->result.code = WEXITSTATUS(wstatus);
+		xexec_run_finish(run, XEXEC_RUN_EXITED);
+	}
+}
+
+static int
+xexec_spawn(const struct xexec_run_settings *set, int fd_out, int fd_err,
+	    pid_t *pid_r)
+{
+	posix_spawn_file_actions_t actions;
+	posix_spawnattr_t attr;
+	sigset_t all, none;
+	int ret;
+
+	sigfillset(&all);
+	sigemptyset(&none);
+	posix_spawnattr_init(&attr);
+	/* Dovecot ignores SIGPIPE and blocks others; a module starts with
+	   the defaults, in a new process group so it can be killed whole. */
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
+				 POSIX_SPAWN_SETSIGDEF |
+				 POSIX_SPAWN_SETSIGMASK);
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setsigmask(&attr, &none);
+
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
+					 O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&actions, fd_out, STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&actions, fd_err, STDERR_FILENO);
+	posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
+	posix_spawn_file_actions_addchdir_np(&actions, set->cwd);
+
+	ret = posix_spawn(pid_r, set->argv[0], &actions, &attr,
+			  (char *const *)set->argv, (char *const *)set->env);
+	posix_spawn_file_actions_destroy(&actions);
+	posix_spawnattr_destroy(&attr);
+	return ret;
+}
+
+static int xexec_pipe_open(struct xexec_pipe *pipe, int *write_fd_r)
+{
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+	fd_set_nonblock(fds[0], TRUE);
+	pipe->fd = fds[0];
+	*write_fd_r = fds[1];
+	return 0;
+}
+
+struct xexec_run *
+xexec_run_start(const struct xexec_run_settings *set,
+		xexec_run_callback_t *callback, void *context,
+		const char **error_r)
+{
+	struct xexec_run *run;
+	int out_w = -1, err_w = -1, ret;
+
+	run = i_new(struct xexec_run, 1);
+	run->out.fd = run->err.fd = -1;
+	run->pid = -1;
+	run->output_limit = set->output_limit;
+	run->callback = callback;
+	run->context = context;
+
+	if (xexec_pipe_open(&run->out, &out_w) < 0 ||
+	    xexec_pipe_open(&run->err, &err_w) < 0) {
+		*error_r = t_strdup_printf("pipe() failed: %m");
+		i_close_fd(&out_w);
+		xexec_run_free(&run);
+		return NULL;
+	}
+	ret = xexec_spawn(set, out_w, err_w, &run->pid);
+	i_close_fd(&out_w);
+	i_close_fd(&err_w);
+	if (ret != 0) {
+		*error_r = t_strdup_printf("Cannot run %s: %s",
+					   set->argv[0], strerror(ret));
+		run->pid = -1;
+		xexec_run_free(&run);
+		return NULL;
+	}
+
+	run->out.data = buffer_create_dynamic(default_pool, 1024);
+	run->err.data = buffer_create_dynamic(default_pool, 256);
+	run->child_wait = child_wait_new_with_pid(run->pid, xexec_run_exited,
+						  run);
+	run->out.io = io_add(run->out.fd, IO_READ, xexec_run_stdout, run);
+	run->err.io = io_add(run->err.fd, IO_READ, xexec_run_stderr, run);
+	run->to = timeout_add(set->timeout_msecs, xexec_run_timeout, run);
+	return run;
+}
+
+void xexec_run_free(struct xexec_run **_run)
+{
+	struct xexec_run *run = *_run;
+
+	if (run == NULL)
+		return;
+	*_run = NULL;
+
+	if (run->pid > 0 && !run->exited)
+		xexec_run_kill_group(run);
+	/* Without our wait the killed child is still reaped by child-wait's
+	   waitpid(-1), so no zombie stays behind. */
+	if (run->child_wait != NULL)
+		child_wait_free(&run->child_wait);
+	timeout_remove(&run->to);
+	xexec_pipe_close(&run->out);
+	xexec_pipe_close(&run->err);
+	buffer_free(&run->out.data);
+	buffer_free(&run->err.data);
+	i_free(run);
+}
+
+void xexec_run_init(void)
+{
+	child_wait_init();
+}
+
+void xexec_run_deinit(void)
+{
+	child_wait_deinit();
+}

@@ -1,0 +1,38 @@
+#ifndef XEXEC_SETTINGS_H
+#define XEXEC_SETTINGS_H
+
+struct mail_user;
+
+#define XEXEC_DEFAULT_TIMEOUT_MSECS (30 * 1000)
+#define XEXEC_DEFAULT_OUTPUT_LIMIT (8 * 1024 * 1024)
+
+struct xexec_module {
+	/* The name as the administrator wrote it. */
+	const char *name;
+	/* Program and configured words, %-expanded word by word. */
+	const char *const *argv;
+};
+ARRAY_DEFINE_TYPE(xexec_module, struct xexec_module);
+
+struct xexec_settings {
+	ARRAY_TYPE(xexec_module) modules;
+	unsigned int timeout_msecs;
+	uoff_t output_limit;
+};
+
+/* TRUE when the name matches the protocol's module-name grammar. */
+bool xexec_module_name_is_valid(const char *name);
+
+/* TRUE when at least one module is configured for the user (cheap: nothing
+   is expanded). */
+bool xexec_settings_configured(struct mail_user *user);
+
+/* Reads the user's module table and limits. Broken entries are logged and
+   left out, so one typo does not take the other modules down. */
+const struct xexec_settings *
+xexec_settings_read(struct mail_user *user, pool_t pool);
+
+const struct xexec_module *
+xexec_settings_find(const struct xexec_settings *set, const char *name);
+
+#endif
