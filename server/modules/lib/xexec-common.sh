@@ -1,0 +1,261 @@
+# xexec-common.sh - helpers shared by the XEXEC reference modules.
+#
+# Sourced (never executed) by the modules in the directory above. POSIX sh
+# (dash); only coreutils, sed, awk, grep and flock are used.
+#
+# How a module is run (docs/PROTOCOL.md §5): argv is the administrator's words
+# `module.sh [--name=value ...] <user>` followed by the client's arguments, which
+# are arbitrary bytes except NUL. Client arguments are data: they are only ever
+# expanded inside double quotes, passed to printf '%s', or written to files, and
+# never reach a command line where they could be taken for an option.
+#
+# Exit status: 0 success, 1 "could not do it", 2 "bad input or usage". On
+# failure the last line on stderr is the sentence the user sees.
+
+# Files and directories we create are private to the user.
+umask 077
+
+XEXEC_NL='
+'
+
+# ---------------------------------------------------------------------------
+# Messages and exits
+
+# Replace control bytes by '?' so a message stays one line: the server shows
+# the *last* stderr line, so an embedded LF would cut the sentence.
+xexec_oneline() {
+	printf '%s' "$1" | tr '\000-\037\177' '?'
+}
+
+# xexec_die STATUS SENTENCE
+xexec_die() {
+	printf '%s\n' "$(xexec_oneline "$2")" >&2
+	exit "$1"
+}
+
+xexec_fail() { xexec_die 1 "$1"; }
+xexec_usage() { xexec_die 2 "$1"; }
+
+# ---------------------------------------------------------------------------
+# Command line: leading --name=value options, then the user name.
+
+# xexec_take_options HANDLER "$@"
+# Calls `HANDLER NAME VALUE` for each leading --name=value word and sets
+# XEXEC_NOPT to the number of words consumed, so the caller can
+# `shift "$XEXEC_NOPT"`. A literal `--` ends the options (and is consumed).
+# A word equal to $XEXEC_USER is never an option: a login name such as
+# "--scheme=PLAIN" must not be able to reconfigure the module.
+xexec_take_options() {
+	_handler=$1
+	shift
+	XEXEC_NOPT=0
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--)
+			XEXEC_NOPT=$((XEXEC_NOPT + 1))
+			return 0
+			;;
+		--?*=*)
+			if [ -n "${XEXEC_USER:-}" ] && [ "$1" = "$XEXEC_USER" ]; then
+				return 0
+			fi
+			_name=${1%%=*}
+			_name=${_name#--}
+			"$_handler" "$_name" "${1#*=}"
+			XEXEC_NOPT=$((XEXEC_NOPT + 1))
+			shift
+			;;
+		*)
+			return 0
+			;;
+		esac
+	done
+}
+
+# Default handler for modules without options.
+xexec_no_options() {
+	xexec_usage "Unknown module option --$1 (server configuration error)"
+}
+
+# xexec_set_user WORD - the configured user word (%u).
+xexec_set_user() {
+	[ -n "$1" ] || xexec_usage "No user name was given to the module (server configuration error)"
+	XUSER=$1
+}
+
+# ---------------------------------------------------------------------------
+# Value checks (all pure shell or one small pipe; values stay out of argv)
+
+# True when $1 contains a control byte (0x00-0x1F, 0x7F), LF included.
+xexec_has_ctl() {
+	case $1 in
+	*[[:cntrl:]]*) return 0 ;;
+	esac
+	return 1
+}
+
+# True when $1 contains a control byte other than LF and TAB.
+xexec_has_ctl_but_lf_tab() {
+	_v=$(printf '%s' "$1" | tr -d '\t\n')
+	xexec_has_ctl "$_v"
+}
+
+# Byte length of $1, whatever the locale.
+xexec_bytes() {
+	printf '%s' "$1" | wc -c | tr -d ' '
+}
+
+# Character length of $1 (UTF-8 when the C.UTF-8 locale exists).
+xexec_chars() {
+	printf '%s' "$1" | LC_ALL=C.UTF-8 wc -m | tr -d ' '
+}
+
+# True when $1 is valid UTF-8. A Sieve script must be UTF-8 (RFC 5228 §2.1),
+# so text that goes into one is checked. In C.UTF-8, grep's `.` does not match
+# an invalid sequence; if that locale were missing we fall back to iconv.
+xexec_is_utf8() {
+	if printf '\377\n' | LC_ALL=C.UTF-8 grep -qax '.*' 2>/dev/null; then
+		# The locale is not there (`.` matched a lone 0xFF byte).
+		if command -v iconv >/dev/null 2>&1; then
+			printf '%s' "$1" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1
+			return
+		fi
+		return 0
+	fi
+	! printf '%s\n' "$1" | LC_ALL=C.UTF-8 grep -qaxv '.*'
+}
+
+# xexec_lower STR - ASCII lower case.
+xexec_lower() {
+	printf '%s' "$1" | tr 'A-Z' 'a-z'
+}
+
+# xexec_trim STR - strip leading and trailing blanks (space, tab, CR, LF).
+xexec_trim() {
+	_t=$1
+	_ws=" 	
+"
+	_ws="$_ws$(printf '\r')"
+	_t=${_t#"${_t%%[!$_ws]*}"}
+	_t=${_t%"${_t##*[!$_ws]}"}
+	printf '%s' "$_t"
+}
+
+# xexec_normalize_entries MODE < lines > normalized lines
+# MODE "entry": local@domain or @domain (PROTOCOL.md §6.1);
+# MODE "address": local@domain only. Each input line is trimmed and
+# lower-cased. On the first invalid line, prints its number on stderr and
+# exits 3. Callers must reject values containing LF before (one value a line).
+xexec_normalize_entries() {
+	LC_ALL=C awk -v mode="$1" '
+	function trim(s) {
+		sub(/^[ \t\r\n]+/, "", s)
+		sub(/[ \t\r\n]+$/, "", s)
+		return s
+	}
+	function valid(e,    at, loc, dom, n, i, lab) {
+		if (length(e) > 254) return 0
+		at = index(e, "@")
+		if (at == 0) return 0
+		loc = substr(e, 1, at - 1)
+		dom = substr(e, at + 1)
+		if (loc == "" && mode == "address") return 0
+		if (length(loc) > 64) return 0
+		if (loc != "" && loc !~ /^[a-z0-9!#$%&'\''*+\/=^_`{|}~.-]+$/) return 0
+		n = split(dom, lab, ".")
+		if (n < 2) return 0
+		for (i = 1; i <= n; i++) {
+			if (length(lab[i]) < 1 || length(lab[i]) > 63) return 0
+			if (lab[i] !~ /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/) return 0
+		}
+		return 1
+	}
+	{
+		e = tolower(trim($0))
+		if (!valid(e)) { print NR > "/dev/stderr"; exit 3 }
+		print e
+	}'
+}
+
+# ---------------------------------------------------------------------------
+# State directory, private temporary directory, lock
+
+# xexec_init_state - sets XDIR ($HOME/.xexec) and XTMP (a private temporary
+# directory inside it, removed on exit). Temporary files live next to the
+# state so that the final rename is atomic (same file system).
+xexec_init_state() {
+	case ${HOME:-} in
+	/?*) ;;
+	*) xexec_fail "This account has no home directory, so its settings cannot be stored" ;;
+	esac
+	XDIR=${HOME%/}/.xexec
+	if [ ! -d "$XDIR" ]; then
+		mkdir -m 700 -- "$XDIR" 2>/dev/null || [ -d "$XDIR" ] ||
+			xexec_fail "Could not create the settings directory"
+	fi
+	XTMP=$XDIR/.tmp.$$
+	rm -rf -- "$XTMP"
+	mkdir -m 700 -- "$XTMP" || xexec_fail "Could not create a temporary directory"
+	trap 'rm -rf -- "$XTMP"' EXIT
+	trap 'exit 1' HUP INT TERM
+}
+
+# xexec_lock - serialize all changes to one user's state (all modules share
+# one lock because every change rewrites the one Sieve script).
+XEXEC_LOCK_TIMEOUT=10
+xexec_lock() {
+	exec 9>>"$XDIR/.lock" || xexec_fail "Could not open the settings lock file"
+	flock -w "$XEXEC_LOCK_TIMEOUT" 9 ||
+		xexec_fail "Your settings are being changed by another session; please try again in a moment"
+}
+
+# xexec_state_get FILE KEY - the value of a `KEY value` line of a state file,
+# read only up to a line `body` (where a free-text part may start). Empty when
+# the file or the key is missing.
+xexec_state_get() {
+	[ -f "$1" ] || return 0
+	sed -n -e '/^body$/q' -e "s/^$2 //p" "$1" | sed -n '1p'
+}
+
+# ---------------------------------------------------------------------------
+# Committing a change
+
+# xexec_commit NAME NEWFILE
+# NAME is one of blacklist, whitelist, forward, vacation. Regenerates the Sieve
+# script from all state, with NAME's state taken from NEWFILE, and checks that
+# it compiles before anything is replaced: if it does not, the state and the
+# script stay as they were and we exit 1.
+xexec_commit() {
+	_bl=$XDIR/blacklist _wl=$XDIR/whitelist _fw=$XDIR/forward _va=$XDIR/vacation
+	case $1 in
+	blacklist) _bl=$2 ;;
+	whitelist) _wl=$2 ;;
+	forward) _fw=$2 ;;
+	vacation) _va=$2 ;;
+	*) xexec_fail "Internal error: unknown state $1" ;;
+	esac
+	xexec_sieve_generate "$_bl" "$_wl" "$_fw" "$_va" >"$XTMP/xexec.sieve" ||
+		xexec_fail "Could not write the mail filter; nothing was changed"
+	if ! sievec "$XTMP/xexec.sieve" "$XTMP/check.svbin" 2>"$XTMP/sievec.err"; then
+		# Keep sievec's own words in the log-only part of stderr.
+		sed 's/^/sievec: /' "$XTMP/sievec.err" >&2
+		if grep -q 'too large' "$XTMP/sievec.err"; then
+			xexec_fail "The mail filter would exceed the server's Sieve size limit (sieve_max_script_size); nothing was changed"
+		fi
+		xexec_fail "The mail filter could not be compiled; nothing was changed"
+	fi
+	mv -f -- "$2" "$XDIR/$1" || xexec_fail "Could not save your settings; nothing was changed"
+	mv -f -- "$XTMP/xexec.sieve" "$XDIR/xexec.sieve" ||
+		xexec_fail "Your settings were saved but the mail filter could not be replaced"
+	# Compile again under the final name: a binary records its script's path,
+	# and one compiled from the temporary name would be thrown away and
+	# recompiled at delivery time.
+	if ! sievec "$XDIR/xexec.sieve" "$XDIR/xexec.svbin" 2>"$XTMP/sievec.err"; then
+		sed 's/^/sievec: /' "$XTMP/sievec.err" >&2
+		rm -f -- "$XDIR/xexec.svbin"
+		xexec_fail "Your settings were saved but the mail filter could not be compiled"
+	fi
+}
+
+# The Sieve generator lives in its own file to keep both readable.
+. "$XEXEC_LIBDIR/xexec-sieve.sh"
