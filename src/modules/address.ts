@@ -1,0 +1,66 @@
+/**
+ * The entry grammar of PROTOCOL.md §6.1, checked before anything is sent so the user learns
+ * which entry is wrong without a round trip, and with the same verdict the module gives.
+ */
+
+import { err, ok, type Result } from '../protocol/result.js';
+
+export type EntryProblem = 'empty' | 'too-long' | 'missing-at' | 'local-part' | 'domain';
+
+const LOCAL_CHAR = "A-Za-z0-9!#$%&'*+\\-/=^_`{|}~.";
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const ENTRY = new RegExp(`^(?:[${LOCAL_CHAR}]{1,64})?@${LABEL}(?:\\.${LABEL})+$`);
+const LOCAL_PART = new RegExp(`^[${LOCAL_CHAR}]{1,64}$`);
+const DOMAIN = new RegExp(`^${LABEL}(?:\\.${LABEL})+$`);
+const MAX_ENTRY_BYTES = 254;
+
+// Only ASCII whitespace: the module trims with the shell's notion of blanks, and a
+// non-ASCII space (U+00A0) must make the entry invalid rather than vanish here only.
+const EDGE_WHITESPACE = /^[ \t\r\n\v\f]+|[ \t\r\n\v\f]+$/g;
+
+export function trimEntry(raw: string): string {
+  return raw.replace(EDGE_WHITESPACE, '');
+}
+
+function diagnose(entry: string, requireLocal: boolean): EntryProblem {
+  if (entry === '') return 'empty';
+  if (entry.length > MAX_ENTRY_BYTES) return 'too-long';
+  const at = entry.lastIndexOf('@');
+  if (at < 0) return 'missing-at';
+  const local = entry.slice(0, at);
+  if ((local !== '' || requireLocal) && !LOCAL_PART.test(local)) return 'local-part';
+  return DOMAIN.test(entry.slice(at + 1)) ? 'local-part' : 'domain';
+}
+
+export const ENTRY_PROBLEM_TEXT: Readonly<Record<EntryProblem, string>> = {
+  'empty': 'is empty',
+  'too-long': 'is longer than 254 bytes',
+  'missing-at': 'has no @',
+  'local-part': 'has an invalid part before the @',
+  'domain': 'has an invalid domain',
+};
+
+/**
+ * Validates and normalises a block/allow list entry: `local@domain` or `@domain`, trimmed and
+ * lower-cased. Validation comes before lower-casing because String#toLowerCase maps some
+ * non-ASCII letters (the Kelvin sign) to ASCII ones the module would never accept.
+ */
+export function normalizeEntry(raw: string): Result<string, EntryProblem> {
+  const entry = trimEntry(raw);
+  // ENTRY admits only ASCII, so the length in chars is the length in bytes.
+  if (entry.length > MAX_ENTRY_BYTES || !ENTRY.test(entry)) return err(diagnose(entry, false));
+  return ok(entry.toLowerCase());
+}
+
+/**
+ * A full address (forwarding target): the entry grammar with a local part required. Only
+ * the domain is lower-cased; a local part may be case-sensitive at the receiving end.
+ */
+export function normalizeAddress(raw: string): Result<string, EntryProblem> {
+  const address = trimEntry(raw);
+  if (address.length > MAX_ENTRY_BYTES || address.startsWith('@') || !ENTRY.test(address)) {
+    return err(diagnose(address, true));
+  }
+  const at = address.lastIndexOf('@');
+  return ok(address.slice(0, at + 1) + address.slice(at + 1).toLowerCase());
+}

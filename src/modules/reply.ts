@@ -1,0 +1,99 @@
+/**
+ * What the standard modules' reply parsers share (PROTOCOL.md §6): the module check, and
+ * `<key> <value>` lines where keys a parser does not know are skipped, so modules can grow.
+ */
+
+import { latin1String } from '../protocol/bytes.js';
+import { decodeCustomCommandResult, type DecodeError, type OutputLine, type XexecReply } from '../protocol/data-line.js';
+import { sameModule } from '../protocol/module-name.js';
+import { err, ok, type Result } from '../protocol/result.js';
+
+/** `line` is the index of the module's output line, counted from 0. */
+export type ReplyError =
+  | { readonly kind: 'decode'; readonly cause: DecodeError; readonly message: string }
+  | { readonly kind: 'wrong-module'; readonly expected: string; readonly actual: string; readonly message: string }
+  | { readonly kind: 'not-text'; readonly line: number; readonly message: string }
+  | { readonly kind: 'missing-key'; readonly key: string; readonly message: string }
+  | { readonly kind: 'duplicate-key'; readonly key: string; readonly line: number; readonly message: string }
+  | { readonly kind: 'unexpected-key'; readonly key: string; readonly line: number; readonly message: string }
+  | { readonly kind: 'bad-value'; readonly key: string; readonly value: string; readonly line: number; readonly message: string };
+
+export function checkModule(reply: XexecReply, expected: string): Result<readonly OutputLine[], ReplyError> {
+  if (!sameModule(reply.module, expected)) {
+    return err({
+      kind: 'wrong-module',
+      expected,
+      actual: reply.module,
+      message: `Expected a reply from module ${expected}, got one from ${reply.module === '' ? '(none)' : reply.module}`,
+    });
+  }
+  return ok(reply.lines);
+}
+
+export interface KeyValue {
+  readonly key: string;
+  /** Everything after the first space, exactly; '' for a bare key. */
+  readonly value: string;
+  readonly line: number;
+}
+
+/**
+ * Splits the lines whose key is in `known`. A line that is not UTF-8 is only an error when
+ * its key is known: an unknown key's value is none of our business.
+ */
+export function readKeyValues(lines: readonly OutputLine[], known: ReadonlySet<string>): Result<KeyValue[], ReplyError> {
+  const out: KeyValue[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === undefined) continue;
+    if (line.kind === 'binary') {
+      const space = line.bytes.indexOf(0x20);
+      const keyBytes = space < 0 ? line.bytes : line.bytes.subarray(0, space);
+      const key = latin1String(keyBytes);
+      if (known.has(key)) return err({ kind: 'not-text', line: i, message: `Line ${i + 1} (${key}) is not valid UTF-8` });
+      continue;
+    }
+    const space = line.text.indexOf(' ');
+    const key = space < 0 ? line.text : line.text.slice(0, space);
+    if (!known.has(key)) continue;
+    out.push({ key, value: space < 0 ? '' : line.text.slice(space + 1), line: i });
+  }
+  return ok(out);
+}
+
+/** For state replies where each key appears at most once. */
+export function singleValues(pairs: readonly KeyValue[], single: ReadonlySet<string>): Result<Map<string, KeyValue>, ReplyError> {
+  const map = new Map<string, KeyValue>();
+  for (const pair of pairs) {
+    if (!single.has(pair.key)) continue;
+    if (map.has(pair.key)) {
+      return err({ kind: 'duplicate-key', key: pair.key, line: pair.line, message: `Key ${pair.key} appears twice (line ${pair.line + 1})` });
+    }
+    map.set(pair.key, pair);
+  }
+  return ok(map);
+}
+
+export function missingKey(key: string): { ok: false; error: ReplyError } {
+  return err({ kind: 'missing-key', key, message: `The reply has no ${key} line` });
+}
+
+export function badValue(pair: KeyValue, why: string): { ok: false; error: ReplyError } {
+  return err({
+    kind: 'bad-value',
+    key: pair.key,
+    value: pair.value,
+    line: pair.line,
+    message: `Line ${pair.line + 1}: ${pair.key} ${JSON.stringify(pair.value)} ${why}`,
+  });
+}
+
+/** Decodes Thunderbird's `customCommandResult` and hands the reply to a module's parser. */
+export function parseCustomCommandResult<T>(
+  result: string,
+  parse: (reply: XexecReply) => Result<T, ReplyError>,
+): Result<T, ReplyError> {
+  const decoded = decodeCustomCommandResult(result);
+  if (!decoded.ok) return err({ kind: 'decode', cause: decoded.error, message: decoded.error.message });
+  return parse(decoded.value);
+}

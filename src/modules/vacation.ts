@@ -1,0 +1,156 @@
+/** `vacation` (PROTOCOL.md §6.4). */
+
+import { utf8Encode } from '../protocol/bytes.js';
+import type { XexecRequest } from '../protocol/command.js';
+import type { XexecReply } from '../protocol/data-line.js';
+import { err, ok, type Result } from '../protocol/result.js';
+import { isBefore, parseIsoDate, type IsoDate } from './dates.js';
+import { badValue, checkModule, missingKey, readKeyValues, singleValues, type KeyValue, type ReplyError } from './reply.js';
+
+export const VACATION = 'vacation';
+
+export const MAX_SUBJECT_BYTES = 255;
+export const MAX_BODY_BYTES = 16384;
+export const MIN_DAYS = 1;
+export const MAX_DAYS = 60;
+
+export interface VacationState {
+  readonly status: 'on' | 'off';
+  /** '' means the server's default, "Auto: <original subject>". */
+  readonly subject: string;
+  readonly days: number;
+  readonly start: IsoDate | null;
+  readonly end: IsoDate | null;
+  /** Lines joined with LF. */
+  readonly body: string;
+}
+
+/**
+ * What `set` changes. A field left out keeps its stored value; `start`/`end` set to null
+ * (or '') clear the date.
+ */
+export interface VacationUpdate {
+  readonly subject?: string;
+  readonly body?: string;
+  readonly days?: number;
+  readonly start?: string | null;
+  readonly end?: string | null;
+}
+
+export type VacationField = 'subject' | 'body' | 'days' | 'start' | 'end';
+
+export interface VacationInputError {
+  readonly kind: 'invalid-field';
+  readonly field: VacationField;
+  readonly message: string;
+}
+
+function invalid(field: VacationField, message: string): { ok: false; error: VacationInputError } {
+  return err({ kind: 'invalid-field', field, message });
+}
+
+export function vacationShowRequest(module: string = VACATION): XexecRequest {
+  return { module, args: ['show'] };
+}
+
+export function vacationOffRequest(module: string = VACATION): XexecRequest {
+  return { module, args: ['off'] };
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+function checkDate(field: 'start' | 'end', value: string | null | undefined): Result<IsoDate | '' | undefined, VacationInputError> {
+  if (value === undefined) return ok(undefined);
+  if (value === null || value === '') return ok('');
+  const date = parseIsoDate(value);
+  return date === null ? invalid(field, `The ${field} date must be a real day written YYYY-MM-DD`) : ok(date);
+}
+
+/**
+ * Builds `vacation set key=value ...`, one argument per key. The body goes in one argument
+ * with its LFs; the codec encodes it, since Thunderbird cannot carry an LF.
+ */
+export function vacationSetRequest(update: VacationUpdate, module: string = VACATION): Result<XexecRequest, VacationInputError> {
+  const args: string[] = ['set'];
+  if (update.subject !== undefined) {
+    if (CONTROL.test(update.subject)) return invalid('subject', 'The subject must not contain control characters');
+    if (utf8Encode(update.subject).length > MAX_SUBJECT_BYTES) {
+      return invalid('subject', `The subject must not be longer than ${MAX_SUBJECT_BYTES} bytes`);
+    }
+    args.push(`subject=${update.subject}`);
+  }
+  if (update.body !== undefined) {
+    const body = update.body.replace(/\r\n/g, '\n');
+    if (body === '') return invalid('body', 'The reply text is empty');
+    if (body.includes('\0')) return invalid('body', 'The reply text must not contain NUL');
+    if (utf8Encode(body).length > MAX_BODY_BYTES) {
+      return invalid('body', `The reply text must not be longer than ${MAX_BODY_BYTES} bytes`);
+    }
+    args.push(`body=${body}`);
+  }
+  if (update.days !== undefined) {
+    if (!Number.isInteger(update.days) || update.days < MIN_DAYS || update.days > MAX_DAYS) {
+      return invalid('days', `The interval must be a whole number of days from ${MIN_DAYS} to ${MAX_DAYS}`);
+    }
+    args.push(`days=${update.days}`);
+  }
+  const start = checkDate('start', update.start);
+  if (!start.ok) return start;
+  const end = checkDate('end', update.end);
+  if (!end.ok) return end;
+  // Only checkable when both are sent; otherwise the module compares with the stored date.
+  if (start.value && end.value && isBefore(end.value, start.value)) {
+    return invalid('end', 'The end date is before the start date');
+  }
+  if (start.value !== undefined) args.push(`start=${start.value}`);
+  if (end.value !== undefined) args.push(`end=${end.value}`);
+  return ok({ module, args });
+}
+
+const KEYS: ReadonlySet<string> = new Set(['status', 'subject', 'days', 'start', 'end', 'body']);
+const SINGLE_KEYS: ReadonlySet<string> = new Set(['status', 'subject', 'days', 'start', 'end']);
+
+function readDate(values: ReadonlyMap<string, KeyValue>, key: 'start' | 'end'): Result<IsoDate | null, ReplyError> {
+  const pair = values.get(key);
+  if (pair === undefined) return ok(null);
+  const date = parseIsoDate(pair.value);
+  return date === null ? badValue(pair, 'is not a real day written YYYY-MM-DD') : ok(date);
+}
+
+/** The reply to show, set and off alike. */
+export function parseVacationState(reply: XexecReply, module: string = VACATION): Result<VacationState, ReplyError> {
+  const lines = checkModule(reply, module);
+  if (!lines.ok) return lines;
+  const pairs = readKeyValues(lines.value, KEYS);
+  if (!pairs.ok) return pairs;
+  const values = singleValues(pairs.value, SINGLE_KEYS);
+  if (!values.ok) return values;
+
+  const status = values.value.get('status');
+  if (status === undefined) return missingKey('status');
+  if (status.value !== 'on' && status.value !== 'off') return badValue(status, 'is not on or off');
+
+  const subject = values.value.get('subject');
+  if (subject === undefined) return missingKey('subject');
+
+  const daysPair = values.value.get('days');
+  if (daysPair === undefined) return missingKey('days');
+  const days = /^\d{1,2}$/.test(daysPair.value) ? Number(daysPair.value) : NaN;
+  if (!(days >= MIN_DAYS && days <= MAX_DAYS)) return badValue(daysPair, `is not a number from ${MIN_DAYS} to ${MAX_DAYS}`);
+
+  const start = readDate(values.value, 'start');
+  if (!start.ok) return start;
+  const end = readDate(values.value, 'end');
+  if (!end.ok) return end;
+
+  const body = pairs.value.filter((pair) => pair.key === 'body').map((pair) => pair.value);
+  return ok({
+    status: status.value,
+    subject: subject.value,
+    days,
+    start: start.value,
+    end: end.value,
+    body: body.join('\n'),
+  });
+}

@@ -1,0 +1,205 @@
+/**
+ * Decoding the data line `* XEXEC <module> (<line> ...)` (PROTOCOL.md §4, §4.1) as
+ * Thunderbird hands it over in `customCommandResult`: without `* XEXEC `, re-joined from
+ * tokens (runs of spaces collapsed), with ` \r\n ` debris at the end and one JS char per
+ * byte. The server quotes only lines that survive that re-join, so the exact bytes come back.
+ */
+
+import { base64urlDecode, byteStringToBytes, findLoneSurrogate, latin1String, utf8DecodeStrict, utf8Encode } from './bytes.js';
+import { isSendableModuleName } from './module-name.js';
+import { err, ok, type Result } from './result.js';
+
+/** One output line of the module. `text` exists exactly when the bytes are valid UTF-8. */
+export type OutputLine =
+  | { readonly kind: 'text'; readonly text: string; readonly bytes: Uint8Array }
+  | { readonly kind: 'binary'; readonly bytes: Uint8Array };
+
+export interface XexecReply {
+  /** As the server sent it: the configured spelling, `.modules`, or `""` for a bad name. */
+  readonly module: string;
+  readonly lines: readonly OutputLine[];
+}
+
+export type DecodeErrorKind =
+  | 'not-a-data-line'
+  | 'not-bytes'
+  | 'bad-module'
+  | 'missing-list'
+  | 'unterminated-quoted'
+  | 'bad-escape'
+  | 'bad-char-in-quoted'
+  | 'bad-base64url'
+  | 'literal'
+  | 'unexpected-item'
+  | 'missing-close'
+  | 'trailing-garbage';
+
+export interface DecodeError {
+  readonly kind: DecodeErrorKind;
+  /** Char offset in the input, for logs. */
+  readonly offset: number;
+  readonly message: string;
+}
+
+const SP = 0x20;
+const DQUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LPAREN = 0x28;
+const RPAREN = 0x29;
+const TILDE = 0x7e;
+const LBRACE = 0x7b;
+
+function fail(kind: DecodeErrorKind, offset: number, message: string): { ok: false; error: DecodeError } {
+  return err({ kind, offset, message });
+}
+
+/**
+ * Thunderbird's one-char-per-byte string is decoded as bytes. Should a future Thunderbird
+ * hand over real Unicode, chars above 0xFF reveal it, and the text is re-encoded as UTF-8.
+ */
+function asByteString(input: string): string | null {
+  for (let i = 0; i < input.length; i++) {
+    if (input.charCodeAt(i) > 0xff) {
+      return findLoneSurrogate(input) >= 0 ? null : latin1String(utf8Encode(input));
+    }
+  }
+  return input;
+}
+
+function isDebris(c: number): boolean {
+  return c === SP || c === 0x0d || c === 0x0a;
+}
+
+/** Decodes `customCommandResult` (the data line without `* XEXEC `). */
+export function decodeCustomCommandResult(result: string): Result<XexecReply, DecodeError> {
+  const s = asByteString(result);
+  if (s === null) return fail('not-bytes', 0, 'The reply is neither a byte string nor valid Unicode');
+  let start = 0;
+  let end = s.length;
+  while (start < end && s.charCodeAt(start) === SP) start++;
+  while (end > start && isDebris(s.charCodeAt(end - 1))) end--;
+  return parseReply(s, start, end);
+}
+
+const DATA_LINE_PREFIX = /^\* XEXEC /i;
+
+/** Decodes a whole raw data line `* XEXEC ...`, as a raw IMAP session (or a test) sees it. */
+export function decodeDataLine(line: string): Result<XexecReply, DecodeError> {
+  if (!DATA_LINE_PREFIX.test(line)) return fail('not-a-data-line', 0, 'The line does not start with "* XEXEC "');
+  return decodeCustomCommandResult(line.slice('* XEXEC '.length));
+}
+
+interface Cursor {
+  pos: number;
+}
+
+function skipSpaces(s: string, cur: Cursor, end: number): number {
+  const before = cur.pos;
+  while (cur.pos < end && s.charCodeAt(cur.pos) === SP) cur.pos++;
+  return cur.pos - before;
+}
+
+type Quoted = { readonly bytes: Uint8Array; readonly ascii: string | null };
+
+/** A quoted string at cur.pos; only `\\` and `\"` are escapes, as in IMAP. */
+function readQuoted(s: string, cur: Cursor, end: number): Result<Quoted, DecodeError> {
+  const open = cur.pos;
+  let i = open + 1;
+  let plain = true;
+  let ascii = true;
+  let close = -1;
+  for (; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === DQUOTE) {
+      close = i;
+      break;
+    }
+    if (c === BACKSLASH) {
+      const next = i + 1 < end ? s.charCodeAt(i + 1) : -1;
+      if (next !== BACKSLASH && next !== DQUOTE) return fail('bad-escape', i, 'Only \\\\ and \\" may be escaped in a quoted string');
+      plain = false;
+      i++;
+    } else if (c === 0 || c === 0x0d || c === 0x0a) {
+      return fail('bad-char-in-quoted', i, 'A quoted string contains NUL, CR or LF');
+    } else if (c > 0x7f) {
+      ascii = false;
+    }
+  }
+  if (close < 0) return fail('unterminated-quoted', open, 'A quoted string is not closed');
+  cur.pos = close + 1;
+  const raw = plain ? s.slice(open + 1, close) : s.slice(open + 1, close).replace(/\\(["\\])/g, '$1');
+  // asByteString guarantees every char is <= 0xFF, so this cannot fail.
+  const bytes = byteStringToBytes(raw) ?? new Uint8Array(0);
+  return ok({ bytes, ascii: ascii ? raw : null });
+}
+
+function readModule(s: string, cur: Cursor, end: number): Result<string, DecodeError> {
+  const at = cur.pos;
+  let name: string;
+  if (s.charCodeAt(at) === DQUOTE) {
+    const quoted = readQuoted(s, cur, end);
+    if (!quoted.ok) return quoted;
+    if (quoted.value.ascii === null) return fail('bad-module', at, 'The module name is not ASCII');
+    name = quoted.value.ascii;
+    if (name === '') return ok('');
+  } else {
+    while (cur.pos < end && s.charCodeAt(cur.pos) !== SP && s.charCodeAt(cur.pos) !== LPAREN) cur.pos++;
+    name = s.slice(at, cur.pos);
+  }
+  if (!isSendableModuleName(name)) return fail('bad-module', at, `The module name ${JSON.stringify(name)} is not valid`);
+  return ok(name);
+}
+
+function toLine(bytes: Uint8Array, ascii: string | null): OutputLine {
+  const text = ascii ?? utf8DecodeStrict(bytes);
+  return text === null ? { kind: 'binary', bytes } : { kind: 'text', text, bytes };
+}
+
+function readEncoded(s: string, cur: Cursor, end: number): Result<OutputLine, DecodeError> {
+  const at = cur.pos;
+  let i = at + 1;
+  while (i < end && s.charCodeAt(i) !== SP && s.charCodeAt(i) !== RPAREN) i++;
+  const bytes = base64urlDecode(s, at + 1, i);
+  if (bytes === null) return fail('bad-base64url', at, 'An encoded line is not valid base64url');
+  cur.pos = i;
+  return ok(toLine(bytes, null));
+}
+
+function parseReply(s: string, start: number, end: number): Result<XexecReply, DecodeError> {
+  const cur: Cursor = { pos: start };
+  const module = readModule(s, cur, end);
+  if (!module.ok) return module;
+  const gap = skipSpaces(s, cur, end);
+  if (gap === 0 || cur.pos >= end || s.charCodeAt(cur.pos) !== LPAREN) {
+    return fail('missing-list', cur.pos, 'Expected "(" after the module name');
+  }
+  cur.pos++;
+  skipSpaces(s, cur, end);
+  const lines: OutputLine[] = [];
+  for (;;) {
+    if (cur.pos >= end) return fail('missing-close', cur.pos, 'The list of lines is not closed with ")"');
+    const c = s.charCodeAt(cur.pos);
+    if (c === RPAREN) {
+      cur.pos++;
+      break;
+    }
+    if (c === DQUOTE) {
+      const quoted = readQuoted(s, cur, end);
+      if (!quoted.ok) return quoted;
+      lines.push(toLine(quoted.value.bytes, quoted.value.ascii));
+    } else if (c === TILDE) {
+      const line = readEncoded(s, cur, end);
+      if (!line.ok) return line;
+      lines.push(line.value);
+    } else if (c === LBRACE) {
+      return fail('literal', cur.pos, 'A literal cannot be carried through Thunderbird');
+    } else {
+      return fail('unexpected-item', cur.pos, 'Expected a quoted string or an encoded line');
+    }
+    if (cur.pos < end && s.charCodeAt(cur.pos) !== RPAREN && skipSpaces(s, cur, end) === 0) {
+      return fail('unexpected-item', cur.pos, 'Expected a space or ")" after a line');
+    }
+  }
+  if (cur.pos !== end) return fail('trailing-garbage', cur.pos, 'Unexpected text after the list of lines');
+  return ok({ module: module.value, lines });
+}

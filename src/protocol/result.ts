@@ -1,0 +1,13 @@
+/**
+ * Every fallible function of the core returns one of these instead of throwing: the UI
+ * decides how to show a failure, and a hostile server reply must never unwind the caller.
+ */
+export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+
+export function ok<T>(value: T): { readonly ok: true; readonly value: T } {
+  return { ok: true, value };
+}
+
+export function err<E>(error: E): { readonly ok: false; readonly error: E } {
+  return { ok: false, error };
+}
