@@ -14,9 +14,9 @@ const LOCAL_PART = new RegExp(`^[${LOCAL_CHAR}]{1,64}$`);
 const DOMAIN = new RegExp(`^${LABEL}(?:\\.${LABEL})+$`);
 const MAX_ENTRY_BYTES = 254;
 
-// Only ASCII whitespace: the module trims with the shell's notion of blanks, and a
-// non-ASCII space (U+00A0) must make the entry invalid rather than vanish here only.
-const EDGE_WHITESPACE = /^[ \t\r\n\v\f]+|[ \t\r\n\v\f]+$/g;
+// The blanks the module trims (space, tab, CR, LF). A non-ASCII space such as U+00A0 must
+// make the entry invalid here too, rather than vanish on one side only.
+const EDGE_WHITESPACE = /^[ \t\r\n]+|[ \t\r\n]+$/g;
 
 export function trimEntry(raw: string): string {
   return raw.replace(EDGE_WHITESPACE, '');
@@ -53,14 +53,13 @@ export function normalizeEntry(raw: string): Result<string, EntryProblem> {
 }
 
 /**
- * A full address (forwarding target): the entry grammar with a local part required. Only
- * the domain is lower-cased; a local part may be case-sensitive at the receiving end.
+ * A full address (forwarding target): the entry grammar with a local part required,
+ * trimmed and lower-cased like list entries, as the forwardmail module stores it.
  */
 export function normalizeAddress(raw: string): Result<string, EntryProblem> {
   const address = trimEntry(raw);
   if (address.length > MAX_ENTRY_BYTES || address.startsWith('@') || !ENTRY.test(address)) {
     return err(diagnose(address, true));
   }
-  const at = address.lastIndexOf('@');
-  return ok(address.slice(0, at + 1) + address.slice(at + 1).toLowerCase());
+  return ok(address.toLowerCase());
 }

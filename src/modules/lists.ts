@@ -67,10 +67,10 @@ export function deleteRequest(module: string, entries: readonly string[]): Resul
   return changeRequest(module, 'del', entries);
 }
 
-function badEntry(line: number, value: string, problem: EntryProblem): { ok: false; error: ReplyError } {
+function badEntry(key: string, line: number, value: string, problem: EntryProblem): { ok: false; error: ReplyError } {
   return err({
     kind: 'bad-value',
-    key: 'entry',
+    key,
     value,
     line,
     message: `Line ${line + 1}: ${JSON.stringify(value)} ${ENTRY_PROBLEM_TEXT[problem]}`,
@@ -94,7 +94,7 @@ export function parseListReply(reply: XexecReply, module: string = BLACKLIST): R
     }
     if (line.text.includes(' ')) continue;
     const entry = normalizeEntry(line.text);
-    if (!entry.ok) return badEntry(i, line.text, entry.error);
+    if (!entry.ok) return badEntry('entry', i, line.text, entry.error);
     entries.push(entry.value);
   }
   return ok(entries);
@@ -120,7 +120,7 @@ function parseChangeReply(reply: XexecReply, module: string, verb: 'add' | 'del'
       return err({ kind: 'unexpected-key', key: pair.key, line: pair.line, message: `Line ${pair.line + 1}: "${pair.key}" in the reply to ${verb}` });
     }
     const entry = normalizeEntry(pair.value);
-    if (!entry.ok) return badEntry(pair.line, pair.value, entry.error);
+    if (!entry.ok) return badEntry(pair.key, pair.line, pair.value, entry.error);
     changes.push({ entry: entry.value, outcome });
   }
   return ok(changes);

@@ -30,6 +30,8 @@ export function checkModule(reply: XexecReply, expected: string): Result<readonl
   return ok(reply.lines);
 }
 
+const MAX_KEY_LENGTH = 64;
+
 export interface KeyValue {
   readonly key: string;
   /** Everything after the first space, exactly; '' for a bare key. */
@@ -47,9 +49,10 @@ export function readKeyValues(lines: readonly OutputLine[], known: ReadonlySet<s
     const line = lines[i];
     if (line === undefined) continue;
     if (line.kind === 'binary') {
-      const space = line.bytes.indexOf(0x20);
-      const keyBytes = space < 0 ? line.bytes : line.bytes.subarray(0, space);
-      const key = latin1String(keyBytes);
+      // Keys are short words: looking further than this would only cost time on huge lines.
+      const head = line.bytes.subarray(0, MAX_KEY_LENGTH + 1);
+      const space = head.indexOf(0x20);
+      const key = latin1String(space < 0 ? head : head.subarray(0, space));
       if (known.has(key)) return err({ kind: 'not-text', line: i, message: `Line ${i + 1} (${key}) is not valid UTF-8` });
       continue;
     }

@@ -59,6 +59,8 @@ export function vacationOffRequest(module: string = VACATION): XexecRequest {
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x1f\x7f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_BUT_LF_TAB = /[\x00-\x08\x0b-\x1f\x7f]/;
 
 function checkDate(field: 'start' | 'end', value: string | null | undefined): Result<IsoDate | '' | undefined, VacationInputError> {
   if (value === undefined) return ok(undefined);
@@ -81,9 +83,10 @@ export function vacationSetRequest(update: VacationUpdate, module: string = VACA
     args.push(`subject=${update.subject}`);
   }
   if (update.body !== undefined) {
-    const body = update.body.replace(/\r\n/g, '\n');
+    // As the module reads it: CRLF is LF, and line breaks at the very end mean nothing.
+    const body = update.body.replace(/\r\n/g, '\n').replace(/\n+$/, '');
     if (body === '') return invalid('body', 'The reply text is empty');
-    if (body.includes('\0')) return invalid('body', 'The reply text must not contain NUL');
+    if (CONTROL_BUT_LF_TAB.test(body)) return invalid('body', 'The reply text must not contain control characters');
     if (utf8Encode(body).length > MAX_BODY_BYTES) {
       return invalid('body', `The reply text must not be longer than ${MAX_BODY_BYTES} bytes`);
     }
