@@ -26,8 +26,8 @@ addrlist_main() {
 	list)
 		[ $# -eq 0 ] || xexec_usage "The list command takes no arguments"
 		# Reading needs no lock: the file is only ever replaced by rename.
-		_f=${HOME%/}/.xexec/$_list
 		case ${HOME:-} in /?*) ;; *) exit 0 ;; esac
+		_f=${HOME%/}/.xexec/$_list
 		if [ -f "$_f" ]; then
 			cat -- "$_f" || xexec_fail "Could not read the $_list"
 		fi

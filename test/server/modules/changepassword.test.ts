@@ -1,0 +1,219 @@
+// changepassword module run directly against a temporary passwd-file
+// (PROTOCOL.md §6.2).
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run, tempDir, type Result, type RunOptions } from './run.js';
+
+const LINES = [
+  '# Dovecot passwd-file',
+  'alice:{PLAIN}old-alice:1000:1000::/home/alice::',
+  'bob smith:{PLAIN}old-bob:1001:1001:Bob:/home/bob:/bin/false:userdb_quota_rule=*:storage=1G',
+  'o\'hara "q":{PLAIN}old-ohara:1002:1002::/home/ohara::',
+  '',
+  'aliceX:{PLAIN}old-alicex:1003:1003::/home/alicex::',
+  '--scheme=PLAIN:{PLAIN}old-dash:1004:1004::/home/dash::',
+];
+
+function passwdFile(): string {
+  const d = tempDir('xexec-passwd-');
+  const f = path.join(d, 'users');
+  fs.writeFileSync(f, LINES.join('\n') + '\n');
+  fs.chmodSync(f, 0o640);
+  spawnSync('chgrp', ['mail', f]);
+  return f;
+}
+
+function chpw(file: string, user: string, args: string[], o: RunOptions & { extra?: string[] } = {}): Result {
+  return run('changepassword', user, args, { ...o, options: [`--passwd-file=${file}`, ...(o.extra ?? [])] });
+}
+
+function field2(file: string, user: string): string {
+  const line = fs.readFileSync(file, 'utf8').split('\n').find((l) => l.split(':')[0] === user);
+  if (!line) throw new Error(`no line for ${user}`);
+  return line.split(':')[1]!;
+}
+
+/** doveadm pw -t: the password goes on stdin, never on the command line. */
+function verifies(hash: string, password: string): boolean {
+  const r = spawnSync('doveadm', ['pw', '-t', hash], { input: `${password}\n`, encoding: 'utf8' });
+  return r.status === 0 && /\(verified\)/.test(r.stdout);
+}
+
+describe('changepassword', () => {
+  it('replaces only the user\'s hash; the new password verifies, the old one not', () => {
+    const f = passwdFile();
+    const st = fs.statSync(f);
+    const r = chpw(f, 'alice', ['correct horse']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.lines).toEqual(['Password changed']);
+    const hash = field2(f, 'alice');
+    expect(hash).toMatch(/^\{SHA512-CRYPT\}\$6\$[^:\s]+$/);
+    expect(verifies(hash, 'correct horse')).toBe(true);
+    expect(verifies(hash, 'old-alice')).toBe(false);
+    const lines = fs.readFileSync(f, 'utf8').split('\n');
+    expect(lines.length).toBe(LINES.length + 1);
+    LINES.forEach((l, i) => {
+      if (i === 1) expect(lines[i]).toBe(`alice:${hash}:1000:1000::/home/alice::`);
+      else expect(lines[i]).toBe(l);
+    });
+    const st2 = fs.statSync(f);
+    expect(st2.mode & 0o7777).toBe(0o640);
+    expect(st2.gid).toBe(st.gid);
+    expect(st2.uid).toBe(st.uid);
+    expect(st2.ino).not.toBe(st.ino); // replaced by rename, not rewritten in place
+    expect(fs.readdirSync(path.dirname(f))).toEqual(['users']);
+    // Neither the password nor the hash is ever printed.
+    expect(r.stdout + r.stderr).not.toMatch(/correct horse|\$6\$/);
+  });
+
+  it('works for user names with spaces and quotes and keeps extra fields', () => {
+    const f = passwdFile();
+    expect(chpw(f, 'bob smith', ['a new password']).status).toBe(0);
+    expect(chpw(f, 'o\'hara "q"', ['another password']).status).toBe(0);
+    expect(verifies(field2(f, 'bob smith'), 'a new password')).toBe(true);
+    expect(verifies(field2(f, 'o\'hara "q"'), 'another password')).toBe(true);
+    const bob = fs.readFileSync(f, 'utf8').split('\n')[2]!;
+    expect(bob).toBe(`bob smith:${field2(f, 'bob smith')}:1001:1001:Bob:/home/bob:/bin/false:userdb_quota_rule=*:storage=1G`);
+    expect(field2(f, 'alice')).toBe('{PLAIN}old-alice');
+    expect(field2(f, 'aliceX')).toBe('{PLAIN}old-alicex');
+  });
+
+  it('honours --scheme and --min-length', () => {
+    const f = passwdFile();
+    let r = chpw(f, 'alice', ['abcdefghijk'], { extra: ['--min-length=12'] });
+    expect(r.status).toBe(2);
+    expect(r.message).toBe('The new password must be at least 12 characters long');
+    r = chpw(f, 'alice', ['abc'], { extra: ['--scheme=BLF-CRYPT', '--min-length=3'] });
+    expect(r.status).toBe(0);
+    const hash = field2(f, 'alice');
+    expect(hash).toMatch(/^\{BLF-CRYPT\}\$2y\$/);
+    expect(verifies(hash, 'abc')).toBe(true);
+  });
+
+  it('counts characters, not bytes, for the minimum', () => {
+    const f = passwdFile();
+    expect(chpw(f, 'alice', ['äöüßäöü']).status).toBe(2); // 7 characters, 14 bytes
+    const r = chpw(f, 'alice', ['äöüßäöüé']);
+    expect(r.status).toBe(0);
+    expect(verifies(field2(f, 'alice'), 'äöüßäöüé')).toBe(true);
+  });
+
+  it('accepts printable punctuation, spaces and a leading dash literally', () => {
+    const f = passwdFile();
+    const pw = '-p "q" \\ $HOME `id` $(id) %s * ~';
+    const r = chpw(f, 'alice', [pw]);
+    expect(r.status).toBe(0);
+    expect(verifies(field2(f, 'alice'), pw)).toBe(true);
+  });
+
+  const refusals: [string, string[], string][] = [
+    ['too short', ['short12'], 'The new password must be at least 8 characters long'],
+    ['empty', [''], 'The new password must be at least 8 characters long'],
+    ['longer than 1024 bytes', ['x'.repeat(1025)], 'The new password must be at most 1024 bytes long'],
+    ['a tab', ['pass\tword1'], 'The new password must not contain control characters'],
+    ['a line break', ['password1\npassword2'], 'The new password must not contain control characters'],
+    ['a CR', ['password1\r'], 'The new password must not contain control characters'],
+    ['DEL', ['password\x7f1'], 'The new password must not contain control characters'],
+    ['the user name', ['bob smith'], 'The new password must not be the same as the user name'],
+    ['the user name in other case', ['Bob Smith'], 'The new password must not be the same as the user name'],
+    ['no argument', [], 'Give the new password'],
+    ['two arguments', ['password1', 'password2'], 'Give the new password as one argument'],
+  ];
+  it.each(refusals)('refuses %s with exit 2, file byte-identical', (_n, args, msg) => {
+    const f = passwdFile();
+    const before = fs.readFileSync(f);
+    const ino = fs.statSync(f).ino;
+    const r = chpw(f, 'bob smith', args);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.message).toBe(msg);
+    expect(fs.readFileSync(f).equals(before)).toBe(true);
+    expect(fs.statSync(f).ino).toBe(ino);
+  });
+
+  it('refuses a password its scheme cannot hash (SHA512-CRYPT stops at 511 bytes) instead of locking the user out', () => {
+    const f = passwdFile();
+    const before = fs.readFileSync(f);
+    const r = chpw(f, 'alice', ['x'.repeat(600)]);
+    expect(r.status).toBe(2);
+    expect(r.message).toBe("The new password is too long for this server's password scheme");
+    expect(fs.readFileSync(f).equals(before)).toBe(true);
+    const ok = chpw(f, 'alice', ['y'.repeat(511)]);
+    expect(ok.status).toBe(0);
+    expect(verifies(field2(f, 'alice'), 'y'.repeat(511))).toBe(true);
+  });
+
+  it('an unknown user or a missing file is exit 1 and changes nothing', () => {
+    const f = passwdFile();
+    const before = fs.readFileSync(f);
+    let r = chpw(f, 'carol', ['password1']);
+    expect(r.status).toBe(1);
+    expect(r.message).toBe('This account was not found in the password file');
+    // A prefix or a field other than the first is no match.
+    for (const u of ['alic', '1000', 'old-alice']) expect(chpw(f, u, ['password1']).status).toBe(1);
+    expect(fs.readFileSync(f).equals(before)).toBe(true);
+    expect(fs.readdirSync(path.dirname(f))).toEqual(['users']);
+    r = chpw(path.join(path.dirname(f), 'missing'), 'alice', ['password1']);
+    expect(r.status).toBe(1);
+    expect(r.message).toMatch(/password file could not be found/);
+  });
+
+  it('a user name that looks like an option is the user, not an option', () => {
+    const f = passwdFile();
+    const r = chpw(f, '--scheme=PLAIN', ['password1']);
+    expect(r.status).toBe(0);
+    expect(field2(f, '--scheme=PLAIN')).toMatch(/^\{SHA512-CRYPT\}/);
+  });
+
+  it('bad administrator options are exit 2', () => {
+    const f = passwdFile();
+    for (const extra of [['--min-length=0'], ['--min-length=x'], ['--scheme=a b'], ['--bogus=1']]) {
+      const r = chpw(f, 'alice', ['password1'], { extra });
+      expect(r.status, extra[0]).toBe(2);
+      expect(r.message).toMatch(/server configuration error/);
+    }
+    expect(run('changepassword', 'alice', ['password1'], { options: ['--passwd-file=relative/users'] }).status).toBe(2);
+  });
+
+  it('keeps the password and the hash out of every child\'s argv and environment', () => {
+    // Wrappers in front of PATH log argv and environment, then run the real tool.
+    const bin = tempDir('xexec-spy-');
+    const log = path.join(bin, 'log');
+    for (const tool of ['doveadm', 'awk', 'mktemp', 'chmod', 'chown', 'stat', 'mv', 'readlink', 'wc', 'tr', 'flock']) {
+      const real = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+      fs.writeFileSync(path.join(bin, tool), [
+        '#!/bin/sh', `{ printf '%s\\n' "${tool}" "$@"; env; } >>"${log}"`, `exec ${real} "$@"`, '',
+      ].join('\n'), { mode: 0o755 });
+    }
+    const f = passwdFile();
+    const pw = 'Secret Spy Password 42';
+    const r = chpw(f, 'alice', [pw], { env: { PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin` } });
+    expect(r.status).toBe(0);
+    const hash = field2(f, 'alice');
+    expect(verifies(hash, pw)).toBe(true);
+    const logged = fs.readFileSync(log, 'utf8');
+    expect(logged).toMatch(/^doveadm$/m); // the wrappers did run
+    expect(logged).toMatch(/^awk$/m);
+    expect(logged).not.toContain(pw);
+    expect(logged).not.toContain(hash.slice(hash.indexOf('}') + 1));
+  });
+
+  it('waits for the lock on the passwd-file', async () => {
+    const f = passwdFile();
+    const holder = spawn('flock', [f, 'sleep', '2'], { stdio: 'ignore', detached: true });
+    // Wait until the holder has the lock.
+    for (let i = 0; i < 100 && spawnSync('flock', ['-n', f, 'true']).status === 0; i++) {
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    const t = Date.now();
+    const r = chpw(f, 'alice', ['password1']);
+    const waited = Date.now() - t;
+    process.kill(-holder.pid!, 'SIGTERM'); // flock and its sleep
+    expect(r.status).toBe(0);
+    expect(waited).toBeGreaterThan(1000);
+    expect(verifies(field2(f, 'alice'), 'password1')).toBe(true);
+  }, 20_000);
+});
