@@ -39,11 +39,9 @@ export interface VacationUpdate {
 
 export type VacationField = 'subject' | 'body' | 'days' | 'start' | 'end';
 
-export interface VacationInputError {
-  readonly kind: 'invalid-field';
-  readonly field: VacationField;
-  readonly message: string;
-}
+export type VacationInputError =
+  | { readonly kind: 'invalid-field'; readonly field: VacationField; readonly message: string }
+  | { readonly kind: 'nothing-to-set'; readonly message: string };
 
 function invalid(field: VacationField, message: string): { ok: false; error: VacationInputError } {
   return err({ kind: 'invalid-field', field, message });
@@ -108,6 +106,8 @@ export function vacationSetRequest(update: VacationUpdate, module: string = VACA
   }
   if (start.value !== undefined) args.push(`start=${start.value}`);
   if (end.value !== undefined) args.push(`end=${end.value}`);
+  // The module refuses a bare `set`; to switch a stored reply back on, send any field again.
+  if (args.length === 1) return err({ kind: 'nothing-to-set', message: 'Give at least one of subject, body, days, start, end' });
   return ok({ module, args });
 }
 

@@ -21,6 +21,7 @@ export interface XexecReply {
 }
 
 export type DecodeErrorKind =
+  | 'no-data-line'
   | 'not-a-data-line'
   | 'not-bytes'
   | 'bad-module'
@@ -78,6 +79,7 @@ export function decodeCustomCommandResult(result: string): Result<XexecReply, De
   let end = s.length;
   while (start < end && s.charCodeAt(start) === SP) start++;
   while (end > start && isDebris(s.charCodeAt(end - 1))) end--;
+  if (start === end) return fail('no-data-line', 0, 'The server sent no XEXEC data line');
   return parseReply(s, start, end);
 }
 

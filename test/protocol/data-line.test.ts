@@ -125,8 +125,8 @@ describe('decodeCustomCommandResult', () => {
 
 describe('hostile and broken replies are errors, never exceptions', () => {
   const cases: ReadonlyArray<readonly [string, string, DecodeErrorKind]> = [
-    ['empty', '', 'bad-module'],
-    ['only debris', ' \r\n ', 'bad-module'],
+    ['empty', '', 'no-data-line'],
+    ['only debris', ' \r\n ', 'no-data-line'],
     ['module only', 'blacklist \r\n ', 'missing-list'],
     ['no opening parenthesis', 'blacklist "a" \r\n ', 'missing-list'],
     ['no space before the list', 'blacklist("a") \r\n ', 'missing-list'],
