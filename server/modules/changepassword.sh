@@ -102,7 +102,7 @@ fi
 # so after getting the lock check that we still hold the current file.
 tries=0
 while :; do
-	exec 8<"$pf" || xexec_fail "The password file could not be opened"
+	command exec 8<"$pf" || xexec_fail "The password file could not be opened"
 	flock -w "$XEXEC_LOCK_TIMEOUT" 8 ||
 		xexec_fail "The password file is busy; please try again in a moment"
 	[ /dev/fd/8 -ef "$pf" ] && break
@@ -113,8 +113,7 @@ done
 
 tmp=$(mktemp -- "$dir/.${pf##*/}.xexec.XXXXXX") ||
 	xexec_fail "Could not write next to the password file (server configuration error)"
-trap 'rm -f -- "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
+XEXEC_CLEAN=$tmp
 
 # The user name reaches awk through the environment (awk -v would interpret
 # backslashes); the hash through standard input.
@@ -125,7 +124,7 @@ printf '%s\n' "$hash" | XEXEC_PW_USER=$XUSER LC_ALL=C awk -F: -v OFS=: '
 	{ print }
 	END { exit n ? 0 : 10 }
 ' "$pf" >"$tmp" || rc=$?
-hash=''
+hash='' out=''
 case $rc in
 0) ;;
 10) xexec_fail "This account was not found in the password file" ;;
@@ -141,4 +140,5 @@ chown --reference="$pf" -- "$tmp" 2>/dev/null || chgrp --reference="$pf" -- "$tm
 	xexec_fail "Could not keep the password file's group and mode; nothing was changed"
 sync -- "$tmp" 2>/dev/null || :
 mv -f -- "$tmp" "$pf" || xexec_fail "The password file could not be replaced; nothing was changed"
+XEXEC_CLEAN=''
 echo "Password changed"

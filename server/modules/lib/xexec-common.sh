@@ -30,8 +30,27 @@ xexec_oneline() {
 # xexec_die STATUS SENTENCE
 xexec_die() {
 	printf '%s\n' "$(xexec_oneline "$2")" >&2
+	XEXEC_DIED=1
 	exit "$1"
 }
+
+# On exit: remove our temporary files, and turn a failure we did not report
+# ourselves (set -e stopped us: a full disk, a tool that failed) into exit 1
+# with a sentence. Otherwise such a failure could exit 2, which means "bad
+# input", with no message at all.
+XEXEC_DIED=''
+XEXEC_CLEAN=''
+xexec_on_exit() {
+	_st=$?
+	[ -z "$XEXEC_CLEAN" ] || rm -rf -- "$XEXEC_CLEAN"
+	if [ "$_st" -ne 0 ] && [ -z "$XEXEC_DIED" ]; then
+		printf '%s\n' "The command failed because of an unexpected error on the server" >&2
+		exit 1
+	fi
+	exit "$_st"
+}
+trap xexec_on_exit EXIT
+trap 'exit 1' HUP INT TERM
 
 xexec_fail() { xexec_die 1 "$1"; }
 xexec_usage() { xexec_die 2 "$1"; }
@@ -130,17 +149,6 @@ xexec_lower() {
 	printf '%s' "$1" | tr 'A-Z' 'a-z'
 }
 
-# xexec_trim STR - strip leading and trailing blanks (space, tab, CR, LF).
-xexec_trim() {
-	_t=$1
-	_ws=" 	
-"
-	_ws="$_ws$(printf '\r')"
-	_t=${_t#"${_t%%[!$_ws]*}"}
-	_t=${_t%"${_t##*[!$_ws]}"}
-	printf '%s' "$_t"
-}
-
 # xexec_normalize_entries MODE < lines > normalized lines
 # MODE "entry": local@domain or @domain (PROTOCOL.md §6.1);
 # MODE "address": local@domain only. Each input line is trimmed and
@@ -195,16 +203,17 @@ xexec_init_state() {
 	fi
 	XTMP=$XDIR/.tmp.$$
 	rm -rf -- "$XTMP"
-	mkdir -m 700 -- "$XTMP" || xexec_fail "Could not create a temporary directory"
-	trap 'rm -rf -- "$XTMP"' EXIT
-	trap 'exit 1' HUP INT TERM
+	mkdir -m 700 -- "$XTMP" 2>/dev/null || xexec_fail "Could not create a temporary directory"
+	XEXEC_CLEAN=$XTMP
 }
 
 # xexec_lock - serialize all changes to one user's state (all modules share
 # one lock because every change rewrites the one Sieve script).
 XEXEC_LOCK_TIMEOUT=10
 xexec_lock() {
-	exec 9>>"$XDIR/.lock" || xexec_fail "Could not open the settings lock file"
+	# `command` keeps a failed redirection from ending the shell (exec is a
+	# special builtin), so our own sentence is printed.
+	command exec 9>>"$XDIR/.lock" || xexec_fail "Could not open the settings lock file"
 	flock -w "$XEXEC_LOCK_TIMEOUT" 9 ||
 		xexec_fail "Your settings are being changed by another session; please try again in a moment"
 }

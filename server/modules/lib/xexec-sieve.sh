@@ -79,6 +79,9 @@ xexec_sieve_generate() {
 	if [ "$(xexec_state_get "$_g_va" status)" = on ] && grep -qx 'body' "$_g_va"; then
 		_use_va=true
 	fi
+	# The modules validated these when storing them; a state file edited by
+	# hand must still not become Sieve code.
+	case $_va_days in [1-9] | [1-5][0-9] | 60) ;; *) _va_days=7 ;; esac
 
 	_req=''
 	$_use_bl && _req="$_req envelope fileinto mailbox"
@@ -118,17 +121,17 @@ xexec_sieve_generate() {
 		printf '\n# Vacation reply.\n'
 		_ind=''
 		if [ -n "$_va_start" ] && [ -n "$_va_end" ]; then
-			printf 'if allof (currentdate :value "ge" "date" "%s",\n' "$_va_start"
-			printf '          currentdate :value "le" "date" "%s") {\n' "$_va_end"
+			printf 'if allof (currentdate :value "ge" "date" %s,\n' "$(xexec_sieve_quote "$_va_start")"
+			printf '          currentdate :value "le" "date" %s) {\n' "$(xexec_sieve_quote "$_va_end")"
 			_ind='  '
 		elif [ -n "$_va_start" ]; then
-			printf 'if currentdate :value "ge" "date" "%s" {\n' "$_va_start"
+			printf 'if currentdate :value "ge" "date" %s {\n' "$(xexec_sieve_quote "$_va_start")"
 			_ind='  '
 		elif [ -n "$_va_end" ]; then
-			printf 'if currentdate :value "le" "date" "%s" {\n' "$_va_end"
+			printf 'if currentdate :value "le" "date" %s {\n' "$(xexec_sieve_quote "$_va_end")"
 			_ind='  '
 		fi
-		printf '%svacation :days %s' "$_ind" "${_va_days:-7}"
+		printf '%svacation :days %s' "$_ind" "$_va_days"
 		if [ -n "$_va_subject" ]; then
 			printf ' :subject %s' "$(xexec_sieve_quote "$_va_subject")"
 		fi

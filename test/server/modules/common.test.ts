@@ -130,6 +130,16 @@ describe('state directory', () => {
     expect(fs.readdirSync(stateFile(home, '')).sort()).toEqual(['.lock', 'blacklist', 'xexec.sieve', 'xexec.svbin']);
   });
 
+  it('an unexpected failure of a tool is exit 1 with a sentence, not exit 2', () => {
+    const home = newHome();
+    expect(run('forwardmail', 'u', ['set', 'z@a.bc'], { home }).status).toBe(0);
+    const bin = tempDir('xexec-badsed-');
+    fs.writeFileSync(path.join(bin, 'sed'), '#!/bin/sh\nexit 4\n', { mode: 0o755 });
+    const r = run('forwardmail', 'u', ['show'], { home, env: { PATH: `${bin}:/usr/bin:/bin` } });
+    expect(r.status).toBe(1);
+    expect(r.message).toBe('The command failed because of an unexpected error on the server');
+  });
+
   it('concurrent changes are serialized by the lock: none is lost', async () => {
     const home = newHome();
     const n = 12;
