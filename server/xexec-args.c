@@ -13,9 +13,21 @@
 
 /* Dovecot's decoder is lenient about stray bits and padding placement; the
    protocol promises that malformed input is refused, so check the shape. */
+static unsigned int xexec_base64url_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '-' ? 62 : 63;
+}
+
 static bool xexec_base64url_shape_is_valid(const char *data)
 {
 	size_t len = strlen(data), chars = 0, padding = 0, i;
+	unsigned int last;
 
 	for (i = 0; i < len; i++) {
 		if (data[i] == '=') {
@@ -28,7 +40,14 @@ static bool xexec_base64url_shape_is_valid(const char *data)
 	}
 	if (chars % 4 == 1 || padding > 2)
 		return FALSE;
-	return padding == 0 || len % 4 == 0;
+	if (padding > 0 && len % 4 != 0)
+		return FALSE;
+	if (chars % 4 == 0)
+		return TRUE;
+	/* Canonical only: the bits after the last whole byte must be zero,
+	   so every value has exactly one encoded form. */
+	last = xexec_base64url_value(data[chars - 1]);
+	return (last & (chars % 4 == 2 ? 0x0f : 0x03)) == 0;
 }
 
 static bool

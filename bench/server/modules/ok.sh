@@ -1,0 +1,3 @@
+#!/bin/sh
+# The smallest useful module: one line of output.
+echo ok
