@@ -69,15 +69,15 @@ xexec_take_options() {
 	shift
 	XEXEC_NOPT=0
 	while [ $# -gt 0 ]; do
+		if [ -n "${XEXEC_USER:-}" ] && [ "$1" = "$XEXEC_USER" ]; then
+			return 0
+		fi
 		case $1 in
 		--)
 			XEXEC_NOPT=$((XEXEC_NOPT + 1))
 			return 0
 			;;
 		--?*=*)
-			if [ -n "${XEXEC_USER:-}" ] && [ "$1" = "$XEXEC_USER" ]; then
-				return 0
-			fi
 			_name=${1%%=*}
 			_name=${_name#--}
 			"$_handler" "$_name" "${1#*=}"
@@ -243,8 +243,9 @@ xexec_commit() {
 	vacation) _va=$2 ;;
 	*) xexec_fail "Internal error: unknown state $1" ;;
 	esac
-	xexec_sieve_generate "$_bl" "$_wl" "$_fw" "$_va" >"$XTMP/xexec.sieve" ||
-		xexec_fail "Could not write the mail filter; nothing was changed"
+	# Not in an `||` list: that would switch off set -e inside the generator,
+	# and a failing step could leave a shortened but valid script.
+	xexec_sieve_generate "$_bl" "$_wl" "$_fw" "$_va" >"$XTMP/xexec.sieve"
 	if ! sievec "$XTMP/xexec.sieve" "$XTMP/check.svbin" 2>"$XTMP/sievec.err"; then
 		# Keep sievec's own words in the log-only part of stderr.
 		sed 's/^/sievec: /' "$XTMP/sievec.err" >&2
@@ -256,9 +257,9 @@ xexec_commit() {
 	mv -f -- "$2" "$XDIR/$1" || xexec_fail "Could not save your settings; nothing was changed"
 	mv -f -- "$XTMP/xexec.sieve" "$XDIR/xexec.sieve" ||
 		xexec_fail "Your settings were saved but the mail filter could not be replaced"
-	# Compile again under the final name: a binary records its script's path,
-	# and one compiled from the temporary name would be thrown away and
-	# recompiled at delivery time.
+	# Compile again under the final name: a binary records its script's path
+	# (Pigeonhole checks it when loading), so one compiled from the temporary
+	# name could be thrown away and recompiled at every delivery.
 	if ! sievec "$XDIR/xexec.sieve" "$XDIR/xexec.svbin" 2>"$XTMP/sievec.err"; then
 		sed 's/^/sievec: /' "$XTMP/sievec.err" >&2
 		rm -f -- "$XDIR/xexec.svbin"

@@ -60,6 +60,9 @@ describe('command line', () => {
     expect(r2.message).toMatch(/Unknown module option --help/);
     const r3 = run('blacklist', '--help=1', ['list'], { home, options: ['--'], env: { XEXEC_USER: 'x' } });
     expect(r3.status).toBe(0);
+    // Even a user called "--" is the user, not the end of the options.
+    const r4 = run('blacklist', '--', ['add', 'x@a.bc'], { home });
+    expect(r4.lines).toEqual(['added x@a.bc']);
   });
 
   it('unknown administrator options are exit 2', () => {
