@@ -77,6 +77,16 @@ xexec_take_options() {
 			XEXEC_NOPT=$((XEXEC_NOPT + 1))
 			return 0
 			;;
+		--dovecot-config=?*)
+			# The server's configuration, for sievec and doveadm
+			# (every Dovecot tool reads CONFIG_FILE). Needed when it is
+			# not /etc/dovecot/dovecot.conf, so that the script is
+			# checked against the limits the server itself applies.
+			CONFIG_FILE=${1#*=}
+			export CONFIG_FILE
+			XEXEC_NOPT=$((XEXEC_NOPT + 1))
+			shift
+			;;
 		--?*=*)
 			_name=${1%%=*}
 			_name=${_name#--}

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MODULES, moduleEnv, newHome, readState, run, sieveScript, stateFile, tempDir } from './run.js';
+import { MODULES, moduleEnv, newHome, readState, run, sieveConfig, sieveScript, stateFile, tempDir } from './run.js';
 
 const ALL = ['blacklist', 'whitelist', 'forwardmail', 'vacation', 'changepassword'];
 
@@ -177,4 +177,20 @@ describe('state directory', () => {
     // Reading needs no lock.
     expect(run('blacklist', 'u', ['list'], { home }).lines).toEqual(['x@a.bc']);
   }, 30_000);
+});
+
+describe('--dovecot-config', () => {
+  it('makes sievec check the script against that configuration', () => {
+    const tiny = path.join(tempDir('xexec-tinyconf-'), 'dovecot.conf');
+    fs.chmodSync(path.dirname(tiny), 0o755);
+    fs.writeFileSync(tiny, fs.readFileSync(sieveConfig(), 'utf8').replace(/sieve_max_script_size = \S+/, 'sieve_max_script_size = 200'));
+    const entries = Array.from({ length: 20 }, (_, i) => `sender${i}@example.org`);
+    const refused = run('blacklist', 'u', ['add', ...entries], { home: newHome(), options: [`--dovecot-config=${tiny}`] });
+    expect(refused.status).toBe(1);
+    expect(refused.message).toMatch(/Sieve size limit/);
+    const home = newHome();
+    const accepted = run('blacklist', 'u', ['add', ...entries], { home, options: [`--dovecot-config=${sieveConfig()}`] });
+    expect(accepted.status).toBe(0);
+    expect(readState(home, 'blacklist').split('\n').filter(Boolean)).toHaveLength(20);
+  });
 });
