@@ -1,0 +1,127 @@
+// The fixture itself: a server is cleaned up even when the test process dies,
+// imap really runs under valgrind in valgrind mode, and the valgrind log
+// check catches real errors (and a process that never finished).
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, waitFor } from './fixture/index.js';
+import { FIXTURE_DIR, REPO_DIR, valgrindCommand, VALGRIND_ERROR_EXITCODE } from './fixture/config.js';
+import { listProcs } from './fixture/procs.mjs';
+import { readValgrindLogs, valgrindProblems } from './fixture/valgrind.js';
+import { hex, marker, xexec } from './helpers.js';
+
+interface ChildInfo { dir: string; masterPid: number; procs: Array<{ pid: number; start: string }> }
+
+/** Starts selftest/child.ts, which starts a server and a module, and returns what it started. */
+async function startChild(mark: string) {
+  const child = spawn(path.join(REPO_DIR, 'node_modules/.bin/vite-node'), [path.join(FIXTURE_DIR, 'selftest/child.ts'), mark],
+    { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { err += d; });
+  const info = await waitFor('the child to report its server', () => {
+    if (child.exitCode !== null) throw new Error(`child exited: ${err}`);
+    const line = out.split('\n').find((l) => l.startsWith('{'));
+    return line ? JSON.parse(line) as ChildInfo : null;
+  }, 120_000);
+  return { child, info };
+}
+
+function alive(procs: ChildInfo['procs']): number[] {
+  const now = new Map(listProcs().map((p) => [p.pid, p.start]));
+  return procs.filter((p) => now.get(p.pid) === p.start).map((p) => p.pid);
+}
+
+describe('cleanup when the test process dies', () => {
+  for (const sig of ['SIGKILL', 'SIGTERM'] as const) {
+    it(`${sig}: Dovecot, its children and a running module are gone, the temp dir removed`, async () => {
+      const mark = marker(`die-${sig}`);
+      const { child, info } = await startChild(mark);
+      expect(info.procs.map((p) => p.pid)).toContain(info.masterPid);
+      expect(listProcs().filter((p) => p.cmdline.includes(mark)).length).toBeGreaterThanOrEqual(2);
+      expect(fs.existsSync(info.dir)).toBe(true);
+      child.kill(sig);
+      await waitFor('every process of the dead test\'s server to be gone', () =>
+        alive(info.procs).length === 0 && !listProcs().some((p) => p.cmdline.includes(mark)), 60_000);
+      await waitFor('its temp dir to be removed', () => !fs.existsSync(info.dir), 30_000);
+    });
+  }
+});
+
+describe('valgrind mode', () => {
+  it('imap runs under valgrind, its logs are kept after stop and judged clean', async () => {
+    const s = await startServer({ valgrind: true });
+    try {
+      const c = await s.login();
+      const r = await xexec(c, 'XEXEC echoargs x');
+      expect(r.lines).toEqual([hex('x')]);
+      await c.logout();
+    } finally {
+      await s.stop();
+    }
+    // The imap process of that session (mpid in the login line) wrote a complete log.
+    const mpid = Number(/Login: user=<[^>]*>.*?mpid=(\d+)/.exec(s.readLog())?.[1]);
+    const log = s.valgrindLogs().find((l) => l.pid === mpid);
+    expect(log?.text).toContain('Command: /usr/lib/dovecot/imap');
+    expect(log?.errors).toBe(0);
+    s.assertValgrindClean();
+    s.assertLogClean();
+  });
+});
+
+describe('the valgrind log check', () => {
+  let dir: string;
+  let prog: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xexec-vgcheck-'));
+    prog = path.join(dir, 'vgprog');
+    const cc = spawnSync('gcc', ['-O0', '-g', '-o', prog, path.join(FIXTURE_DIR, 'selftest/vgprog.c')], { encoding: 'utf8' });
+    expect(cc.status, cc.stderr).toBe(0);
+  });
+  afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+  /** Runs vgprog under exactly the valgrind command line the fixture gives imap. */
+  function run(mode: string) {
+    const logDir = fs.mkdtempSync(path.join(dir, `${mode}-`));
+    const r = spawnSync('/bin/sh', ['-c', `${valgrindCommand(logDir, prog)} ${mode}`], { encoding: 'utf8' });
+    return { status: r.status, problems: valgrindProblems(readValgrindLogs(logDir)), logs: readValgrindLogs(logDir) };
+  }
+
+  it('a clean program passes', () => {
+    const r = run('clean');
+    expect(r.status).toBe(0);
+    expect(r.logs).toHaveLength(1);
+    expect(r.problems).toEqual([]);
+  });
+
+  it('a real memory error fails it (and sets the exit code the log check looks for)', () => {
+    const r = run('bug');
+    expect(r.status).toBe(VALGRIND_ERROR_EXITCODE);
+    expect(r.problems.join('\n')).toMatch(/ERROR SUMMARY: [1-9]/);
+    expect(r.problems.join('\n')).toMatch(/Conditional jump|Invalid write/);
+  });
+
+  it('a forked child that execs another program is not counted as unfinished', () => {
+    const r = run('fork');
+    expect(r.logs).toHaveLength(2);
+    expect(r.problems).toEqual([]);
+  });
+
+  it('an error in a forked child before exec fails it', () => {
+    const r = run('forkbug');
+    expect(r.problems.join('\n')).toMatch(/Invalid write/);
+  });
+
+  it('a process killed before valgrind could write its summary fails it', async () => {
+    const logDir = fs.mkdtempSync(path.join(dir, 'sleep-'));
+    const p = spawn('/bin/sh', ['-c', `exec ${valgrindCommand(logDir, prog)} sleep`], { stdio: 'ignore' });
+    await waitFor('the valgrind log', () => readValgrindLogs(logDir).some((l) => l.text.includes('Parent PID')));
+    const exited = new Promise((r) => p.on('exit', r));
+    p.kill('SIGKILL');
+    await exited;
+    expect(valgrindProblems(readValgrindLogs(logDir)).join('\n')).toMatch(/no ERROR SUMMARY/);
+  });
+});
