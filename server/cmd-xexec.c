@@ -110,13 +110,22 @@ static bool cmd_xexec_discovery(struct client_command_context *cmd,
 
 static const char *const *
 cmd_xexec_env(struct mail_user *user, const char *module_name,
-	      const char **cwd_r)
+	      const ARRAY_TYPE(const_string) *env_args, const char **cwd_r)
 {
 	ARRAY_TYPE(const_string) env;
-	const char *home;
+	const char *home, *const *arg;
 	struct stat st;
+	unsigned int n = 0;
 
 	t_array_init(&env, 12);
+	if (env_args != NULL) {
+		array_push_back(&env, &(const char *){ t_strdup_printf(
+			"XEXEC_ARGC=%u", array_count(env_args)) });
+		array_foreach(env_args, arg) {
+			array_push_back(&env, &(const char *){ t_strdup_printf(
+				"XEXEC_ARG%u=%s", ++n, *arg) });
+		}
+	}
 	array_push_back(&env, &(const char *){ "PATH=" XEXEC_PATH });
 	array_push_back(&env, &(const char *){ "XEXEC_PROTOCOL=1" });
 	array_push_back(&env, &(const char *){
@@ -252,31 +261,37 @@ static bool cmd_xexec_wait(struct client_command_context *cmd)
 
 static bool
 cmd_xexec_start(struct client_command_context *cmd,
+		const struct xexec_settings *set,
 		const struct xexec_module *module,
 		const struct imap_arg *client_args)
 {
 	struct client *client = cmd->client;
 	struct cmd_xexec_context *ctx;
 	struct xexec_run_settings run_set;
-	ARRAY_TYPE(const_string) argv;
+	ARRAY_TYPE(const_string) argv, decoded;
 	const char *const *word, *error;
 
 	ctx = p_new(cmd->pool, struct cmd_xexec_context, 1);
 	ctx->cmd = cmd;
 	ctx->module_name = module->name;
-	ctx->set = xexec_settings_read(client->user, cmd->pool);
+	ctx->set = set;
 
+	p_array_init(&decoded, cmd->pool, 8);
+	if (!xexec_args_decode(client_args, 1, cmd->pool, &decoded, &error))
+		return cmd_xexec_refuse(cmd, module->name,
+					"XEXEC-BADARGS", error);
 	p_array_init(&argv, cmd->pool, 16);
 	for (word = module->argv; *word != NULL; word++)
 		array_push_back(&argv, word);
-	if (!xexec_args_decode(client_args, 1, cmd->pool, &argv, &error))
-		return cmd_xexec_refuse(cmd, module->name,
-					"XEXEC-BADARGS", error);
+	if (!module->args_in_env)
+		array_append_array(&argv, &decoded);
 	array_append_zero(&argv);
 
 	i_zero(&run_set);
 	run_set.argv = array_front(&argv);
-	run_set.env = cmd_xexec_env(client->user, module->name, &run_set.cwd);
+	run_set.env = cmd_xexec_env(client->user, module->name,
+				    module->args_in_env ? &decoded : NULL,
+				    &run_set.cwd);
 	run_set.timeout_msecs = ctx->set->timeout_msecs;
 	run_set.output_limit = ctx->set->output_limit;
 
@@ -325,5 +340,5 @@ bool cmd_xexec(struct client_command_context *cmd)
 		return cmd_xexec_refuse(cmd, shown, "XEXEC-UNKNOWN",
 			t_strdup_printf("Unknown module %s", str_sanitize(name, 64)));
 	}
-	return cmd_xexec_start(cmd, module, args + 1);
+	return cmd_xexec_start(cmd, set, module, args + 1);
 }

@@ -4,6 +4,7 @@
      xexec2 = whitelist:...
      xexec_timeout = 30s
      xexec_output_limit = 8M
+     xexec_args_in_env = changepassword
 
    Dovecot %-expands plugin settings as a whole, so splitting the expanded
    string would let a user name with spaces add argv words. We therefore read
@@ -151,6 +152,31 @@ xexec_read_limits(struct mail_user *user, struct xexec_settings *set)
 	}
 }
 
+static void
+xexec_read_args_in_env(struct mail_user *user, struct xexec_settings *set)
+{
+	const char *value, *const *names;
+	struct xexec_module *module;
+	bool found;
+
+	value = mail_user_plugin_getenv(user, "xexec_args_in_env");
+	if (value == NULL)
+		return;
+	for (names = t_strsplit_spaces(value, " \t,"); *names != NULL; names++) {
+		found = FALSE;
+		array_foreach_modifiable(&set->modules, module) {
+			if (strcasecmp(module->name, *names) == 0) {
+				module->args_in_env = TRUE;
+				found = TRUE;
+			}
+		}
+		if (!found) {
+			i_error("xexec: xexec_args_in_env names unknown "
+				"module %s", *names);
+		}
+	}
+}
+
 const struct xexec_settings *
 xexec_settings_read(struct mail_user *user, pool_t pool)
 {
@@ -182,6 +208,7 @@ xexec_settings_read(struct mail_user *user, pool_t pool)
 		}
 		array_push_back(&set->modules, &module);
 	}
+	xexec_read_args_in_env(user, set);
 	return set;
 }
 

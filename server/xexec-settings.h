@@ -11,6 +11,9 @@ struct xexec_module {
 	const char *name;
 	/* Program and configured words, %-expanded word by word. */
 	const char *const *argv;
+	/* Client arguments go into XEXEC_ARG<n> instead of argv: argv is
+	   world-readable in /proc, the environment only for the same uid. */
+	bool args_in_env;
 };
 ARRAY_DEFINE_TYPE(xexec_module, struct xexec_module);
 

@@ -50,10 +50,13 @@ esac
 [ $# -ge 1 ] || xexec_usage "Usage: changepassword.sh [--option=value ...] <user> <new-password>"
 xexec_set_user "$1"
 shift
+eval "set -- \"\$@\" $(xexec_env_arg_refs)"
 [ $# -ge 1 ] || xexec_usage "Give the new password"
 [ $# -eq 1 ] || xexec_usage "Give the new password as one argument"
 pw=$1
 shift
+# Nothing this module starts needs the password in its environment.
+unset XEXEC_ARG1 XEXEC_ARGC
 
 # Refusals (PROTOCOL.md §6.2), all before anything is touched.
 xexec_has_ctl "$pw" && xexec_usage "The new password must not contain control characters"

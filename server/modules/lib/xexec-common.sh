@@ -106,6 +106,24 @@ xexec_no_options() {
 	xexec_usage "Unknown module option --$1 (server configuration error)"
 }
 
+# With `xexec_args_in_env = <module>` the plugin passes the client's
+# arguments as XEXEC_ARGC and XEXEC_ARG1..n instead of in argv (argv is
+# readable by every local user in /proc, the environment only by the same
+# uid). Use as:  eval "set -- \"\$@\" $(xexec_env_arg_refs)"
+# It prints only references ("$XEXEC_ARG1" ...), never values, so eval never
+# parses client data.
+xexec_env_arg_refs() {
+	[ -n "${XEXEC_ARGC:-}" ] || return 0
+	case $XEXEC_ARGC in
+	*[!0-9]* | ????*) xexec_usage "XEXEC_ARGC is not a small number (server error)" ;;
+	esac
+	_i=1
+	while [ "$_i" -le "$XEXEC_ARGC" ]; do
+		printf '"$XEXEC_ARG%d" ' "$_i"
+		_i=$((_i + 1))
+	done
+}
+
 # xexec_set_user WORD - the configured user word (%u).
 xexec_set_user() {
 	[ -n "$1" ] || xexec_usage "No user name was given to the module (server configuration error)"

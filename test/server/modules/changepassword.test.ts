@@ -69,6 +69,17 @@ describe('changepassword', () => {
     expect(r.stdout + r.stderr).not.toMatch(/correct horse|\$6\$/);
   });
 
+  it('takes the password from XEXEC_ARG1 when the plugin passes arguments in the environment', () => {
+    const f = passwdFile();
+    const r = chpw(f, 'alice', [], { env: { XEXEC_ARGC: '1', XEXEC_ARG1: 'from the environment' } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(verifies(field2(f, 'alice'), 'from the environment')).toBe(true);
+    const two = chpw(f, 'alice', [], { env: { XEXEC_ARGC: '2', XEXEC_ARG1: 'one password', XEXEC_ARG2: 'two' } });
+    expect(two.status).toBe(2);
+    expect(two.message).toBe('Give the new password as one argument');
+  });
+
   it('works for user names with spaces and quotes and keeps extra fields', () => {
     const f = passwdFile();
     expect(chpw(f, 'bob smith', ['a new password']).status).toBe(0);
