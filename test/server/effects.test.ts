@@ -53,7 +53,7 @@ describe('vacation', () => {
     await deliver('friend@example.org', u, { subject: 'Lunch?' });
     const caps = server().captured().slice(before);
     expect(caps, describeCaptures(caps)).toHaveLength(1);
-    const reply = caps[0];
+    const reply = caps[0]!;
     expect(reply.recipients).toEqual(['friend@example.org']);
     expect(header(reply.data, 'To')).toMatch(/friend@example\.org/);
     expect(header(reply.data, 'Subject')).toBe('Away');
@@ -101,8 +101,8 @@ describe('forwardmail', () => {
     const res = await deliver('sender@example.org', u, { subject: 'Forward me' });
     const caps = server().captured().slice(before);
     expect(caps, describeCaptures(caps)).toHaveLength(1);
-    expect(caps[0].recipients).toEqual(['x@example.net']);
-    expect(header(caps[0].data, 'Subject')).toBe('Forward me');
+    expect(caps[0]!.recipients).toEqual(['x@example.net']);
+    expect(header(caps[0]!.data, 'Subject')).toBe('Forward me');
     expect(res.dataReplies).toHaveLength(1);
     expect(server().counts(u)).toEqual({ inbox: 0, junk: 0 });
   });
@@ -114,8 +114,8 @@ describe('forwardmail', () => {
     await deliver('sender@example.org', u, { subject: 'Keep and forward' });
     const caps = server().captured().slice(before);
     expect(caps, describeCaptures(caps)).toHaveLength(1);
-    expect(caps[0].recipients).toEqual(['x@example.net']);
-    expect(header(caps[0].data, 'Subject')).toBe('Keep and forward');
+    expect(caps[0]!.recipients).toEqual(['x@example.net']);
+    expect(header(caps[0]!.data, 'Subject')).toBe('Keep and forward');
     expect(server().mailbox(u).map((m) => header(m, 'Subject'))).toEqual(['Keep and forward']);
   });
 
@@ -170,7 +170,7 @@ describe('changepassword', () => {
     const c = await server().login(u);
     const r = await c.command('UID XEXEC changepassword short', { tag: 'a2' });
     const got = [...r.untagged, r.tagged].map((l) => l.toString('utf8'));
-    got[got.length - 1] = stripTiming(got[got.length - 1]);
+    got[got.length - 1] = stripTiming(got[got.length - 1]!);
     expect(got).toEqual([
       '* XEXEC changepassword ()',
       'a2 NO [XEXEC-EXIT 2] The new password must be at least 8 characters long',
@@ -191,7 +191,7 @@ describe('changepassword', () => {
     expect((await fresh.login(u, newPassword)).status).toBe('OK');
     await fresh.logout();
     const stale = await s.connect();
-    const old = await stale.login(u, s.passwords[u]);
+    const old = await stale.login(u, s.passwords[u]!);
     expect(old.status).toBe('NO');
     stale.close();
     // The other users' lines are untouched and Dovecot still reads the file.

@@ -70,7 +70,7 @@ export async function xexec(c: ImapClient, cmd: string | Buffer, opts: { tag?: s
     if (!SYNC_LINE.test(l.toString('latin1'))) throw new Error(`unexpected line after the data line:\n${show()}`);
   }
   if (response.status === 'BAD') throw new Error(`XEXEC answered BAD:\n${show()}`);
-  const dataLine = response.untagged[dataIdx];
+  const dataLine = response.untagged[dataIdx]!;
   const data = parseXexecData(dataLine);
   return {
     response, tagged: parseTagged(response.text), human, dataLine, data,

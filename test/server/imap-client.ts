@@ -22,9 +22,9 @@ export interface Response {
 const CRLF = Buffer.from('\r\n');
 
 export class ImapClient {
-  greeting = Buffer.alloc(0);
+  greeting: Buffer = Buffer.alloc(0);
   closed = false;
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private waiters: Array<() => void> = [];
   private tagCounter = 0;
   private closedPromise: Promise<void>;
@@ -223,7 +223,7 @@ function parseQuoted(line: Buffer, pos: number): { value: Buffer; end: number } 
   let i = pos + 1;
   for (;;) {
     if (i >= line.length) throw new Error('unterminated quoted string');
-    const c = line[i];
+    const c = line[i]!;
     if (c === 0x22) return { value: Buffer.from(bytes), end: i + 1 };
     if (c === 0x5c) {
       const n = line[i + 1];
@@ -304,6 +304,6 @@ export function parseTagged(text: string): Tagged {
     ok: m[1] === 'OK',
     code: m[2] ?? null,
     detail: m[3] === undefined ? null : Number(m[3]),
-    message: m[4],
+    message: m[4] ?? '',
   };
 }

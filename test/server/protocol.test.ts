@@ -21,7 +21,7 @@ describe('PROTOCOL.md §4.2 transcript', () => {
     const got = [...r.untagged, r.tagged].map((l) => l.toString('utf8'));
     // Dovecot's timing suffix (§4.3) is the only allowed difference.
     expect(r.tagged.toString('utf8')).toMatch(/^a1 OK .* \(\d+\.\d{3} \+ \d+\.\d{3}( \+ \d+\.\d{3})? secs\)\.$/);
-    got[got.length - 1] = stripTiming(got[got.length - 1]);
+    got[got.length - 1] = stripTiming(got[got.length - 1]!);
     expect(got).toEqual([
       '* OK spam@example.com',
       '* OK @spam.example',
@@ -39,7 +39,7 @@ describe('capability and discovery', () => {
     const r = await c.command('CAPABILITY');
     const caps = r.untagged.map((l) => l.toString()).filter((l) => l.startsWith('* CAPABILITY '));
     expect(caps).toHaveLength(1);
-    expect(caps[0].split(' ')).toContain('XEXEC');
+    expect(caps[0]!.split(' ')).toContain('XEXEC');
     expect(r.status).toBe('OK');
     await c.logout();
   });
@@ -121,7 +121,7 @@ describe('forms and states', () => {
     expect(tagged).toEqual(['p1 OK', 'p2 OK', 'p3 OK']);
     const data = lines.filter((l) => l.startsWith('* XEXEC '));
     expect(data).toEqual([`* XEXEC echoargs ("${hex('first')}")`, `* XEXEC echoargs ("${hex('second')}")`]);
-    expect(lines.indexOf(data[0])).toBeLessThan(lines.findIndex((l) => l.startsWith('p1 ')));
+    expect(lines.indexOf(data[0]!)).toBeLessThan(lines.findIndex((l) => l.startsWith('p1 ')));
     await c.logout();
   });
 });
@@ -191,7 +191,7 @@ describe('output size', () => {
     expect(r.human).toHaveLength(n);
     const wrong = r.lines.findIndex((l, i) => l !== `line ${i + 1}`);
     expect(wrong).toBe(-1);
-    expect(r.human[n - 1].toString()).toBe(`* OK line ${n}`);
+    expect(r.human[n - 1]!.toString()).toBe(`* OK line ${n}`);
     await expectNoop(c);
     await c.logout();
   });

@@ -138,13 +138,16 @@ describe('module names', () => {
 });
 
 describe('client-side parsers agree with the vectors', () => {
-  it.each(VECTORS.dataLines.map((v: { name: string }) => [v.name, v]))('data line: %s', (_n, v) => {
+  interface DataLineVector { name: string; line: string; module: string; hex: string[] }
+  interface TaggedVector { line: string; ok: boolean; code?: string; detail?: number | null; message?: string }
+
+  it.each((VECTORS.dataLines as DataLineVector[]).map((v) => [v.name, v] as const))('data line: %s', (_n, v) => {
     const d = parseXexecData(Buffer.from(v.line, 'utf8'));
     expect(d.module).toBe(v.module);
     expect(d.items.map((b) => b.toString('hex'))).toEqual(v.hex);
   });
 
-  it.each(VECTORS.tagged.map((v: { line: string }) => [v.line, v]))('tagged: %s', (_l, v) => {
+  it.each((VECTORS.tagged as TaggedVector[]).map((v) => [v.line, v] as const))('tagged: %s', (_l, v) => {
     const t = parseTagged(v.line);
     expect(t.ok).toBe(v.ok);
     if (!v.ok) expect(t).toMatchObject({ code: v.code, detail: v.detail, message: v.message });
