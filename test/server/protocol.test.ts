@@ -9,7 +9,7 @@ import { expectNoop, hex, itStopsCleanly, useServer, xexec } from './helpers.js'
 const server = useServer();
 
 const CONFIGURED = ['blacklist', 'whitelist', 'changepassword', 'forwardmail', 'vacation',
-  'echoargs', 'argv', 'emit', 'fail', 'crash', 'sleep', 'flood', 'env', 'big'];
+  'echoargs', 'argv', 'emit', 'fail', 'crash', 'sleep', 'flood', 'env', 'big', 'envargs', 'argvenv'];
 
 describe('PROTOCOL.md §4.2 transcript', () => {
   it('a blacklist with two entries is listed exactly as in the example', async () => {
@@ -170,6 +170,26 @@ describe('what the module sees (§5)', () => {
     expect(facts.cwd).toBe(fs.realpathSync(s.home(USERS.alice)));
     expect(facts.stdin).toBe('/dev/null');
     expect(facts.pgrp).toBe(facts.pid);
+    await c.logout();
+  });
+
+  it('xexec_args_in_env: the client arguments are in XEXEC_ARGC/XEXEC_ARGn, not in argv', async () => {
+    const s = server();
+    const c = await s.login(USERS.alice);
+    const a = await xexec(c, 'XEXEC argvenv "a b" x');
+    expect(a.tagged.ok).toBe(true);
+    expect(a.lines).toEqual([hex(USERS.alice)]);
+    const r = await xexec(c, 'XEXEC envargs "a b" ~YT9i "" "x=y"');
+    const vars = r.lines.filter((l) => !l.startsWith('#'));
+    expect(vars.filter((l) => l.startsWith('XEXEC_ARG'))).toEqual([
+      'XEXEC_ARGC=4', 'XEXEC_ARG1=a b', 'XEXEC_ARG2=a?b', 'XEXEC_ARG3=', 'XEXEC_ARG4=x=y',
+    ]);
+    expect(vars.map((l) => l.slice(0, l.indexOf('='))).filter((k) => !k.startsWith('XEXEC_ARG')).sort())
+      .toEqual(['HOME', 'PATH', 'USER', 'XEXEC_LOCAL_IP', 'XEXEC_MODULE', 'XEXEC_PROTOCOL', 'XEXEC_REMOTE_IP',
+        'XEXEC_SESSION', 'XEXEC_USER']);
+    expect(vars).toContain('XEXEC_MODULE=envargs');
+    const none = await xexec(c, 'XEXEC envargs');
+    expect(none.lines.filter((l) => l.startsWith('XEXEC_ARG'))).toEqual(['XEXEC_ARGC=0']);
     await c.logout();
   });
 
