@@ -51,6 +51,23 @@ describe('cleanup when the test process dies', () => {
   }
 });
 
+describe('the server log check', () => {
+  it('a crashed imap process fails assertLogClean()', async () => {
+    const s = await startServer({ valgrind: false });
+    try {
+      const c = await s.login();
+      const mpid = Number(await waitFor('the login line', () => /Login: user=<[^>]*>.*?mpid=(\d+)/.exec(s.readLog())?.[1]));
+      expect(() => s.assertLogClean()).not.toThrow();
+      process.kill(mpid, 'SIGSEGV');
+      await c.waitClosed();
+      await waitFor('the master to log the crash', () => /killed with signal 11/.test(s.readLog()));
+      expect(() => s.assertLogClean()).toThrow(/child \d+ killed with signal 11/);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
 describe('valgrind mode', () => {
   it('imap runs under valgrind, its logs are kept after stop and judged clean', async () => {
     const s = await startServer({ valgrind: true });
