@@ -1,0 +1,479 @@
+// End-to-end: the xexec Experiment API in a real, headless Thunderbird 153,
+// called from an extension page, against real Dovecots (one with the xexec
+// plugin, one without). Run with `npx vitest run test/e2e`.
+import * as fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCommandText, decodeCustomCommandResult, decodeErrorMessage, type Argument } from '../../src/protocol/codec.js';
+import { ImapClient } from '../server/imap-client.js';
+import { startServer, PASSWORDS, USERS, type TestServer } from '../server/fixture/index.js';
+import { REPO_DIR, startThunderbird, thunderbirdAvailable, delay, type ExtensionPage, type Thunderbird } from './thunderbird.js';
+
+const PAGE = 'experiments-test/page.html';
+
+interface ExecResult {
+  ok: boolean;
+  code?: 'unsupported' | 'disconnected' | 'timeout' | 'server';
+  message?: string;
+  result: string;
+}
+
+let xexecServer: TestServer;
+let plainServer: TestServer;
+let tb: Thunderbird;
+let addonId: string;
+let page: ExtensionPage;
+let account: string;
+let plainAccount: string;
+let server2Account: string;
+
+/** Sends `module args...` through messenger.xexec.execute; the arguments are encoded as PROTOCOL.md §3.1 says. */
+async function xexec(acct: string, module: string, args: Argument[] = [], timeoutMs?: number, on: ExtensionPage = page): Promise<ExecResult> {
+  const built = buildCommandText({ module, args });
+  if (!built.ok) throw new Error(built.error.message);
+  const text = built.value === module ? '' : built.value.slice(module.length + 1);
+  const r = await on.call<ExecResult>('xexec.execute', timeoutMs === undefined ? [acct, module, text] : [acct, module, text, timeoutMs]);
+  if (r.error !== undefined) throw new Error(`execute rejected: ${r.error}`);
+  return r.value!;
+}
+
+function pw(user: string): string {
+  const p = PASSWORDS[user];
+  if (p === undefined) throw new Error(`no password for ${user}`);
+  return p;
+}
+
+/** The output lines of a reply, as bytes. */
+function lines(r: ExecResult): Buffer[] {
+  const d = decodeCustomCommandResult(r.result);
+  if (!d.ok) throw new Error(`cannot decode ${JSON.stringify(r.result.slice(0, 200))}: ${d.error.message}`);
+  return d.value.lines.map((l) => Buffer.from(l.bytes));
+}
+
+/** What echoargs received: one argv word per output line, as hex. */
+function argv(r: ExecResult): Buffer[] {
+  expect(r.ok, JSON.stringify(r).slice(0, 500)).toBe(true);
+  return lines(r).map((l) => Buffer.from(l.toString('latin1'), 'hex'));
+}
+
+function bytes(v: Argument): Buffer {
+  return typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v);
+}
+
+/** Texts of the warnings in Thunderbird's Activity Manager. */
+function activityWarnings(): Promise<string[]> {
+  return tb.chrome<string[]>(`
+    const manager = Cc["@mozilla.org/activity-manager;1"].getService(Ci.nsIActivityManager);
+    return manager.getActivities().filter(a => a instanceof Ci.nsIActivityWarning).map(a => a.displayText);
+  `);
+}
+
+/** No alert is open, none was opened, and no failure was left in the Activity Manager. */
+async function expectNoDialog(): Promise<void> {
+  expect(await tb.alertText()).toBeNull();
+  expect(await tb.openedDialogs()).toEqual([]);
+  expect(await activityWarnings()).toEqual([]);
+}
+
+/** Processes whose command line contains `marker` (module processes of our Dovecot). */
+function procsWith(marker: string): { pid: number; ppid: number; cmdline: string }[] {
+  const out: { pid: number; ppid: number; cmdline: string }[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${name}/cmdline`, 'latin1').replace(/\0/g, ' ');
+      if (!cmdline.includes(marker)) continue;
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] === 'Z') continue;
+      out.push({ pid: Number(name), ppid: Number(fields[1]), cmdline });
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+async function waitUntil<T>(what: string, check: () => T | Promise<T>, waitMs = 20_000): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(50);
+  }
+}
+
+const HARD_VALUES: Argument[] = [
+  '?', '>', 'a?b>c', '%', '100%', '%41', '%25', '%00', '%0D%0Ax2 CREATE injected', '\t', 'a\tb', '\r', '\n', 'a\r\nb',
+  '"', "'", '\\', 'a\\"b', '"quoted"', 'é', 'Grüße 日本 😀', '', ' ', '  two  spaces  ', '~', '~/notes', '~w6k',
+  'NIL', '{5}', '[ALERT]', '#&;/=+', '* OK x', 'a b c', '\x01\x1f\x7f', new Uint8Array([0xff, 0xfe, 0x80]),
+];
+
+describe.skipIf(!thunderbirdAvailable())('xexec experiment in Thunderbird', () => {
+  beforeAll(async () => {
+    [xexecServer, plainServer] = await Promise.all([
+      // A short server-side limit: the timeout tests wait for it.
+      startServer({ timeout: '5s' }),
+      startServer({ plugin: false }),
+    ]);
+    tb = await startThunderbird();
+    console.log(`Thunderbird started in ${tb.startupMs} ms`);
+    addonId = await tb.installAddon(REPO_DIR);
+    account = (await tb.createImapAccount({ port: xexecServer.imapPort, user: USERS.alice, password: pw(USERS.alice) })).accountId;
+    // Another user than on the first server: two accounts with the same user
+    // and host share folder URIs in Thunderbird even when the ports differ.
+    plainAccount = (await tb.createImapAccount({ port: plainServer.imapPort, user: USERS.bob, password: pw(USERS.bob) })).accountId;
+    server2Account = (await tb.createImapAccount({ port: xexecServer.imapPort, user: USERS.carol, password: pw(USERS.carol) })).accountId;
+    await tb.watchDialogs();
+    page = await tb.openExtensionPage(addonId, PAGE);
+  }, 120_000);
+
+  afterAll(async () => {
+    try {
+      if (tb) {
+        const dumps = tb.crashDumps();
+        await tb.stop();
+        expect(dumps).toEqual([]);
+      }
+    } finally {
+      await Promise.all([xexecServer?.stop(), plainServer?.stop()]);
+    }
+  }, 120_000);
+
+  it('the page sees messenger.xexec and the accounts', async () => {
+    const r = await page.run<[boolean, string[]]>(`
+      const accounts = await page.messenger.accounts.list(false);
+      return [page.xexecTestPage.ready, Array.from(accounts, a => a.id + ":" + a.type)];
+    `);
+    expect(r[0]).toBe(true);
+    expect(r[1]).toEqual(expect.arrayContaining([`${account}:imap`, `${plainAccount}:imap`]));
+  });
+
+  it('hard values reach echoargs byte for byte, all in one command', async () => {
+    const got = argv(await xexec(account, 'echoargs', HARD_VALUES));
+    expect(got).toEqual(HARD_VALUES.map(bytes));
+  });
+
+  it('hard values reach echoargs byte for byte, one per command', async () => {
+    for (const v of HARD_VALUES) {
+      expect(argv(await xexec(account, 'echoargs', [v])), JSON.stringify(typeof v === 'string' ? v : [...v])).toEqual([bytes(v)]);
+    }
+  });
+
+  it('10 kB values arrive exact (quoted and encoded)', async () => {
+    const ascii = Array.from({ length: 10_240 }, (_, i) => String.fromCharCode(0x20 + (i * 7) % 95)).join('').replace(/[?>]/g, '.');
+    const mixed = Array.from({ length: 9_000 }, (_, i) => ['é', '?', '>', '%', '\t', 'x', '日', '\n', '"'][i % 9]).join('');
+    expect(bytes(mixed).length).toBeGreaterThan(10_000);
+    expect(argv(await xexec(account, 'echoargs', [ascii]))).toEqual([bytes(ascii)]);
+    expect(argv(await xexec(account, 'echoargs', [mixed]))).toEqual([bytes(mixed)]);
+    expect(argv(await xexec(account, 'echoargs', [ascii, mixed, '']))).toEqual([bytes(ascii), bytes(mixed), Buffer.alloc(0)]);
+  });
+
+  it('output lines come back exact', async () => {
+    const want = [
+      'plain line', '  leading and trailing  ', 'a  b   c', '{5}', 'x {5}', '"quoted" \\ back', '', 'é 日本',
+      '\t tab', 'cr\r', '[ALERT] no', '* OK injected?', '\x00nul', '\x7f', 'bad \xff utf8',
+    ].map((s) => Buffer.from(s, s.includes('\xff') ? 'latin1' : 'utf8'));
+    const r = await xexec(account, 'emit', want.map((b) => b.toString('hex')));
+    expect(r.ok).toBe(true);
+    expect(lines(r)).toEqual(want);
+    // The raw customCommandResult: the data line without "* XEXEC ", plus Thunderbird's debris.
+    expect(r.result).toMatch(/^emit \(.*\) \r\n $/s);
+  });
+
+  it('100,000 output lines arrive complete', async () => {
+    const t0 = Date.now();
+    const r = await xexec(account, 'big', ['100000']);
+    const ms = Date.now() - t0;
+    expect(r.ok).toBe(true);
+    const got = lines(r).map((l) => l.toString('utf8'));
+    expect(got.length).toBe(100_000);
+    for (let i = 0; i < got.length; i++) if (got[i] !== `line ${i + 1}`) throw new Error(`line ${i + 1} is ${got[i]}`);
+    console.log(`100,000 lines (${r.result.length} bytes in customCommandResult) in ${ms} ms through the page`);
+  });
+
+  it('a failing module: its message arrives, no dialog opens', async () => {
+    const r = await xexec(account, 'fail', ['3']);
+    expect(r).toMatchObject({ ok: false, code: 'server' });
+    const failure = decodeErrorMessage(r.message!);
+    expect(failure).toMatchObject({ code: 'XEXEC-EXIT', detail: 3, message: 'fail stderr last' });
+    expect(lines(r).map(String)).toEqual(['fail stdout 1', 'fail stdout 2']);
+    const unknown = await xexec(account, 'nosuchmodule');
+    expect(unknown).toMatchObject({ ok: false, code: 'server' });
+    expect(decodeErrorMessage(unknown.message!).code).toBe('XEXEC-UNKNOWN');
+    await delay(500);
+    await expectNoDialog();
+  });
+
+  it('control: the dialog check sees Thunderbird\'s alert for a failure that is not ours', async () => {
+    // The same kind of failure, issued without the experiment: Thunderbird alerts,
+    // and the experiment's listener (still registered for its own recent URLs)
+    // must not swallow it.
+    await xexec(account, 'fail', ['4']);
+    await tb.chrome(`
+      const server = MailServices.accounts.getAccount(arguments[0]).incomingServer;
+      const inbox = server.rootFolder.getFolderWithFlags(Ci.nsMsgFolderFlags.Inbox);
+      const msgWindow = Cc["@mozilla.org/messenger/msgwindow;1"].createInstance(Ci.nsIMsgWindow);
+      MailServices.imap.issueCommandOnMsgs(inbox, msgWindow, "XEXEC", "fail 5");
+    `, [account]);
+    const text = await waitUntil('the alert', () => tb.alertText(), 10_000);
+    expect(text).toContain('[XEXEC-EXIT 5] fail stderr last');
+    await tb.dismissAlert();
+    const opened = await tb.openedDialogs();
+    expect(opened.length).toBe(1);
+    expect(opened[0]?.uri).toBe('chrome://global/content/commonDialog.xhtml');
+    // Thunderbird also logged it in the Activity Manager (the experiment removes these for its own URLs).
+    const warnings = await activityWarnings();
+    expect(warnings.length).toBe(1);
+    expect(warnings[0]).toContain('[XEXEC-EXIT 5]');
+    await tb.chrome(`
+      Services.wm.getMostRecentWindow("mail:3pane").__xexecE2EDialogs.seen.length = 0;
+      const manager = Cc["@mozilla.org/activity-manager;1"].getService(Ci.nsIActivityManager);
+      for (const a of manager.getActivities()) manager.removeActivity(a.id);
+    `);
+    await expectNoDialog();
+  });
+
+  it('a server without the plugin: unsupported', async () => {
+    const r = await xexec(plainAccount, '.modules');
+    expect(r).toMatchObject({ ok: false, code: 'unsupported', result: '' });
+    expect(r.message).toMatch(/^Error in IMAP command UID XEXEC: Unknown command/);
+    await delay(300);
+    await expectNoDialog();
+  });
+
+  it('.modules and an empty text', async () => {
+    const r = await xexec(account, '.modules');
+    expect(r.ok).toBe(true);
+    expect(lines(r).map(String)).toEqual(expect.arrayContaining(['echoargs', 'emit', 'fail', 'big', 'sleep']));
+    expect(argv(await xexec(account, 'echoargs', []))).toEqual([]);
+  });
+
+  it('concurrent calls are queued per account and keep their own results', async () => {
+    const values = Array.from({ length: 8 }, (_, i) => `value ${i} ${'é'.repeat(i)}`);
+    const texts = values.map((v) => {
+      const b = buildCommandText({ module: 'echoargs', args: [v] });
+      if (!b.ok) throw new Error('encode');
+      return b.value.slice('echoargs '.length);
+    });
+    const results = await page.run<ExecResult[]>(`
+      const [accounts, texts] = arguments;
+      const calls = texts.map((t, i) => page.messenger.xexec.execute(accounts[i % 2], "echoargs", t));
+      const results = await Promise.all(calls);
+      return JSON.parse(page.JSON.stringify(results));
+    `, [[account, server2Account], texts]);
+    expect(results.map((r) => argv(r))).toEqual(values.map((v) => [bytes(v)]));
+  });
+
+  it('refuses (rejects) programmer errors', async () => {
+    const local = await tb.chrome<string>(`
+      let server;
+      try { server = MailServices.accounts.localFoldersServer; } catch (e) {}
+      if (!server) { MailServices.accounts.createLocalMailAccount(); server = MailServices.accounts.localFoldersServer; }
+      return MailServices.accounts.findAccountForServer(server).key;
+    `);
+    const cases: [unknown[], RegExp][] = [
+      [['nope', 'echoargs', '"a"'], /unknown account/],
+      [[local, 'echoargs', '"a"'], /not an IMAP account/],
+      [[account, 'echo args', ''], /module/],
+      [[account, '../x', ''], /module/],
+      [[account, '', ''], /module/],
+      [[account, 'echoargs', '"a?b"'], /"\?"/],
+      [[account, 'echoargs', '"a>b"'], /">"/],
+      [[account, 'echoargs', 'a%0D%0Ax2 CREATE injected'], /%/],
+      [[account, 'echoargs', '"%00"'], /%/],
+      [[account, 'echoargs', '"100%"'], /%/],
+      [[account, 'echoargs', '"a\tb"'], /outside 0x20-0x7E/],
+      [[account, 'echoargs', 'a\r\nx CREATE injected'], /outside 0x20-0x7E/],
+      [[account, 'echoargs', '"\u00e9"'], /outside 0x20-0x7E/],
+      [[account, 'echoargs', '"a"', 0], /timeout|minimum|Expected/i],
+    ];
+    for (const [args, re] of cases) {
+      const r = await page.call('xexec.execute', args);
+      expect(r.error, JSON.stringify(args)).toMatch(re);
+    }
+    // Nothing of it reached the server: no mailbox was created.
+    expect(fs.readdirSync(`${xexecServer.home(USERS.alice)}/Maildir`).filter((f) => /injected/i.test(f))).toEqual([]);
+    expect(await tb.responsive()).toBe(true);
+  });
+
+  it('timeout: gives up after timeoutMs; the late failure raises no dialog', async () => {
+    const marker = `tmo${process.pid}x${Date.now()}`;
+    const t0 = Date.now();
+    const r = await xexec(account, 'sleep', [marker], 1000);
+    const ms = Date.now() - t0;
+    expect(r).toMatchObject({ ok: false, code: 'timeout' });
+    expect(ms).toBeGreaterThanOrEqual(900);
+    expect(ms).toBeLessThan(4000);
+    // The next command works, but Thunderbird itself queues it behind the
+    // running one (same folder), so it completes only when the server gives up.
+    const t1 = Date.now();
+    expect(argv(await xexec(account, 'echoargs', ['after timeout']))).toEqual([bytes('after timeout')]);
+    console.log(`a command after an experiment-side timeout waited ${Date.now() - t1} ms`);
+    // The server kills the module after its own 5 s; Thunderbird then gets a NO for our URL.
+    await waitUntil('the server to kill the module', () => procsWith(marker).length === 0, 20_000);
+    await delay(1000);
+    await expectNoDialog();
+  });
+
+  it('a closed page: its queued command is never sent', async () => {
+    // Commands on one account run one at a time: page 1 runs a long one, page 2
+    // queues one behind it and is closed before its turn.
+    const m1 = `run${process.pid}x${Date.now()}`;
+    const m2 = `drop${process.pid}x${Date.now()}`;
+    const text = (m: string) => {
+      const b = buildCommandText({ module: 'sleep', args: [m] });
+      if (!b.ok) throw new Error('encode');
+      return b.value.slice('sleep '.length);
+    };
+    const page2 = await tb.openExtensionPage(addonId, PAGE);
+    await page.run('page.xexecLong = page.messenger.xexec.execute(arguments[0], "sleep", arguments[1]); return true;', [account, text(m1)]);
+    await waitUntil('the first module to start', () => procsWith(m1).length > 0);
+    await page2.run('page.messenger.xexec.execute(arguments[0], "sleep", arguments[1]); return true;', [account, text(m2)]);
+    await page2.close();
+    // The server kills the first module after 5 s; the queue moves on.
+    const r = await page.run<ExecResult>('return JSON.parse(page.JSON.stringify(await page.xexecLong));', [], 30_000);
+    expect(r).toMatchObject({ ok: false, code: 'server' });
+    expect(decodeErrorMessage(r.message!).code).toBe('XEXEC-TIMEOUT');
+    const deadline = Date.now() + 2000;
+    while (Date.now() < deadline) {
+      expect(procsWith(m2)).toEqual([]);
+      await delay(50);
+    }
+    expect(argv(await xexec(account, 'echoargs', ['next']))).toEqual([bytes('next')]);
+    await expectNoDialog();
+  });
+
+  it('disconnected: the connection drops twice (Thunderbird retries once)', async () => {
+    const marker = `dis${process.pid}x${Date.now()}`;
+    const b = buildCommandText({ module: 'sleep', args: [marker] });
+    if (!b.ok) throw new Error('encode');
+    await page.run(`page.xexecDrop = page.messenger.xexec.execute(arguments[0], "sleep", arguments[1], 60000); return true;`,
+      [account, b.value.slice('sleep '.length)]);
+    const imapPids: number[] = [];
+    const starts = new Set<number>();
+    // Kill the imap process serving the command; Thunderbird reconnects and
+    // sends the command again once, so kill that one too.
+    for (let round = 0; round < 3; round++) {
+      const mod = await waitUntil('the module to run', () => procsWith(marker).find((p) => p.cmdline.includes('sleep.sh') && !imapPids.includes(p.ppid)), round === 0 ? 20_000 : 5_000)
+        .catch(() => null);
+      if (!mod) break;
+      starts.add(mod.pid);
+      imapPids.push(mod.ppid);
+      process.kill(mod.ppid, 'SIGKILL');
+      for (const p of procsWith(marker)) { try { process.kill(p.pid, 'SIGKILL'); } catch {} }
+    }
+    const r = await page.run<ExecResult>('return JSON.parse(page.JSON.stringify(await page.xexecDrop));', [], 60_000);
+    expect(r).toMatchObject({ ok: false, code: 'disconnected' });
+    expect(r.message).toMatch(/disconnected/i);
+    console.log(`dropped connection: the module was started ${starts.size} time(s) for one call`);
+    expect(starts.size).toBe(2);
+    await delay(500);
+    await expectNoDialog();
+    // The account works again.
+    expect(argv(await xexec(account, 'echoargs', ['again']))).toEqual([bytes('again')]);
+  });
+
+  it('latency of a small XEXEC: through Thunderbird vs a raw socket', async () => {
+    const n = 30;
+    await xexec(account, 'echoargs', ['warm']);
+    let t0 = performance.now();
+    for (let i = 0; i < n; i++) await xexec(account, 'echoargs', ['a']);
+    const viaPage = (performance.now() - t0) / n;
+    // The same through the experiment, but timed inside the page (no Marionette round trips).
+    const inPage = await page.run<number>(`
+      const [acct, n] = arguments;
+      const t0 = page.performance.now();
+      for (let i = 0; i < n; i++) await page.messenger.xexec.execute(acct, "echoargs", '"a"');
+      return (page.performance.now() - t0) / n;
+    `, [account, n]);
+    const c = await xexecServer.login(USERS.alice);
+    t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const r = await c.command('UID XEXEC echoargs "a"');
+      expect(r.status).toBe('OK');
+    }
+    const raw = (performance.now() - t0) / n;
+    c.close();
+    console.log(`small XEXEC: ${inPage.toFixed(1)} ms in the page, ${viaPage.toFixed(1)} ms including Marionette, ${raw.toFixed(1)} ms on a raw socket`);
+    expect(inPage).toBeLessThan(1000);
+  });
+
+  it('updateSavedPassword updates the saved and in-memory passwords, and the matching SMTP server', async () => {
+    const user = USERS.dave;
+    const oldPw = pw(user);
+    const newPw = `new-${Date.now()}-pw`;
+    const { accountId, smtpKey } = await tb.createImapAccount({
+      port: xexecServer.imapPort, user, password: oldPw, smtp: { host: '127.0.0.1', user, password: oldPw },
+    });
+    // A second identity whose SMTP server uses another user name, and a third
+    // whose SMTP server uses the same name but another saved password.
+    const keys = await tb.chrome<{ other: string; differs: string; before: string[] }>(`
+      const [accountId, user, oldPw] = arguments;
+      const account = MailServices.accounts.getAccount(accountId);
+      const service = MailServices.outgoingServer || MailServices.smtp;
+      const mk = (host, name) => {
+        const s = service.createServer("smtp");
+        s.QueryInterface(Ci.nsISmtpServer);
+        s.hostname = host; s.port = 2525; s.username = name;
+        const id = MailServices.accounts.createIdentity();
+        id.email = name; id.smtpServerKey = s.key; account.addIdentity(id);
+        return s.key;
+      };
+      const other = mk("127.0.0.1", "someone.else@example.com");
+      const differs = mk("localhost", user);
+      const login = (origin, name, pw) => {
+        const l = Cc["@mozilla.org/login-manager/loginInfo;1"].createInstance(Ci.nsILoginInfo);
+        l.init(origin, null, origin, name, pw, "", "");
+        return Services.logins.addLoginAsync(l);
+      };
+      await login("imap://127.0.0.1", user, oldPw);
+      await login("smtp://127.0.0.1", user, oldPw);
+      await login("smtp://127.0.0.1", "someone.else@example.com", oldPw);
+      await login("smtp://localhost", user, "a-different-password");
+      // Saving a login makes Thunderbird forget the in-memory passwords of the
+      // servers concerned; set them again, as after a first login.
+      const before = [account.incomingServer.password, service.getServerByIdentity(account.defaultIdentity).password];
+      account.incomingServer.password = oldPw;
+      service.getServerByIdentity(account.defaultIdentity).password = oldPw;
+      return { other, differs, before };
+    `, [accountId, user, oldPw]);
+    console.log(`in-memory passwords after saving logins: ${JSON.stringify(keys.before.map((p) => p === oldPw ? 'old' : p === '' ? 'empty' : 'other'))}`);
+
+    const r = await page.call('xexec.updateSavedPassword', [accountId, newPw]);
+    expect(r).toEqual({ value: { incomingSaved: true, incomingSession: true, outgoingSaved: true, outgoingSession: true } });
+
+    const state = await tb.chrome<{ logins: string[]; session: string; smtp: string; other: string; differs: string }>(`
+      const [accountId, smtpKey, keys] = arguments;
+      const server = MailServices.accounts.getAccount(accountId).incomingServer;
+      const service = MailServices.outgoingServer || MailServices.smtp;
+      const logins = (await Services.logins.getAllLogins()).map(l => l.origin + " " + l.username + " " + l.password).sort();
+      const session = server.password;
+      server.password = arguments[3]; // back to what Dovecot knows, for later connections
+      return { logins, session, smtp: service.getServerByKey(smtpKey).password,
+        other: service.getServerByKey(keys.other).password, differs: service.getServerByKey(keys.differs).password };
+    `, [accountId, smtpKey, keys, oldPw]);
+    expect(state.session).toBe(newPw);
+    expect(state.smtp).toBe(newPw);
+    expect(state.logins).toEqual([
+      `imap://127.0.0.1 ${user} ${newPw}`,
+      `smtp://127.0.0.1 ${user} ${newPw}`,
+      `smtp://127.0.0.1 someone.else@example.com ${oldPw}`,
+      `smtp://localhost ${user} a-different-password`,
+    ].sort());
+    expect(state.differs).not.toBe(newPw);
+    expect(state.other).not.toBe(newPw);
+    // The password is never logged.
+    expect(tb.readLog()).not.toContain(newPw);
+
+    expect((await page.call('xexec.updateSavedPassword', [accountId, ''])).error).toMatch(/newPassword/);
+    expect((await page.call('xexec.updateSavedPassword', ['nope', 'x'])).error).toMatch(/unknown account/);
+  });
+
+  it('Thunderbird is still alive at the end', async () => {
+    expect(await tb.responsive()).toBe(true);
+    expect(tb.crashDumps()).toEqual([]);
+    expect(argv(await xexec(account, 'echoargs', ['bye']))).toEqual([bytes('bye')]);
+    await expectNoDialog();
+  });
+});

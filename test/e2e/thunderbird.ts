@@ -1,0 +1,584 @@
+// A throwaway, headless Thunderbird driven over Marionette, for end-to-end tests.
+//
+//   const tb = await startThunderbird();
+//   const addonId = await tb.installAddon(REPO_DIR);           // temporary add-on
+//   const { accountId } = await tb.createImapAccount({ port, user, password });
+//   const page = await tb.openExtensionPage(addonId, 'experiments-test/page.html');
+//   const r = await page.call('xexec.execute', [accountId, 'echoargs', '"a"']);
+//   await tb.stop();
+//
+// Everything (profile, HOME, TMPDIR, caches, Thunderbird's log) lives in one
+// temp dir that stop() removes. Thunderbird runs in its own process group;
+// stop(), a process exit handler and a detached watchdog (for a test process
+// killed with SIGKILL) make sure no process and no temp dir is left behind.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Marionette, MarionetteError } from './marionette.js';
+
+export const E2E_DIR = path.dirname(new URL(import.meta.url).pathname);
+export const REPO_DIR = path.resolve(E2E_DIR, '../..');
+
+/** The Thunderbird binary: $XEXEC_THUNDERBIRD, else Debian's. */
+export function thunderbirdBinary(): string {
+  return process.env.XEXEC_THUNDERBIRD ?? '/usr/lib/thunderbird/thunderbird';
+}
+
+export function thunderbirdAvailable(): boolean {
+  try {
+    fs.accessSync(thunderbirdBinary(), fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface ThunderbirdOptions {
+  /** Extra prefs for user.js. */
+  prefs?: Record<string, string | number | boolean>;
+  /** How long to wait for Marionette and the main window (default 90 s). */
+  startTimeoutMs?: number;
+  /** Keep the temp dir after stop() (default: env XEXEC_KEEP=1). */
+  keepDir?: boolean;
+}
+
+export interface ImapAccountOptions {
+  host?: string;
+  port: number;
+  user: string;
+  /** Set in memory only (not saved): after a restart Thunderbird would prompt. */
+  password: string;
+  /** Identity address (default: user). */
+  email?: string;
+  /** Also create an SMTP server for the identity (never contacted by these tests). */
+  smtp?: { host?: string; port?: number; user?: string; password?: string };
+}
+
+export interface ImapAccount {
+  /** Account key, the id messenger.accounts uses (e.g. "account1"). */
+  accountId: string;
+  serverKey: string;
+  smtpKey: string | null;
+}
+
+/** A dialog window Thunderbird opened (recorded by the dialog watch). */
+export interface OpenedDialog {
+  uri: string;
+  /** When known: the text (alerts, prompts). */
+  text: string;
+}
+
+const PREFS: Record<string, string | number | boolean> = {
+  // No first-run pages, dialogs or network traffic besides our servers.
+  'mail.shell.checkDefaultClient': false,
+  'mailnews.start_page.enabled': false,
+  'mail.provider.suppress_dialog_on_startup': true,
+  'mail.rights.override': true,
+  'mail.inappnotifications.enabled': false,
+  'app.update.disabledForTesting': true,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'datareporting.healthreport.uploadEnabled': false,
+  'toolkit.telemetry.reportingpolicy.firstRun': false,
+  'toolkit.telemetry.enabled': false,
+  'browser.shell.checkDefaultBrowser': false,
+  'extensions.experiments.enabled': true,
+  'xpinstall.signatures.required': false,
+  'extensions.autoDisableScopes': 0,
+  'extensions.update.enabled': false,
+  'extensions.getAddons.cache.enabled': false,
+  'calendar.timezone.local': 'UTC',
+  'mail.server.default.check_new_mail': false,
+  'mail.server.default.login_at_startup': false,
+  'mail.startup.enabledMailCheckOnce': true,
+  // Chrome console output on stdout (Thunderbird's log in the temp dir).
+  'devtools.console.stdout.chrome': true,
+  'browser.dom.window.dump.enabled': true,
+};
+
+const live = new Set<Thunderbird>();
+let handlersInstalled = false;
+
+function installExitHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  const cleanAll = () => { for (const tb of [...live]) tb.cleanupSync(); };
+  process.on('exit', cleanAll);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => { cleanAll(); process.kill(process.pid, sig); });
+  }
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function prefLine(name: string, value: string | number | boolean): string {
+  return `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});\n`;
+}
+
+/** Wraps a function body so that it may use `await`; `arguments` stays the script's. */
+function asyncBody(body: string): string {
+  return `return (async () => {\n${body}\n})();`;
+}
+
+export class Thunderbird {
+  port = 0;
+  pid = 0;
+  /** Milliseconds from spawn to a usable main window. */
+  startupMs = 0;
+  marionette: Marionette | null = null;
+  readonly profile: string;
+  readonly logPath: string;
+  exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  private child: ChildProcess | null = null;
+  private exitPromise: Promise<void> = Promise.resolve();
+  private watchdog: ChildProcess | null = null;
+  private stopped = false;
+  private pages = 0;
+
+  constructor(readonly dir: string, readonly options: ThunderbirdOptions) {
+    this.profile = path.join(dir, 'profile');
+    this.logPath = path.join(dir, 'thunderbird.log');
+  }
+
+  /** True while the Thunderbird main process runs. */
+  get running(): boolean {
+    return this.child !== null && this.exited === null;
+  }
+
+  /** Thunderbird's stdout and stderr (most of it is GTK noise in headless mode). */
+  readLog(): string {
+    try { return fs.readFileSync(this.logPath, 'latin1'); } catch { return ''; }
+  }
+
+  /** Minidumps Thunderbird wrote (a crash). */
+  crashDumps(): string[] {
+    const d = path.join(this.profile, 'minidumps');
+    try { return fs.readdirSync(d).filter((f) => f.endsWith('.dmp')); } catch { return []; }
+  }
+
+  private keepDir(): boolean {
+    return this.options.keepDir ?? process.env.XEXEC_KEEP === '1';
+  }
+
+  async start(): Promise<void> {
+    const t0 = Date.now();
+    const startTimeout = this.options.startTimeoutMs ?? 90_000;
+    for (const d of ['profile', 'home', 'tmp', 'cache', 'config', 'data', 'runtime']) {
+      fs.mkdirSync(path.join(this.dir, d), { recursive: true, mode: 0o700 });
+    }
+    for (let attempt = 1; ; attempt++) {
+      this.port = await freePort();
+      const prefs = { ...PREFS, ...this.options.prefs, 'marionette.port': this.port };
+      fs.writeFileSync(path.join(this.profile, 'user.js'),
+        Object.entries(prefs).map(([k, v]) => prefLine(k, v)).join(''));
+      this.spawn();
+      try {
+        this.marionette = await this.connect(Math.max(5_000, startTimeout - (Date.now() - t0)));
+        break;
+      } catch (e) {
+        const busy = !this.readLog().includes(`Listening on port ${this.port}`);
+        await this.kill();
+        if (attempt < 3 && busy && Date.now() - t0 < startTimeout) continue;
+        throw new Error(`Thunderbird did not start: ${(e as Error).message}\n${this.logTail()}`);
+      }
+    }
+    const m = this.marionette;
+    // "ignore": an unexpected alert stays open (tests look for it) instead of
+    // being dismissed silently; commands then fail with "unexpected alert open".
+    await m.newSession({ unhandledPromptBehavior: 'ignore' });
+    await m.setContext('chrome');
+    await m.setScriptTimeout(600_000);
+    await this.waitFor('the main window', `
+      const win = Services.wm.getMostRecentWindow("mail:3pane");
+      const tabmail = win && win.document.getElementById("tabmail");
+      return !!(win && win.document.readyState === "complete" && tabmail && tabmail.tabInfo.length > 0
+        && typeof win.MailServices === "object");`, Math.max(5_000, startTimeout - (Date.now() - t0)));
+    this.startupMs = Date.now() - t0;
+  }
+
+  private spawn(): void {
+    fs.writeFileSync(this.logPath, '');
+    const log = fs.openSync(this.logPath, 'a');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOME: path.join(this.dir, 'home'),
+      TMPDIR: path.join(this.dir, 'tmp'),
+      XDG_CACHE_HOME: path.join(this.dir, 'cache'),
+      XDG_CONFIG_HOME: path.join(this.dir, 'config'),
+      XDG_DATA_HOME: path.join(this.dir, 'data'),
+      XDG_RUNTIME_DIR: path.join(this.dir, 'runtime'),
+      MOZ_HEADLESS: '1',
+      MOZ_CRASHREPORTER_DISABLE: '1',
+      MOZ_DISABLE_AUTO_SAFE_MODE: '1',
+    };
+    delete env.DISPLAY;
+    delete env.WAYLAND_DISPLAY;
+    const child = spawn(thunderbirdBinary(),
+      ['--headless', '--marionette', '-remote-allow-system-access', '--no-remote', '--profile', this.profile],
+      { stdio: ['ignore', log, log], detached: true, env, cwd: this.dir });
+    fs.closeSync(log);
+    this.child = child;
+    this.pid = child.pid ?? 0;
+    this.exited = null;
+    this.exitPromise = new Promise((resolve) => child.on('exit', (code, signal) => {
+      this.exited = { code, signal };
+      resolve();
+    }));
+    child.on('error', () => { /* reported through exit / connect */ });
+    this.startWatchdog();
+  }
+
+  private startWatchdog(): void {
+    if (this.watchdog?.pid) { try { process.kill(this.watchdog.pid, 'SIGTERM'); } catch {} }
+    const inst = { pid: this.pid, pgid: this.pid, dir: this.keepDir() ? '/nonexistent-xexec-keep' : this.dir };
+    this.watchdog = spawn(process.execPath, [path.join(E2E_DIR, 'watchdog.mjs'), String(process.pid), JSON.stringify(inst)],
+      { stdio: 'ignore', detached: true });
+    this.watchdog.unref();
+  }
+
+  private async connect(waitMs: number): Promise<Marionette> {
+    const deadline = Date.now() + waitMs;
+    let last: unknown = null;
+    for (;;) {
+      if (this.exited) throw new Error(`Thunderbird exited (${JSON.stringify(this.exited)})`);
+      if (Date.now() > deadline) throw new Error(`no Marionette on port ${this.port}: ${String(last)}`);
+      try {
+        return await Marionette.connect(this.port, '127.0.0.1', 5_000);
+      } catch (e) {
+        last = e;
+        await delay(100);
+      }
+    }
+  }
+
+  private logTail(): string {
+    return this.readLog().split('\n').filter((l) => !/Gtk-CRITICAL|gtk_icon_theme|^\s*$/.test(l)).slice(-30).join('\n');
+  }
+
+  private m(): Marionette {
+    if (!this.marionette || this.marionette.closed) {
+      throw new Error(`Marionette is not connected (Thunderbird ${this.running ? 'running' : `exited: ${JSON.stringify(this.exited)}`})`);
+    }
+    return this.marionette;
+  }
+
+  /**
+   * Runs a script in the chrome context (the main window's scope: Services,
+   * MailServices, Cc, Ci ... are there). The script is an async function body;
+   * `arguments` holds args; the value it returns must be JSON-serialisable.
+   */
+  async chrome<T = unknown>(script: string, args: unknown[] = []): Promise<T> {
+    const m = this.m();
+    await m.setContext('chrome');
+    return m.execute<T>(asyncBody(script), args);
+  }
+
+  /** Polls a chrome script until it returns something truthy. */
+  async waitFor<T>(what: string, script: string, waitMs = 30_000, args: unknown[] = []): Promise<T> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const v = await this.chrome<T>(script, args);
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await delay(100);
+    }
+  }
+
+  /** Installs an .xpi or an add-on directory; returns the add-on id. */
+  async installAddon(addonPath: string, temporary = true): Promise<string> {
+    const r = await this.m().send<{ value: string }>('Addon:Install', { path: path.resolve(addonPath), temporary });
+    return r.value;
+  }
+
+  async uninstallAddon(id: string): Promise<void> {
+    await this.m().send('Addon:Uninstall', { id });
+  }
+
+  /**
+   * Creates an IMAP account (plain text login, no TLS) and discovers its
+   * folders, so that the Inbox exists. Thunderbird logs in once here.
+   */
+  async createImapAccount(o: ImapAccountOptions): Promise<ImapAccount> {
+    return this.chrome<ImapAccount>(`
+      const o = arguments[0];
+      const server = MailServices.accounts.createIncomingServer(o.user, o.host || "127.0.0.1", "imap");
+      server.port = o.port;
+      server.socketType = Ci.nsMsgSocketType.plain;
+      server.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
+      server.password = o.password;
+      const identity = MailServices.accounts.createIdentity();
+      identity.email = o.email || o.user;
+      let smtpKey = null;
+      if (o.smtp) {
+        const service = MailServices.outgoingServer || MailServices.smtp;
+        const smtp = service.createServer("smtp");
+        smtp.QueryInterface(Ci.nsISmtpServer);
+        smtp.hostname = o.smtp.host || "127.0.0.1";
+        smtp.port = o.smtp.port || 2525;
+        smtp.socketType = Ci.nsMsgSocketType.plain;
+        smtp.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
+        smtp.username = o.smtp.user || o.user;
+        if (o.smtp.password) smtp.password = o.smtp.password;
+        identity.smtpServerKey = smtp.key;
+        smtpKey = smtp.key;
+      }
+      const account = MailServices.accounts.createAccount();
+      account.addIdentity(identity);
+      account.incomingServer = server;
+      await new Promise((resolve, reject) => MailServices.imap.discoverAllFolders(server.rootFolder, {
+        QueryInterface: ChromeUtils.generateQI(["nsIUrlListener"]),
+        OnStartRunningUrl() {},
+        OnStopRunningUrl(url, status) {
+          if (status) reject(new Error("folder discovery failed: 0x" + (status >>> 0).toString(16)));
+          else resolve();
+        },
+      }, null));
+      const inbox = server.rootFolder.getFolderWithFlags(Ci.nsMsgFolderFlags.Inbox);
+      if (!inbox) throw new Error("no Inbox after folder discovery");
+      return { accountId: account.key, serverKey: server.key, smtpKey };
+    `, [o]);
+  }
+
+  /**
+   * Opens an extension page in a content tab of the main window and waits
+   * until it has loaded. Tabs are not WebDriver windows; scripts run in the
+   * page through the MarionetteCommands actor.
+   */
+  async openExtensionPage(addonId: string, pagePath: string, waitMs = 30_000): Promise<ExtensionPage> {
+    // A query makes every page's URL unique: tabs are found by URL.
+    const tag = `e2e-tab=${++this.pages}`;
+    const url = await this.chrome<string>(`
+      const [id, pagePath, tag] = arguments;
+      const policy = WebExtensionPolicy.getByID(id);
+      if (!policy) throw new Error("no such add-on: " + id);
+      const path = pagePath.replace(/^\\/+/, "");
+      const url = "moz-extension://" + policy.mozExtensionHostname + "/" + path + (path.includes("?") ? "&" : "?") + tag;
+      const win = Services.wm.getMostRecentWindow("mail:3pane");
+      win.document.getElementById("tabmail").openTab("contentTab", { url, background: false });
+      return url;
+    `, [addonId, pagePath, tag]);
+    const page = new ExtensionPage(this, url);
+    await this.waitFor(`extension page ${url}`, `
+      const url = arguments[0];
+      const tabmail = Services.wm.getMostRecentWindow("mail:3pane").document.getElementById("tabmail");
+      const tab = tabmail.tabInfo.find(t => t.browser && t.browser.currentURI && t.browser.currentURI.spec === url);
+      const wg = tab && tab.browser.browsingContext && tab.browser.browsingContext.currentWindowGlobal;
+      return !!(wg && wg.documentURI && wg.documentURI.spec === url && !tab.browser.webProgress.isLoadingDocument);
+    `, waitMs, [url]);
+    return page;
+  }
+
+  /**
+   * Starts recording every window Thunderbird opens from now on (alerts and
+   * other dialogs). Read with openedDialogs().
+   */
+  async watchDialogs(): Promise<void> {
+    await this.chrome(`
+      const win = Services.wm.getMostRecentWindow("mail:3pane");
+      if (win.__xexecE2EDialogs) return;
+      const seen = [];
+      const observer = {
+        observe(subject, topic) {
+          const w = subject;
+          const record = () => {
+            let text = "";
+            try {
+              const args = w.args || (w.Dialog && w.Dialog.args);
+              text = (args && args.text) || w.document.getElementById("infoBody")?.textContent || "";
+            } catch (e) {}
+            seen.push({ uri: w.document ? w.document.documentURI : String(w), text });
+          };
+          if (topic === "domwindowopened") {
+            w.addEventListener("load", record, { once: true });
+          }
+        },
+      };
+      Services.ww.registerNotification(observer);
+      win.__xexecE2EDialogs = { seen, observer };
+    `);
+  }
+
+  /** Windows opened since watchDialogs(). */
+  async openedDialogs(): Promise<OpenedDialog[]> {
+    return this.chrome<OpenedDialog[]>(`
+      const win = Services.wm.getMostRecentWindow("mail:3pane");
+      return win.__xexecE2EDialogs ? win.__xexecE2EDialogs.seen.slice() : [];
+    `);
+  }
+
+  /** The text of the open modal alert/prompt, or null when there is none. */
+  async alertText(): Promise<string | null> {
+    try {
+      const r = await this.m().send<{ value: string }>('WebDriver:GetAlertText');
+      return r.value;
+    } catch (e) {
+      if (e instanceof MarionetteError && e.error === 'no such alert') return null;
+      throw e;
+    }
+  }
+
+  async dismissAlert(): Promise<void> {
+    await this.m().send('WebDriver:DismissAlert');
+  }
+
+  /** True when the main process runs and answers a trivial chrome script. */
+  async responsive(): Promise<boolean> {
+    if (!this.running || !this.marionette || this.marionette.closed) return false;
+    try {
+      return (await Promise.race([this.chrome<number>('return 1 + 1;'), delay(10_000).then(() => 0)])) === 2;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Quits Thunderbird (Marionette:Quit, then SIGTERM/SIGKILL to its process
+   * group), waits until every process of the group is gone and removes the
+   * temp dir.
+   */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.marionette && !this.marionette.closed && this.running) {
+      try {
+        await Promise.race([this.marionette.quit(), delay(15_000)]);
+      } catch {
+        // the connection closes as Thunderbird quits
+      }
+    }
+    this.marionette?.close();
+    await Promise.race([this.exitPromise, delay(20_000)]);
+    await this.kill();
+    if (this.watchdog?.pid) { try { process.kill(this.watchdog.pid, 'SIGTERM'); } catch {} }
+    if (!this.keepDir()) fs.rmSync(this.dir, { recursive: true, force: true });
+    live.delete(this);
+  }
+
+  /** Kills the process group (content processes included) and waits for it. */
+  private async kill(): Promise<void> {
+    if (!this.pid) return;
+    for (let i = 0; i < 100; i++) {
+      let any = false;
+      try { process.kill(-this.pid, i < 30 ? 'SIGTERM' : 'SIGKILL'); any = true; } catch { /* group gone */ }
+      if (!any) break;
+      await delay(100);
+    }
+    await Promise.race([this.exitPromise, delay(5_000)]);
+  }
+
+  /** Synchronous cleanup for exit handlers. */
+  cleanupSync(): void {
+    this.marionette?.close();
+    if (this.pid) {
+      for (let i = 0; i < 50; i++) {
+        try { process.kill(-this.pid, i < 20 ? 'SIGTERM' : 'SIGKILL'); } catch { break; }
+        sleepSync(100);
+      }
+    }
+    if (this.watchdog?.pid) { try { process.kill(this.watchdog.pid, 'SIGTERM'); } catch {} }
+    if (!this.keepDir()) { try { fs.rmSync(this.dir, { recursive: true, force: true }); } catch {} }
+    live.delete(this);
+  }
+}
+
+/** A moz-extension:// page open in a Thunderbird tab. */
+export class ExtensionPage {
+  constructor(readonly tb: Thunderbird, readonly url: string) {}
+
+  /**
+   * Runs `script` (an async function body) inside the page through the
+   * MarionetteCommands actor. In it, `page` is the page's own global (use it
+   * for `page.messenger`, `page.JSON`); `arguments` holds args. Return a
+   * JSON-serialisable value built in the script (not a page object).
+   */
+  async run<T = unknown>(script: string, args: unknown[] = [], timeoutMs = 120_000): Promise<T> {
+    const body = `
+      const page = window.wrappedJSObject || window;
+      ${script}`;
+    const wrapped = `return (async () => {\n${body}\n})().then(v => JSON.stringify(v === undefined ? null : v));`;
+    const json = await this.tb.chrome<string | null>(`
+      const [url, script, args, timeout] = arguments;
+      const tabmail = Services.wm.getMostRecentWindow("mail:3pane").document.getElementById("tabmail");
+      const tab = tabmail.tabInfo.find(t => t.browser && t.browser.currentURI && t.browser.currentURI.spec === url);
+      if (!tab) throw new Error("the page is not open: " + url);
+      const actor = tab.browser.browsingContext.currentWindowGlobal.getActor("MarionetteCommands");
+      return actor.executeScript(script, args, { async: false, newSandbox: true, timeout });
+    `, [this.url, wrapped, args, timeoutMs]);
+    if (json === null || json === undefined) {
+      throw new Error('the page script returned nothing (a dialog opened, or the page went away)');
+    }
+    return JSON.parse(json) as T;
+  }
+
+  /**
+   * Calls an extension API function of the page, e.g.
+   * call('xexec.execute', [accountId, 'echoargs', '"a"']). Resolves
+   * {value} or {error: message} (a rejection of the API call).
+   */
+  async call<T = unknown>(api: string, args: unknown[], timeoutMs = 120_000): Promise<{ value?: T; error?: string }> {
+    return this.run<{ value?: T; error?: string }>(`
+      const [api, argsJson] = arguments;
+      let self = null;
+      let fn = page.messenger;
+      for (const k of api.split(".")) { self = fn; fn = fn[k]; }
+      if (typeof fn !== "function") throw new Error("no such API: " + api);
+      const args = page.JSON.parse(argsJson);
+      try {
+        const v = await fn.apply(self, args);
+        return { value: JSON.parse(page.JSON.stringify(v === undefined ? null : v)) };
+      } catch (e) {
+        return { error: String((e && e.message) || e) };
+      }
+    `, [api, JSON.stringify(args)], timeoutMs);
+  }
+
+  /** Closes the tab. */
+  async close(): Promise<void> {
+    await this.tb.chrome(`
+      const url = arguments[0];
+      const tabmail = Services.wm.getMostRecentWindow("mail:3pane").document.getElementById("tabmail");
+      const tab = tabmail.tabInfo.find(t => t.browser && t.browser.currentURI && t.browser.currentURI.spec === url);
+      if (tab) tabmail.closeTab(tab);
+    `, [this.url]);
+  }
+}
+
+/** Starts a throwaway headless Thunderbird; call stop() when done (also done at process exit). */
+export async function startThunderbird(options: ThunderbirdOptions = {}): Promise<Thunderbird> {
+  if (!thunderbirdAvailable()) {
+    throw new Error(`${thunderbirdBinary()} is missing: apt-get install -y thunderbird (or set XEXEC_THUNDERBIRD)`);
+  }
+  installExitHandlers();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xexec-tb-'));
+  const tb = new Thunderbird(dir, options);
+  live.add(tb);
+  try {
+    await tb.start();
+  } catch (e) {
+    tb.cleanupSync();
+    throw e;
+  }
+  return tb;
+}
