@@ -202,4 +202,18 @@ describe('changepassword', () => {
   });
 });
 
+describe('changepassword for a user name with spaces and quotes', () => {
+  // Dovecot's passwd-file looks such a name up with \ ' and " backslash-escaped
+  // (auth_request_str_escape), so its line in the file holds the escaped form.
+  it('changes that user\'s entry: the new password works at the next login', async () => {
+    const s = server();
+    expect(await run(USERS.weird, 'XEXEC changepassword "weird-new-pass-2"')).toEqual(['Password changed']);
+    const second = Math.floor(Date.now() / 1000);
+    await waitFor('the next second', () => Date.now() >= (second + 1) * 1000 + 100, 5_000);
+    const c = await s.connect();
+    expect((await c.login(USERS.weird, 'weird-new-pass-2')).status).toBe('OK');
+    await c.logout();
+  });
+});
+
 itStopsCleanly(server);
