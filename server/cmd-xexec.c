@@ -7,7 +7,6 @@
 #include "str.h"
 #include "ostream.h"
 #include "net.h"
-#include "str-sanitize.h"
 #include "imap-commands.h"
 #include "imap-sync.h"
 #include "mail-user.h"
@@ -86,7 +85,9 @@ cmd_xexec_refuse(struct client_command_context *cmd, const char *module_name,
 {
 	cmd_xexec_send_data_line(cmd->client, module_name, NULL);
 	client_send_tagline(cmd, t_strdup_printf(
-		"NO [%s] %s", code, str_sanitize(message, 400)));
+		"NO [%s] %s", code,
+		xexec_reply_sanitize((const unsigned char *)message,
+				     strlen(message))));
 	return TRUE;
 }
 
@@ -338,7 +339,7 @@ bool cmd_xexec(struct client_command_context *cmd)
 		const char *shown = xexec_module_name_is_valid(name) ?
 			t_str_lcase(name) : "";
 		return cmd_xexec_refuse(cmd, shown, "XEXEC-UNKNOWN",
-			t_strdup_printf("Unknown module %s", str_sanitize(name, 64)));
+			t_strdup_printf("Unknown module %s", name));
 	}
 	return cmd_xexec_start(cmd, set, module, args + 1);
 }

@@ -7,7 +7,6 @@
 #include "buffer.h"
 #include "base64.h"
 #include "unichar.h"
-#include "str-sanitize.h"
 #include "xexec-reply.h"
 
 #define XEXEC_MESSAGE_MAX_BYTES 400
@@ -73,9 +72,23 @@ const char *xexec_reply_message(const unsigned char *data, size_t size)
 	while (size > 0 && (data[size - 1] == ' ' || data[size - 1] == '\t' ||
 			    data[size - 1] == '\r'))
 		size--;
-	/* str_sanitize() works on C strings; an embedded NUL ends the
-	   message, which is what a reader of it would see anyway. */
-	return str_sanitize(t_strndup(data, size), XEXEC_MESSAGE_MAX_BYTES);
+	return xexec_reply_sanitize(data, size);
+}
+
+const char *xexec_reply_sanitize(const unsigned char *data, size_t size)
+{
+	string_t *str;
+	size_t i;
+
+	/* Cut at a character boundary; no "..." is added, since Dovecot's
+	   timing suffix would eat one of its dots anyway. */
+	if (size > XEXEC_MESSAGE_MAX_BYTES)
+		size = uni_utf8_data_truncate(data, size,
+					      XEXEC_MESSAGE_MAX_BYTES);
+	str = t_str_new(size + 1);
+	for (i = 0; i < size; i++)
+		str_append_c(str, xexec_is_control(data[i]) ? '?' : data[i]);
+	return str_c(str);
 }
 
 void xexec_reply_foreach_line(const buffer_t *data,

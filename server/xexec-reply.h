@@ -13,8 +13,12 @@ void xexec_reply_append_human(string_t *dest, const unsigned char *line,
 void xexec_reply_append_item(string_t *dest, const unsigned char *line,
 			     size_t size);
 
-/* Makes a module's message safe as the text of a tagged reply. */
+/* Makes a module's message safe as the text of a tagged reply: trimmed,
+   then as xexec_reply_sanitize(). */
 const char *xexec_reply_message(const unsigned char *data, size_t size);
+/* Control bytes (0x00-0x1F, 0x7F) become '?', cut to 400 bytes at a UTF-8
+   boundary. */
+const char *xexec_reply_sanitize(const unsigned char *data, size_t size);
 
 /* Calls callback for every LF-separated line of data (a final line without
    LF included; empty data has no lines). */

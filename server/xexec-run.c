@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -198,6 +199,21 @@ xexec_spawn(const struct xexec_run_settings *set, int fd_out, int fd_err,
 	return ret;
 }
 
+static bool xexec_program_is_runnable(const char *path, const char **error_r)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0 || access(path, X_OK) < 0) {
+		*error_r = t_strdup_printf("Cannot run %s: %m", path);
+		return FALSE;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*error_r = t_strdup_printf("Cannot run %s: not a file", path);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static int xexec_pipe_open(struct xexec_pipe *pipe, int *write_fd_r)
 {
 	int fds[2];
@@ -229,6 +245,15 @@ xexec_run_start(const struct xexec_run_settings *set,
 	    xexec_pipe_open(&run->err, &err_w) < 0) {
 		*error_r = t_strdup_printf("pipe() failed: %m");
 		i_close_fd(&out_w);
+		xexec_run_free(&run);
+		return NULL;
+	}
+	/* posix_spawn() reports exec failures too, but not where the clone
+	   is a real fork (valgrind): check first, so a missing program is
+	   always "unavailable" and never a module's exit status 127. */
+	if (!xexec_program_is_runnable(set->argv[0], error_r)) {
+		i_close_fd(&out_w);
+		i_close_fd(&err_w);
 		xexec_run_free(&run);
 		return NULL;
 	}

@@ -119,11 +119,22 @@ tmp=$(mktemp -- "$dir/.${pf##*/}.xexec.XXXXXX") ||
 XEXEC_CLEAN=$tmp
 
 # The user name reaches awk through the environment (awk -v would interpret
-# backslashes); the hash through standard input.
+# backslashes); the hash through standard input. Dovecot looks a user up in
+# a passwd-file with \, " and ' backslash-escaped, so that is how such a name
+# is written there; the plain form is accepted too.
 rc=0
 printf '%s\n' "$hash" | XEXEC_PW_USER=$XUSER LC_ALL=C awk -F: -v OFS=: '
-	BEGIN { u = ENVIRON["XEXEC_PW_USER"]; getline h < "/dev/stdin" }
-	$1 == u { $2 = h; n++ }
+	BEGIN {
+		u = ENVIRON["XEXEC_PW_USER"]
+		for (i = 1; i <= length(u); i++) {
+			c = substr(u, i, 1)
+			if (c == "\\" || c == "\"" || c == "\047")
+				e = e "\\"
+			e = e c
+		}
+		getline h < "/dev/stdin"
+	}
+	$1 == u || $1 == e { $2 = h; n++ }
 	{ print }
 	END { exit n ? 0 : 10 }
 ' "$pf" >"$tmp" || rc=$?

@@ -23,9 +23,9 @@ describe('PROTOCOL.md §4.2 transcript', () => {
     expect(r.tagged.toString('utf8')).toMatch(/^a1 OK .* \(\d+\.\d{3} \+ \d+\.\d{3}( \+ \d+\.\d{3})? secs\)\.$/);
     got[got.length - 1] = stripTiming(got[got.length - 1]!);
     expect(got).toEqual([
-      '* OK spam@example.com',
       '* OK @spam.example',
-      '* XEXEC blacklist ("spam@example.com" "@spam.example")',
+      '* OK spam@example.com',
+      '* XEXEC blacklist ("@spam.example" "spam@example.com")',
       'a1 OK command exited successfully',
     ]);
     await c.logout();

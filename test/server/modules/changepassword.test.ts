@@ -80,6 +80,19 @@ describe('changepassword', () => {
     expect(two.message).toBe('Give the new password as one argument');
   });
 
+  it('finds a name with quotes and backslashes in the escaped form Dovecot looks up', () => {
+    const d = tempDir('xexec-passwd-');
+    const f = path.join(d, 'users');
+    const user = `o'neil "z" \\ w`;
+    fs.writeFileSync(f, `o\\'neil \\"z\\" \\\\ w:{PLAIN}old:1:1::/h::\nalice:{PLAIN}a:1:1::/h::\n`);
+    const r = chpw(f, user, ['a new password']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const first = fs.readFileSync(f, 'utf8').split('\n')[0]!;
+    expect(first.startsWith(`o\\'neil \\"z\\" \\\\ w:{SHA512-CRYPT}`)).toBe(true);
+    expect(verifies(first.split(':')[1]!, 'a new password')).toBe(true);
+  });
+
   it('works for user names with spaces and quotes and keeps extra fields', () => {
     const f = passwdFile();
     expect(chpw(f, 'bob smith', ['a new password']).status).toBe(0);
