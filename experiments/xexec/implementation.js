@@ -180,6 +180,18 @@
           settle({ ok: false, code: "disconnected", message: "The account has no Inbox folder yet.", result: "" });
           return;
         }
+        // Folder URIs carry no port: two accounts of the same user on the same
+        // host share them, and the command would go to the other account's
+        // server. Never send it there.
+        if (inbox.server.key !== server.key) {
+          settle({
+            ok: false,
+            code: "unsupported",
+            message: "Thunderbird cannot tell this account from another account of the same user on the same host.",
+            result: "",
+          });
+          return;
+        }
         // issueCommandOnMsgs refuses a null window (NS_ERROR_ILLEGAL_VALUE).
         const msgWindow = Cc["@mozilla.org/messenger/msgwindow;1"].createInstance(Ci.nsIMsgWindow);
         let url;

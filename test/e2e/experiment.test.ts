@@ -470,6 +470,30 @@ describe.skipIf(!thunderbirdAvailable())('xexec experiment in Thunderbird', () =
     expect((await page.call('xexec.updateSavedPassword', ['nope', 'x'])).error).toMatch(/unknown account/);
   });
 
+  it('reinstalling the add-on (experiment onShutdown) leaves a working API', async () => {
+    await page.close();
+    await tb.uninstallAddon(addonId);
+    addonId = await tb.installAddon(REPO_DIR);
+    page = await tb.openExtensionPage(addonId, PAGE);
+    expect(argv(await xexec(account, 'echoargs', ['reinstalled']))).toEqual([bytes('reinstalled')]);
+    const failed = await xexec(account, 'fail', ['2']);
+    expect(failed).toMatchObject({ ok: false, code: 'server' });
+    await delay(300);
+    await expectNoDialog();
+  });
+
+  it('an account Thunderbird confuses with another (same user and host, other port): unsupported, nothing sent', async () => {
+    // Folder URIs have no port: this account's Inbox is the first account's.
+    const twin = (await tb.createImapAccount({ port: plainServer.imapPort, user: USERS.alice, password: pw(USERS.alice) })).accountId;
+    const marker = `twin${process.pid}x${Date.now()}`;
+    const r = await xexec(twin, 'sleep', [marker]);
+    expect(r).toMatchObject({ ok: false, code: 'unsupported' });
+    expect(r.message).toMatch(/same user on the same host/);
+    await delay(500);
+    expect(procsWith(marker)).toEqual([]);
+    await expectNoDialog();
+  });
+
   it('Thunderbird is still alive at the end', async () => {
     expect(await tb.responsive()).toBe(true);
     expect(tb.crashDumps()).toEqual([]);

@@ -125,8 +125,20 @@ function freePort(): Promise<number> {
   });
 }
 
-function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+/** Live (non-zombie) processes of a process group. */
+export function groupMembers(pgid: number): number[] {
+  const out: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] !== 'Z' && fields[0] !== 'X' && Number(fields[2]) === pgid) out.push(Number(name));
+    } catch {
+      // it exited while we looked
+    }
+  }
+  return out;
 }
 
 function sleepSync(ms: number): void {
@@ -479,10 +491,8 @@ export class Thunderbird {
   /** Kills the process group (content processes included) and waits for it. */
   private async kill(): Promise<void> {
     if (!this.pid) return;
-    for (let i = 0; i < 100; i++) {
-      let any = false;
-      try { process.kill(-this.pid, i < 30 ? 'SIGTERM' : 'SIGKILL'); any = true; } catch { /* group gone */ }
-      if (!any) break;
+    for (let i = 0; i < 100 && groupMembers(this.pid).length > 0; i++) {
+      try { process.kill(-this.pid, i < 30 ? 'SIGTERM' : 'SIGKILL'); } catch { break; }
       await delay(100);
     }
     await Promise.race([this.exitPromise, delay(5_000)]);
@@ -492,7 +502,7 @@ export class Thunderbird {
   cleanupSync(): void {
     this.marionette?.close();
     if (this.pid) {
-      for (let i = 0; i < 50; i++) {
+      for (let i = 0; i < 50 && groupMembers(this.pid).length > 0; i++) {
         try { process.kill(-this.pid, i < 20 ? 'SIGTERM' : 'SIGKILL'); } catch { break; }
         sleepSync(100);
       }

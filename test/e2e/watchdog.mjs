@@ -7,8 +7,31 @@ import * as fs from 'node:fs';
 const parent = Number(process.argv[2]);
 const inst = JSON.parse(process.argv[3]);
 
+/** True while the process exists and is not a zombie. */
 function alive(pid) {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** Live (non-zombie) processes of a process group. */
+function groupMembers(pgid) {
+  const out = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] !== 'Z' && fields[0] !== 'X' && Number(fields[2]) === pgid) out.push(Number(name));
+    } catch {
+      // it exited while we looked
+    }
+  }
+  return out;
 }
 
 function sleepSync(ms) {
@@ -18,10 +41,8 @@ function sleepSync(ms) {
 const timer = setInterval(() => {
   if (alive(parent)) return;
   clearInterval(timer);
-  for (let i = 0; i < 50; i++) {
-    let left = false;
-    try { process.kill(-inst.pgid, i < 20 ? 'SIGTERM' : 'SIGKILL'); left = true; } catch {}
-    if (!left && !alive(inst.pid)) break;
+  for (let i = 0; i < 50 && groupMembers(inst.pgid).length > 0; i++) {
+    try { process.kill(-inst.pgid, i < 20 ? 'SIGTERM' : 'SIGKILL'); } catch { break; }
     sleepSync(100);
   }
   try { fs.rmSync(inst.dir, { recursive: true, force: true }); } catch {}
