@@ -13,8 +13,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -163,55 +161,91 @@ xexec_run_exited(const struct child_wait_status *status,
 	}
 }
 
+/* In the child, between fork() and exec: only async-signal-safe calls. */
+static void ATTR_NORETURN
+xexec_child_fail(int status_fd)
+{
+	int error = errno;
+
+	if (write(status_fd, &error, sizeof(error)) < 0) {
+		/* nothing left to tell it with */
+	}
+	_exit(127);
+}
+
+static void ATTR_NORETURN
+xexec_child(const struct xexec_run_settings *set, int fd_out, int fd_err,
+	    int status_fd)
+{
+	sigset_t none;
+	int sig, fd_null;
+
+	/* Its own process group, so that it can be killed whole. */
+	if (setpgid(0, 0) < 0)
+		xexec_child_fail(status_fd);
+	/* Dovecot ignores SIGPIPE and blocks others; a module starts with
+	   the defaults. */
+	for (sig = 1; sig < NSIG; sig++)
+		(void)signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+
+	fd_null = open("/dev/null", O_RDONLY);
+	if (fd_null < 0 || dup2(fd_null, STDIN_FILENO) < 0 ||
+	    dup2(fd_out, STDOUT_FILENO) < 0 || dup2(fd_err, STDERR_FILENO) < 0)
+		xexec_child_fail(status_fd);
+	/* Keep only 0-2 and the close-on-exec status pipe. */
+	if (status_fd != STDERR_FILENO + 1) {
+		if (dup2(status_fd, STDERR_FILENO + 1) < 0)
+			xexec_child_fail(status_fd);
+		status_fd = STDERR_FILENO + 1;
+		(void)fcntl(status_fd, F_SETFD, FD_CLOEXEC);
+	}
+	closefrom(status_fd + 1);
+	if (chdir(set->cwd) < 0 && chdir("/") < 0)
+		xexec_child_fail(status_fd);
+	execve(set->argv[0], (char *const *)set->argv,
+	       (char *const *)set->env);
+	xexec_child_fail(status_fd);
+}
+
+/* fork() and exec with a close-on-exec status pipe: the parent learns
+   whether exec worked before it answers, also under valgrind, where
+   posix_spawn()'s shared-memory error report does not work. Returns 0 or
+   the errno of the failed step. */
 static int
 xexec_spawn(const struct xexec_run_settings *set, int fd_out, int fd_err,
 	    pid_t *pid_r)
 {
-	posix_spawn_file_actions_t actions;
-	posix_spawnattr_t attr;
-	sigset_t all, none;
-	int ret;
+	int status[2], error = 0;
+	ssize_t ret;
+	pid_t pid;
 
-	sigfillset(&all);
-	sigemptyset(&none);
-	posix_spawnattr_init(&attr);
-	/* Dovecot ignores SIGPIPE and blocks others; a module starts with
-	   the defaults, in a new process group so it can be killed whole. */
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
-				 POSIX_SPAWN_SETSIGDEF |
-				 POSIX_SPAWN_SETSIGMASK);
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setsigdefault(&attr, &all);
-	posix_spawnattr_setsigmask(&attr, &none);
-
-	posix_spawn_file_actions_init(&actions);
-	posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
-					 O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&actions, fd_out, STDOUT_FILENO);
-	posix_spawn_file_actions_adddup2(&actions, fd_err, STDERR_FILENO);
-	posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
-	posix_spawn_file_actions_addchdir_np(&actions, set->cwd);
-
-	ret = posix_spawn(pid_r, set->argv[0], &actions, &attr,
-			  (char *const *)set->argv, (char *const *)set->env);
-	posix_spawn_file_actions_destroy(&actions);
-	posix_spawnattr_destroy(&attr);
-	return ret;
-}
-
-static bool xexec_program_is_runnable(const char *path, const char **error_r)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0 || access(path, X_OK) < 0) {
-		*error_r = t_strdup_printf("Cannot run %s: %m", path);
-		return FALSE;
+	if (pipe2(status, O_CLOEXEC) < 0)
+		return errno;
+	pid = fork();
+	if (pid < 0) {
+		error = errno;
+		i_close_fd(&status[0]);
+		i_close_fd(&status[1]);
+		return error;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		*error_r = t_strdup_printf("Cannot run %s: not a file", path);
-		return FALSE;
+	if (pid == 0) {
+		close(status[0]);
+		xexec_child(set, fd_out, fd_err, status[1]);
 	}
-	return TRUE;
+	i_close_fd(&status[1]);
+	do {
+		ret = read(status[0], &error, sizeof(error));
+	} while (ret < 0 && errno == EINTR);
+	i_close_fd(&status[0]);
+	if (ret == (ssize_t)sizeof(error)) {
+		/* The child exits at once; child-wait's waitpid(-1)
+		   reaps it. */
+		return error;
+	}
+	*pid_r = pid;
+	return 0;
 }
 
 static int xexec_pipe_open(struct xexec_pipe *pipe, int *write_fd_r)
@@ -245,15 +279,6 @@ xexec_run_start(const struct xexec_run_settings *set,
 	    xexec_pipe_open(&run->err, &err_w) < 0) {
 		*error_r = t_strdup_printf("pipe() failed: %m");
 		i_close_fd(&out_w);
-		xexec_run_free(&run);
-		return NULL;
-	}
-	/* posix_spawn() reports exec failures too, but not where the clone
-	   is a real fork (valgrind): check first, so a missing program is
-	   always "unavailable" and never a module's exit status 127. */
-	if (!xexec_program_is_runnable(set->argv[0], error_r)) {
-		i_close_fd(&out_w);
-		i_close_fd(&err_w);
 		xexec_run_free(&run);
 		return NULL;
 	}
