@@ -92,7 +92,7 @@
     } else if (!message) {
       message = status === NS_BASE_STREAM_CLOSED
         ? "The server closed the connection."
-        : `The command failed before the server answered (${hex(status)}).`;
+        : `The command failed before the server answered: no connection or no login (${hex(status)}).`;
     }
     return { ok: false, code, message, result };
   }

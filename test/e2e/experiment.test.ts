@@ -3,6 +3,7 @@
 // plugin, one without). Run with `npx vitest run test/e2e`.
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SavedPasswordUpdate, XexecExecuteResult, XexecFailureCode } from '../../experiments/xexec/api.js';
 import { buildCommandText, decodeCustomCommandResult, decodeErrorMessage, type Argument } from '../../src/protocol/codec.js';
 import { ImapClient } from '../server/imap-client.js';
 import { startServer, PASSWORDS, USERS, type TestServer } from '../server/fixture/index.js';
@@ -10,12 +11,8 @@ import { REPO_DIR, startThunderbird, thunderbirdAvailable, delay, type Extension
 
 const PAGE = 'experiments-test/page.html';
 
-interface ExecResult {
-  ok: boolean;
-  code?: 'unsupported' | 'disconnected' | 'timeout' | 'server';
-  message?: string;
-  result: string;
-}
+/** The result as it crosses Marionette: plain JSON, either variant. */
+type ExecResult = { ok: boolean; code?: XexecFailureCode; message?: string; result: string };
 
 let xexecServer: TestServer;
 let plainServer: TestServer;
@@ -31,7 +28,7 @@ async function xexec(acct: string, module: string, args: Argument[] = [], timeou
   const built = buildCommandText({ module, args });
   if (!built.ok) throw new Error(built.error.message);
   const text = built.value === module ? '' : built.value.slice(module.length + 1);
-  const r = await on.call<ExecResult>('xexec.execute', timeoutMs === undefined ? [acct, module, text] : [acct, module, text, timeoutMs]);
+  const r = await on.call<XexecExecuteResult>('xexec.execute', timeoutMs === undefined ? [acct, module, text] : [acct, module, text, timeoutMs]);
   if (r.error !== undefined) throw new Error(`execute rejected: ${r.error}`);
   return r.value!;
 }
@@ -440,7 +437,7 @@ describe.skipIf(!thunderbirdAvailable())('xexec experiment in Thunderbird', () =
     `, [accountId, user, oldPw]);
     console.log(`in-memory passwords after saving logins: ${JSON.stringify(keys.before.map((p) => p === oldPw ? 'old' : p === '' ? 'empty' : 'other'))}`);
 
-    const r = await page.call('xexec.updateSavedPassword', [accountId, newPw]);
+    const r = await page.call<SavedPasswordUpdate>('xexec.updateSavedPassword', [accountId, newPw]);
     expect(r).toEqual({ value: { incomingSaved: true, incomingSession: true, outgoingSaved: true, outgoingSession: true } });
 
     const state = await tb.chrome<{ logins: string[]; session: string; smtp: string; other: string; differs: string }>(`
