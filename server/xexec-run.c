@@ -14,6 +14,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#  include <sys/prctl.h>
+#endif
 #include <unistd.h>
 
 #define XEXEC_READ_CHUNK (64 * 1024)
@@ -174,8 +177,8 @@ xexec_child_fail(int status_fd)
 }
 
 static void ATTR_NORETURN
-xexec_child(const struct xexec_run_settings *set, int fd_out, int fd_err,
-	    int status_fd)
+xexec_child(const struct xexec_run_settings *set, pid_t parent, int fd_out,
+	    int fd_err, int status_fd)
 {
 	sigset_t none;
 	int sig, fd_null;
@@ -183,6 +186,12 @@ xexec_child(const struct xexec_run_settings *set, int fd_out, int fd_err,
 	/* Its own process group, so that it can be killed whole. */
 	if (setpgid(0, 0) < 0)
 		xexec_child_fail(status_fd);
+#ifdef __linux__
+	/* If the imap process is killed outright (no chance to kill the
+	   group), the module must not run on unsupervised. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		xexec_child_fail(status_fd);
+#endif
 	/* Dovecot ignores SIGPIPE and blocks others; a module starts with
 	   the defaults. */
 	for (sig = 1; sig < NSIG; sig++)
@@ -219,7 +228,7 @@ xexec_spawn(const struct xexec_run_settings *set, int fd_out, int fd_err,
 {
 	int status[2], error = 0;
 	ssize_t ret;
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	if (pipe2(status, O_CLOEXEC) < 0)
 		return errno;
@@ -232,7 +241,7 @@ xexec_spawn(const struct xexec_run_settings *set, int fd_out, int fd_err,
 	}
 	if (pid == 0) {
 		close(status[0]);
-		xexec_child(set, fd_out, fd_err, status[1]);
+		xexec_child(set, parent, fd_out, fd_err, status[1]);
 	}
 	i_close_fd(&status[1]);
 	do {

@@ -106,8 +106,11 @@ const HARD_VALUES: Argument[] = [
   'NIL', '{5}', '[ALERT]', '#&;/=+', '* OK x', 'a b c', '\x01\x1f\x7f', new Uint8Array([0xff, 0xfe, 0x80]),
 ];
 
-describe.skipIf(!thunderbirdAvailable())('xexec experiment in Thunderbird', () => {
+// No skipping: `npm test` installs Thunderbird (scripts/system-deps.sh), and a
+// missing one must fail the run rather than pass it silently.
+describe('xexec experiment in Thunderbird', () => {
   beforeAll(async () => {
+    if (!thunderbirdAvailable()) throw new Error('Thunderbird is missing: run `npm run deps` as root');
     [xexecServer, plainServer] = await Promise.all([
       // A short server-side limit: the timeout tests wait for it.
       startServer({ timeout: '5s' }),

@@ -18,7 +18,10 @@ function decodeEncodedAtom(body: string): Uint8Array | null {
   const padding = (match[2] ?? '').length;
   if (chars.length % 4 === 1 || padding > 2) return null;
   if (padding > 0 && body.length % 4 !== 0) return null;
-  return new Uint8Array(Buffer.from(chars, 'base64url'));
+  // §3.1: only the canonical form; re-encoding must give the same characters.
+  const bytes = Buffer.from(chars, 'base64url');
+  if (bytes.toString('base64url') !== chars) return null;
+  return new Uint8Array(bytes);
 }
 
 /**
