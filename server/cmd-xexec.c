@@ -30,39 +30,44 @@ struct cmd_xexec_context {
 	const struct xexec_run_result *result;
 };
 
+struct cmd_xexec_data_line {
+	string_t *str;
+	bool first;
+};
+
+static void cmd_xexec_append_item(const unsigned char *data, size_t size,
+				  void *context)
+{
+	struct cmd_xexec_data_line *line = context;
+
+	if (!line->first)
+		str_append_c(line->str, ' ');
+	line->first = FALSE;
+	xexec_reply_append_item(line->str, data, size);
+}
+
 static void
 cmd_xexec_send_data_line(struct client *client, const char *module_name,
 			 const buffer_t *output)
 {
-	string_t *line = t_str_new(128 + (output == NULL ? 0 :
-					  output->used * 4 / 3));
-	bool first = TRUE;
-	const unsigned char *p, *end, *lf;
+	struct cmd_xexec_data_line line = { .first = TRUE };
 
-	str_append(line, "* XEXEC ");
-	if (module_name[0] != '\0' &&
-	    (xexec_module_name_is_valid(module_name) ||
-	     strcmp(module_name, XEXEC_DISCOVERY_NAME) == 0))
-		str_append(line, module_name);
+	/* Up to the output limit and then some: not on the data stack,
+	   which would keep that much for the rest of the session. */
+	line.str = str_new(default_pool, 128 + (output == NULL ? 0 :
+						output->used * 4 / 3));
+	str_append(line.str, "* XEXEC ");
+	if (xexec_module_name_is_valid(module_name) ||
+	    strcmp(module_name, XEXEC_DISCOVERY_NAME) == 0)
+		str_append(line.str, module_name);
 	else
-		str_append(line, "\"\"");
-	str_append(line, " (");
-	if (output != NULL) {
-		p = output->data;
-		end = p + output->used;
-		while (p < end) {
-			lf = memchr(p, '\n', end - p);
-			if (lf == NULL)
-				lf = end;
-			if (!first)
-				str_append_c(line, ' ');
-			first = FALSE;
-			xexec_reply_append_item(line, p, lf - p);
-			p = lf + 1;
-		}
-	}
-	str_append_c(line, ')');
-	client_send_line(client, str_c(line));
+		str_append(line.str, "\"\"");
+	str_append(line.str, " (");
+	if (output != NULL)
+		xexec_reply_foreach_line(output, cmd_xexec_append_item, &line);
+	str_append_c(line.str, ')');
+	client_send_line(client, str_c(line.str));
+	str_free(&line.str);
 }
 
 static void cmd_xexec_send_human_line(const unsigned char *data, size_t size,
