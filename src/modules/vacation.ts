@@ -39,12 +39,15 @@ export interface VacationUpdate {
 
 export type VacationField = 'subject' | 'body' | 'days' | 'start' | 'end';
 
+/** Why a field is refused, for a message in the user's language. */
+export type VacationProblem = 'control-characters' | 'too-long' | 'empty' | 'out-of-range' | 'not-a-date' | 'end-before-start';
+
 export type VacationInputError =
-  | { readonly kind: 'invalid-field'; readonly field: VacationField; readonly message: string }
+  | { readonly kind: 'invalid-field'; readonly field: VacationField; readonly problem: VacationProblem; readonly message: string }
   | { readonly kind: 'nothing-to-set'; readonly message: string };
 
-function invalid(field: VacationField, message: string): { ok: false; error: VacationInputError } {
-  return err({ kind: 'invalid-field', field, message });
+function invalid(field: VacationField, problem: VacationProblem, message: string): { ok: false; error: VacationInputError } {
+  return err({ kind: 'invalid-field', field, problem, message });
 }
 
 export function vacationShowRequest(module: string = VACATION): XexecRequest {
@@ -64,7 +67,7 @@ function checkDate(field: 'start' | 'end', value: string | null | undefined): Re
   if (value === undefined) return ok(undefined);
   if (value === null || value === '') return ok('');
   const date = parseIsoDate(value);
-  return date === null ? invalid(field, `The ${field} date must be a real day written YYYY-MM-DD`) : ok(date);
+  return date === null ? invalid(field, 'not-a-date', `The ${field} date must be a real day written YYYY-MM-DD`) : ok(date);
 }
 
 /**
@@ -74,25 +77,25 @@ function checkDate(field: 'start' | 'end', value: string | null | undefined): Re
 export function vacationSetRequest(update: VacationUpdate, module: string = VACATION): Result<XexecRequest, VacationInputError> {
   const args: string[] = ['set'];
   if (update.subject !== undefined) {
-    if (CONTROL.test(update.subject)) return invalid('subject', 'The subject must not contain control characters');
+    if (CONTROL.test(update.subject)) return invalid('subject', 'control-characters', 'The subject must not contain control characters');
     if (utf8Encode(update.subject).length > MAX_SUBJECT_BYTES) {
-      return invalid('subject', `The subject must not be longer than ${MAX_SUBJECT_BYTES} bytes`);
+      return invalid('subject', 'too-long', `The subject must not be longer than ${MAX_SUBJECT_BYTES} bytes`);
     }
     args.push(`subject=${update.subject}`);
   }
   if (update.body !== undefined) {
     // As the module reads it: CRLF is LF, and line breaks at the very end mean nothing.
     const body = update.body.replace(/\r\n/g, '\n').replace(/\n+$/, '');
-    if (body === '') return invalid('body', 'The reply text is empty');
-    if (CONTROL_BUT_LF_TAB.test(body)) return invalid('body', 'The reply text must not contain control characters');
+    if (body === '') return invalid('body', 'empty', 'The reply text is empty');
+    if (CONTROL_BUT_LF_TAB.test(body)) return invalid('body', 'control-characters', 'The reply text must not contain control characters');
     if (utf8Encode(body).length > MAX_BODY_BYTES) {
-      return invalid('body', `The reply text must not be longer than ${MAX_BODY_BYTES} bytes`);
+      return invalid('body', 'too-long', `The reply text must not be longer than ${MAX_BODY_BYTES} bytes`);
     }
     args.push(`body=${body}`);
   }
   if (update.days !== undefined) {
     if (!Number.isInteger(update.days) || update.days < MIN_DAYS || update.days > MAX_DAYS) {
-      return invalid('days', `The interval must be a whole number of days from ${MIN_DAYS} to ${MAX_DAYS}`);
+      return invalid('days', 'out-of-range', `The interval must be a whole number of days from ${MIN_DAYS} to ${MAX_DAYS}`);
     }
     args.push(`days=${update.days}`);
   }
@@ -102,7 +105,7 @@ export function vacationSetRequest(update: VacationUpdate, module: string = VACA
   if (!end.ok) return end;
   // Only checkable when both are sent; otherwise the module compares with the stored date.
   if (start.value && end.value && isBefore(end.value, start.value)) {
-    return invalid('end', 'The end date is before the start date');
+    return invalid('end', 'end-before-start', 'The end date is before the start date');
   }
   if (start.value !== undefined) args.push(`start=${start.value}`);
   if (end.value !== undefined) args.push(`end=${end.value}`);

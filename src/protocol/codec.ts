@@ -32,3 +32,13 @@ export {
   decodeErrorMessage,
   decodeTaggedLine,
 } from './tagged.js';
+export {
+  type ExecuteLine,
+  type ExecuteFailureCode,
+  type ExecuteResult,
+  type StoppedUrl,
+  failure,
+  readLines,
+  interpretStoppedUrl,
+  replyFromLines,
+} from './execute-result.js';

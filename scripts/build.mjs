@@ -1,0 +1,95 @@
+// Builds the add-on into dist/addon/ (what the .xpi contains; `npm run build`
+// then zips it with `web-ext build`). The code is bundled with esbuild and NOT
+// minified: add-on review needs readable code.
+//
+//   node scripts/build.mjs          dist/addon/
+//   node scripts/build.mjs --test   also dist/test-addon/: dist/addon plus the
+//                                   page test/e2e drives (never shipped)
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const DIST = path.join(ROOT, 'dist');
+const ADDON = path.join(DIST, 'addon');
+const TEST_ADDON = path.join(DIST, 'test-addon');
+
+/** The experiment's bundle keeps its exports here; the footer turns them into the global Thunderbird looks up. */
+const EXPERIMENT_GLOBAL = 'xexecExperimentBundle';
+
+const common = {
+  bundle: true,
+  minify: false,
+  sourcemap: false,
+  // Thunderbird 128 ESR is the oldest supported version (manifest strict_min_version).
+  target: 'firefox128',
+  charset: 'utf8',
+  legalComments: 'inline',
+  logLevel: 'warning',
+  absWorkingDir: ROOT,
+};
+
+function readJson(file) {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8'));
+}
+
+function copy(from, to) {
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  fs.cpSync(from, to, { recursive: true });
+}
+
+/** The manifest's version must be package.json's, and every __MSG_x__ must exist in the English messages. */
+function checkManifest(manifest, messages) {
+  const pkg = readJson('package.json');
+  if (manifest.version !== pkg.version) {
+    throw new Error(`manifest.json version ${manifest.version} differs from package.json version ${pkg.version}`);
+  }
+  for (const [, key] of JSON.stringify(manifest).matchAll(/__MSG_(\w+)__/g)) {
+    if (!messages[key]) throw new Error(`manifest.json uses __MSG_${key}__, which _locales/en/messages.json lacks`);
+  }
+}
+
+async function build({ test }) {
+  const manifest = readJson('manifest.json');
+  checkManifest(manifest, readJson('_locales/en/messages.json'));
+  fs.rmSync(ADDON, { recursive: true, force: true });
+  fs.rmSync(TEST_ADDON, { recursive: true, force: true });
+
+  await Promise.all([
+    // The experiment: one classic script that defines the global `xexec` class
+    // (Thunderbird loads it into a sandbox and reads that global).
+    esbuild.build({
+      ...common,
+      entryPoints: ['experiments/xexec/implementation.ts'],
+      outfile: path.join(ADDON, 'experiments/xexec/implementation.js'),
+      format: 'iife',
+      globalName: EXPERIMENT_GLOBAL,
+      footer: { js: `var xexec = ${EXPERIMENT_GLOBAL}.xexec;` },
+    }),
+    esbuild.build({
+      ...common,
+      entryPoints: ['src/background/index.ts'],
+      outfile: path.join(ADDON, 'background/background.js'),
+      format: 'iife',
+    }),
+    esbuild.build({
+      ...common,
+      entryPoints: ['ui/options/options.tsx'],
+      outfile: path.join(ADDON, 'ui/options/options.js'),
+      format: 'iife',
+    }),
+  ]);
+  copy(path.join(ROOT, 'manifest.json'), path.join(ADDON, 'manifest.json'));
+  copy(path.join(ROOT, '_locales'), path.join(ADDON, '_locales'));
+  copy(path.join(ROOT, 'experiments/xexec/schema.json'), path.join(ADDON, 'experiments/xexec/schema.json'));
+  for (const file of ['options.html', 'options.css']) {
+    copy(path.join(ROOT, 'ui/options', file), path.join(ADDON, 'ui/options', file));
+  }
+
+  if (test) {
+    copy(ADDON, TEST_ADDON);
+    copy(path.join(ROOT, 'test/e2e/page'), path.join(TEST_ADDON, 'e2e'));
+  }
+}
+
+await build({ test: process.argv.includes('--test') });

@@ -1,0 +1,30 @@
+/**
+ * The background script: answers the settings pages' requests (messages.ts) through the
+ * router. Everything Thunderbird-specific is wired here and nowhere else.
+ */
+
+import browser from 'webextension-polyfill';
+import type { XexecExperimentApi } from '../../experiments/xexec/api.js';
+import type { Translate } from './errors.js';
+import { KeepAlive } from './keepalive.js';
+import { createRouter } from './router.js';
+
+/** The experiment API; the polyfill knows only the standard namespaces. */
+const messenger = (globalThis as unknown as { messenger: { xexec: XexecExperimentApi } }).messenger;
+
+const translate: Translate = (key, substitutions) => browser.i18n.getMessage(key, substitutions ? [...substitutions] : undefined);
+
+const keepAlive = new KeepAlive(() => browser.runtime.getPlatformInfo());
+
+const router = createRouter({
+  xexec: messenger.xexec,
+  translate,
+  keepAlive: (work) => keepAlive.during(work),
+});
+
+// Registered synchronously at the top level, so that a message wakes a suspended background.
+browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
+  // Only the add-on's own pages talk to the background.
+  if (sender.id !== browser.runtime.id) return undefined;
+  return router.handle(message);
+});

@@ -1,0 +1,43 @@
+/**
+ * Thunderbird suspends an idle MV3 background (event page) after
+ * `extensions.background.idle.timeout` (30 s). A pending `runtime.onMessage` answer does
+ * not hold it for long: Thunderbird postpones the suspension once for pending listeners,
+ * then suspends anyway, and the page's sendMessage() rejects. Every call the background
+ * makes to a parent-process API resets the idle timer, so while calls are pending a cheap
+ * one is made at an interval well below the timeout.
+ */
+
+export class KeepAlive {
+  private pending = 0;
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  /** `ping` is a cheap API call that reaches Thunderbird's parent process. */
+  constructor(
+    private readonly ping: () => Promise<unknown>,
+    private readonly intervalMs = 1_000,
+  ) {}
+
+  /** Runs `work`, keeping the background alive until it settles. */
+  async during<T>(work: () => Promise<T>): Promise<T> {
+    if (this.pending++ === 0) {
+      this.timer = setInterval(() => {
+        this.ping().catch(() => {
+          // a failed ping changes nothing; the next one may work
+        });
+      }, this.intervalMs);
+    }
+    try {
+      return await work();
+    } finally {
+      if (--this.pending === 0 && this.timer !== null) {
+        clearInterval(this.timer);
+        this.timer = null;
+      }
+    }
+  }
+
+  /** Number of calls in progress. */
+  get active(): number {
+    return this.pending;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The one message API of the background: what the settings pages send with
+ * `runtime.sendMessage` and what they get back. Every request names an account; every
+ * response is `{ok: true, value}` or `{ok: false, error}` with a message for people.
+ */
+
+import type { ExecuteFailureCode, ExecuteResult } from '../protocol/execute-result.js';
+import type { ForwardState } from '../modules/forwarding.js';
+import type { EntryChange } from '../modules/lists.js';
+import type { VacationState, VacationUpdate } from '../modules/vacation.js';
+import type { SavedPasswordUpdate } from '../../experiments/xexec/api.js';
+
+/** The standard list modules (PROTOCOL.md §6.1). */
+export type ListName = 'blacklist' | 'whitelist';
+
+export type BackgroundRequest =
+  /** The modules the server offers this account; cached per account until `refresh`. */
+  | { readonly type: 'discover'; readonly accountId: string; readonly refresh?: boolean }
+  | { readonly type: 'list.show'; readonly accountId: string; readonly list: ListName }
+  | { readonly type: 'list.add'; readonly accountId: string; readonly list: ListName; readonly entries: readonly string[] }
+  | { readonly type: 'list.del'; readonly accountId: string; readonly list: ListName; readonly entries: readonly string[] }
+  /** Changes the password on the server, then the one Thunderbird keeps. */
+  | { readonly type: 'password.change'; readonly accountId: string; readonly newPassword: string }
+  | { readonly type: 'forward.show'; readonly accountId: string }
+  | { readonly type: 'forward.set'; readonly accountId: string; readonly address: string; readonly keepCopy: boolean }
+  | { readonly type: 'forward.off'; readonly accountId: string }
+  | { readonly type: 'vacation.show'; readonly accountId: string }
+  | { readonly type: 'vacation.set'; readonly accountId: string; readonly update: VacationUpdate }
+  | { readonly type: 'vacation.off'; readonly accountId: string }
+  /** Any module with any arguments, for the raw console: the result as the experiment gives it. */
+  | { readonly type: 'console'; readonly accountId: string; readonly module: string; readonly args: readonly string[] };
+
+export type RequestType = BackgroundRequest['type'];
+
+export type RequestOf<T extends RequestType> = Extract<BackgroundRequest, { readonly type: T }>;
+
+export interface PasswordChangeResult {
+  /** What Thunderbird's own copies of the password got (null when updating them failed). */
+  readonly updated: SavedPasswordUpdate | null;
+  /** Why updating Thunderbird's copies failed: the server has the new password all the same. */
+  readonly updateError: UserError | null;
+}
+
+export interface ConsoleResult {
+  readonly result: ExecuteResult;
+  /** The failure in words, when the command failed. */
+  readonly error: UserError | null;
+}
+
+export interface ResponseValues {
+  'discover': { readonly modules: readonly string[] };
+  'list.show': { readonly entries: readonly string[] };
+  'list.add': { readonly changes: readonly EntryChange[] };
+  'list.del': { readonly changes: readonly EntryChange[] };
+  'password.change': PasswordChangeResult;
+  'forward.show': ForwardState;
+  'forward.set': ForwardState;
+  'forward.off': ForwardState;
+  'vacation.show': VacationState;
+  'vacation.set': VacationState;
+  'vacation.off': VacationState;
+  'console': ConsoleResult;
+}
+
+/** Why a request failed, for the page to show. */
+export interface UserError {
+  /**
+   * server: the command failed (see `code`); input: the request was refused before
+   * anything was sent; reply: the server's answer is not what the module should say;
+   * internal: a bug or an unexpected state of Thunderbird.
+   */
+  readonly kind: 'server' | 'input' | 'reply' | 'internal';
+  /** For kind server. */
+  readonly code: ExecuteFailureCode | null;
+  /** A sentence in the user's language; it contains the server's text where there is one. */
+  readonly message: string;
+  /** The server's (module's) own text, unchanged, when there is one. */
+  readonly serverMessage: string | null;
+  /** For kind input: the field at fault ("entries.2", "address", "newPassword", "subject", ...). */
+  readonly field: string | null;
+}
+
+export type BackgroundResponse<T extends RequestType = RequestType> =
+  | { readonly ok: true; readonly value: ResponseValues[T] }
+  | { readonly ok: false; readonly error: UserError };
+
+const ACCOUNT_REQUESTS: ReadonlySet<string> = new Set<RequestType>([
+  'discover', 'list.show', 'list.add', 'list.del', 'password.change', 'forward.show', 'forward.set',
+  'forward.off', 'vacation.show', 'vacation.set', 'vacation.off', 'console',
+]);
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+function isListName(value: unknown): value is ListName {
+  return value === 'blacklist' || value === 'whitelist';
+}
+
+function isOptional(value: unknown, type: 'string' | 'number', nullable = false): boolean {
+  return value === undefined || (nullable && value === null) || typeof value === type;
+}
+
+/**
+ * Whether a message is a well-formed request. Messages come from the add-on's own pages,
+ * but a page bug should get an error answer, not a background exception.
+ */
+export function isBackgroundRequest(message: unknown): message is BackgroundRequest {
+  if (typeof message !== 'object' || message === null) return false;
+  const m = message as Record<string, unknown>;
+  if (typeof m.type !== 'string' || !ACCOUNT_REQUESTS.has(m.type)) return false;
+  if (typeof m.accountId !== 'string' || m.accountId === '') return false;
+  switch (m.type as RequestType) {
+    case 'discover':
+      return m.refresh === undefined || typeof m.refresh === 'boolean';
+    case 'list.show':
+      return isListName(m.list);
+    case 'list.add':
+    case 'list.del':
+      return isListName(m.list) && isStringArray(m.entries);
+    case 'password.change':
+      return typeof m.newPassword === 'string';
+    case 'forward.set':
+      return typeof m.address === 'string' && typeof m.keepCopy === 'boolean';
+    case 'vacation.set': {
+      const u = m.update as Record<string, unknown> | null;
+      return typeof u === 'object' && u !== null && isOptional(u.subject, 'string') && isOptional(u.body, 'string')
+        && isOptional(u.days, 'number') && isOptional(u.start, 'string', true) && isOptional(u.end, 'string', true);
+    }
+    case 'console':
+      return typeof m.module === 'string' && isStringArray(m.args);
+    case 'forward.show':
+    case 'forward.off':
+    case 'vacation.show':
+    case 'vacation.off':
+      return true;
+  }
+}
