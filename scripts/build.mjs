@@ -1,10 +1,7 @@
 // Builds the add-on into dist/addon/ (what the .xpi contains; `npm run build`
 // then zips it with `web-ext build`). The code is bundled with esbuild and NOT
-// minified: add-on review needs readable code.
-//
-//   node scripts/build.mjs          dist/addon/
-//   node scripts/build.mjs --test   also dist/test-addon/: dist/addon plus the
-//                                   page test/e2e drives (never shipped)
+// minified: add-on review needs readable code. Test pages are never put here:
+// test/e2e stages its own copy of dist/addon/ with its page added.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,7 +9,6 @@ import * as path from 'node:path';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const DIST = path.join(ROOT, 'dist');
 const ADDON = path.join(DIST, 'addon');
-const TEST_ADDON = path.join(DIST, 'test-addon');
 
 /** The experiment's bundle keeps its exports here; the footer turns them into the global Thunderbird looks up. */
 const EXPERIMENT_GLOBAL = 'xexecExperimentBundle';
@@ -49,11 +45,10 @@ function checkManifest(manifest, messages) {
   }
 }
 
-async function build({ test }) {
+async function build() {
   const manifest = readJson('manifest.json');
   checkManifest(manifest, readJson('_locales/en/messages.json'));
   fs.rmSync(ADDON, { recursive: true, force: true });
-  fs.rmSync(TEST_ADDON, { recursive: true, force: true });
 
   await Promise.all([
     // The experiment: one classic script that defines the global `xexec` class
@@ -85,11 +80,6 @@ async function build({ test }) {
   for (const file of ['options.html', 'options.css']) {
     copy(path.join(ROOT, 'ui/options', file), path.join(ADDON, 'ui/options', file));
   }
-
-  if (test) {
-    copy(ADDON, TEST_ADDON);
-    copy(path.join(ROOT, 'test/e2e/page'), path.join(TEST_ADDON, 'e2e'));
-  }
 }
 
-await build({ test: process.argv.includes('--test') });
+await build();

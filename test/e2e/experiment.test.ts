@@ -1,19 +1,25 @@
-// End-to-end: the xexec Experiment API in a real, headless Thunderbird 153,
-// called from an extension page, against real Dovecots (one with the xexec
-// plugin, one without). Run with `npx vitest run test/e2e`.
+// End-to-end: the xexec Experiment API of the BUILT add-on (`npm run build`) in
+// a real, headless Thunderbird 153, called from an extension page with plain
+// argument arrays, against real Dovecots (one with the xexec plugin, one
+// without). Run with `npx vitest run test/e2e`.
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SavedPasswordUpdate, XexecExecuteResult, XexecFailureCode } from '../../experiments/xexec/api.js';
-import { buildCommandText, decodeCustomCommandResult, decodeErrorMessage, type Argument } from '../../src/protocol/codec.js';
-import { ImapClient } from '../server/imap-client.js';
+import type { ExecuteFailureCode, SavedPasswordUpdate } from '../../experiments/xexec/api.js';
 import { startServer, PASSWORDS, USERS, type TestServer } from '../server/fixture/index.js';
-import { REPO_DIR, startThunderbird, thunderbirdAvailable, delay, type ExtensionPage, type Thunderbird } from './thunderbird.js';
+import { vectors } from '../protocol/vectors.js';
+import { buildAddon, TEST_PAGE, type BuiltAddon } from './addon.js';
+import { startThunderbird, thunderbirdAvailable, delay, type ExtensionPage, type Thunderbird } from './thunderbird.js';
 
-const PAGE = 'experiments-test/page.html';
+/** An argument or output line as it crosses Marionette (JSON): text, or bytes as hex. */
+type Wire = string | { hex: string };
 
-/** The result as it crosses Marionette: plain JSON, either variant. */
-type ExecResult = { ok: boolean; code?: XexecFailureCode; message?: string; result: string };
+/** execute()'s result as it crosses Marionette. */
+type ExecResult = { ok: boolean; code?: ExecuteFailureCode; detail?: number | null; message?: string; lines: Wire[] };
 
+/** A value for one argv word: text or raw bytes. */
+type Value = string | Uint8Array;
+
+let built: BuiltAddon;
 let xexecServer: TestServer;
 let plainServer: TestServer;
 let tb: Thunderbird;
@@ -23,14 +29,42 @@ let account: string;
 let plainAccount: string;
 let server2Account: string;
 
-/** Sends `module args...` through messenger.xexec.execute; the arguments are encoded as PROTOCOL.md §3.1 says. */
-async function xexec(acct: string, module: string, args: Argument[] = [], timeoutMs?: number, on: ExtensionPage = page): Promise<ExecResult> {
-  const built = buildCommandText({ module, args });
-  if (!built.ok) throw new Error(built.error.message);
-  const text = built.value === module ? '' : built.value.slice(module.length + 1);
-  const r = await on.call<XexecExecuteResult>('xexec.execute', timeoutMs === undefined ? [acct, module, text] : [acct, module, text, timeoutMs]);
-  if (r.error !== undefined) throw new Error(`execute rejected: ${r.error}`);
-  return r.value!;
+function toWire(v: Value): Wire {
+  return typeof v === 'string' ? v : { hex: Buffer.from(v).toString('hex') };
+}
+
+/**
+ * Runs messenger.xexec.execute(acct, module, args) in the page with a plain
+ * array of strings (and Uint8Arrays for bytes that are not UTF-8). Resolves
+ * the result, or {error} when the call rejected.
+ */
+async function call(acct: string, module: string, args: Value[] = [], on: ExtensionPage = page): Promise<ExecResult | { error: string }> {
+  return on.run<ExecResult | { error: string }>(`
+    const [acct, module, wireArgs] = arguments;
+    const args = new page.Array();
+    for (const a of JSON.parse(wireArgs)) {
+      if (typeof a === "string") { args.push(a); continue; }
+      const bytes = new page.Uint8Array(a.hex.length / 2);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(a.hex.slice(2 * i, 2 * i + 2), 16);
+      args.push(bytes);
+    }
+    let r;
+    try {
+      r = await page.messenger.xexec.execute(acct, module, args);
+    } catch (e) {
+      return { error: String((e && e.message) || e) };
+    }
+    const hex = (l) => Array.from(l, b => b.toString(16).padStart(2, "0")).join("");
+    const lines = Array.from(r.lines, l => typeof l === "string" ? l : { hex: hex(l) });
+    return r.ok ? { ok: true, lines } : { ok: false, code: r.code, detail: r.detail, message: r.message, lines };
+  `, [acct, module, JSON.stringify(args.map(toWire))]);
+}
+
+/** Like call(), but a rejection fails the test. */
+async function xexec(acct: string, module: string, args: Value[] = [], on: ExtensionPage = page): Promise<ExecResult> {
+  const r = await call(acct, module, args, on);
+  if ('error' in r) throw new Error(`execute rejected: ${r.error}`);
+  return r;
 }
 
 function pw(user: string): string {
@@ -39,21 +73,38 @@ function pw(user: string): string {
   return p;
 }
 
+/** A line or value as bytes. */
+function bytes(v: Value | Wire): Buffer {
+  if (typeof v === 'string') return Buffer.from(v, 'utf8');
+  if (v instanceof Uint8Array) return Buffer.from(v);
+  return Buffer.from(v.hex, 'hex');
+}
+
 /** The output lines of a reply, as bytes. */
 function lines(r: ExecResult): Buffer[] {
-  const d = decodeCustomCommandResult(r.result);
-  if (!d.ok) throw new Error(`cannot decode ${JSON.stringify(r.result.slice(0, 200))}: ${d.error.message}`);
-  return d.value.lines.map((l) => Buffer.from(l.bytes));
+  return r.lines.map(bytes);
 }
 
 /** What echoargs received: one argv word per output line, as hex. */
 function argv(r: ExecResult): Buffer[] {
   expect(r.ok, JSON.stringify(r).slice(0, 500)).toBe(true);
-  return lines(r).map((l) => Buffer.from(l.toString('latin1'), 'hex'));
+  return r.lines.map((l) => {
+    expect(typeof l, 'echoargs prints hex, which is text').toBe('string');
+    return Buffer.from(l as string, 'hex');
+  });
 }
 
-function bytes(v: Argument): Buffer {
-  return typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v);
+/** How a line must arrive: as text when it is valid UTF-8, else as bytes. */
+function expectedLine(b: Buffer): Wire {
+  const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(b);
+  return Buffer.from(text, 'utf8').equals(b) ? text : { hex: b.toString('hex') };
+}
+
+/** A vector's value: its text when the bytes are UTF-8, else the bytes. */
+function vectorValue(hex: string): Value {
+  const b = Buffer.from(hex, 'hex');
+  const line = expectedLine(b);
+  return typeof line === 'string' ? line : new Uint8Array(b);
 }
 
 /** Texts of the warnings in Thunderbird's Activity Manager. */
@@ -100,7 +151,7 @@ async function waitUntil<T>(what: string, check: () => T | Promise<T>, waitMs = 
   }
 }
 
-const HARD_VALUES: Argument[] = [
+const HARD_VALUES: Value[] = [
   '?', '>', 'a?b>c', '%', '100%', '%41', '%25', '%00', '%0D%0Ax2 CREATE injected', '\t', 'a\tb', '\r', '\n', 'a\r\nb',
   '"', "'", '\\', 'a\\"b', '"quoted"', 'é', 'Grüße 日本 😀', '', ' ', '  two  spaces  ', '~', '~/notes', '~w6k',
   'NIL', '{5}', '[ALERT]', '#&;/=+', '* OK x', 'a b c', '\x01\x1f\x7f', new Uint8Array([0xff, 0xfe, 0x80]),
@@ -116,17 +167,18 @@ describe('xexec experiment in Thunderbird', () => {
       startServer({ timeout: '5s' }),
       startServer({ plugin: false }),
     ]);
+    built = await buildAddon();
     tb = await startThunderbird();
     console.log(`Thunderbird started in ${tb.startupMs} ms`);
-    addonId = await tb.installAddon(REPO_DIR);
+    addonId = await tb.installAddon(built.testAddonDir);
     account = (await tb.createImapAccount({ port: xexecServer.imapPort, user: USERS.alice, password: pw(USERS.alice) })).accountId;
     // Another user than on the first server: two accounts with the same user
     // and host share folder URIs in Thunderbird even when the ports differ.
     plainAccount = (await tb.createImapAccount({ port: plainServer.imapPort, user: USERS.bob, password: pw(USERS.bob) })).accountId;
     server2Account = (await tb.createImapAccount({ port: xexecServer.imapPort, user: USERS.carol, password: pw(USERS.carol) })).accountId;
     await tb.watchDialogs();
-    page = await tb.openExtensionPage(addonId, PAGE);
-  }, 120_000);
+    page = await tb.openExtensionPage(addonId, TEST_PAGE);
+  }, 180_000);
 
   afterAll(async () => {
     try {
@@ -137,6 +189,7 @@ describe('xexec experiment in Thunderbird', () => {
       }
     } finally {
       await Promise.all([xexecServer?.stop(), plainServer?.stop()]);
+      built?.remove();
     }
   }, 120_000);
 
@@ -147,6 +200,16 @@ describe('xexec experiment in Thunderbird', () => {
     `);
     expect(r[0]).toBe(true);
     expect(r[1]).toEqual(expect.arrayContaining([`${account}:imap`, `${plainAccount}:imap`]));
+  });
+
+  it('every argument vector of test/vectors/protocol.json reaches echoargs byte for byte', async () => {
+    const values = vectors.arguments.map((v) => vectorValue(v.hex));
+    // Exactly one of them is not UTF-8, and goes as a Uint8Array.
+    expect(values.filter((v) => v instanceof Uint8Array).length).toBe(1);
+    expect(argv(await xexec(account, 'echoargs', values)).map((b) => b.toString('hex'))).toEqual(vectors.arguments.map((v) => v.hex));
+    for (const v of vectors.arguments) {
+      expect(argv(await xexec(account, 'echoargs', [vectorValue(v.hex)])).map((b) => b.toString('hex')), v.name).toEqual([v.hex]);
+    }
   });
 
   it('hard values reach echoargs byte for byte, all in one command', async () => {
@@ -169,6 +232,15 @@ describe('xexec experiment in Thunderbird', () => {
     expect(argv(await xexec(account, 'echoargs', [ascii, mixed, '']))).toEqual([bytes(ascii), bytes(mixed), Buffer.alloc(0)]);
   });
 
+  it('every line vector of test/vectors/protocol.json comes back exact', async () => {
+    const want = vectors.lines.map((v) => Buffer.from(v.hex, 'hex'));
+    const r = await xexec(account, 'emit', want.map((b) => b.toString('hex')));
+    expect(r.ok).toBe(true);
+    expect(r.lines).toEqual(want.map(expectedLine));
+    // The one line that is not UTF-8 arrives as bytes.
+    expect(r.lines.filter((l) => typeof l !== 'string')).toEqual([{ hex: '61ff' }]);
+  });
+
   it('output lines come back exact', async () => {
     const want = [
       'plain line', '  leading and trailing  ', 'a  b   c', '{5}', 'x {5}', '"quoted" \\ back', '', 'é 日本',
@@ -177,8 +249,7 @@ describe('xexec experiment in Thunderbird', () => {
     const r = await xexec(account, 'emit', want.map((b) => b.toString('hex')));
     expect(r.ok).toBe(true);
     expect(lines(r)).toEqual(want);
-    // The raw customCommandResult: the data line without "* XEXEC ", plus Thunderbird's debris.
-    expect(r.result).toMatch(/^emit \(.*\) \r\n $/s);
+    expect(r.lines).toEqual(want.map(expectedLine));
   });
 
   it('100,000 output lines arrive complete', async () => {
@@ -186,21 +257,21 @@ describe('xexec experiment in Thunderbird', () => {
     const r = await xexec(account, 'big', ['100000']);
     const ms = Date.now() - t0;
     expect(r.ok).toBe(true);
-    const got = lines(r).map((l) => l.toString('utf8'));
+    const got = r.lines;
     expect(got.length).toBe(100_000);
-    for (let i = 0; i < got.length; i++) if (got[i] !== `line ${i + 1}`) throw new Error(`line ${i + 1} is ${got[i]}`);
-    console.log(`100,000 lines (${r.result.length} bytes in customCommandResult) in ${ms} ms through the page`);
+    for (let i = 0; i < got.length; i++) if (got[i] !== `line ${i + 1}`) throw new Error(`line ${i + 1} is ${JSON.stringify(got[i])}`);
+    console.log(`100,000 lines in ${ms} ms through the page`);
   });
 
   it('a failing module: its message arrives, no dialog opens', async () => {
     const r = await xexec(account, 'fail', ['3']);
-    expect(r).toMatchObject({ ok: false, code: 'server' });
-    const failure = decodeErrorMessage(r.message!);
-    expect(failure).toMatchObject({ code: 'XEXEC-EXIT', detail: 3, message: 'fail stderr last' });
-    expect(lines(r).map(String)).toEqual(['fail stdout 1', 'fail stdout 2']);
+    // The server's text without Dovecot's timing suffix.
+    expect(r).toEqual({ ok: false, code: 'XEXEC-EXIT', detail: 3, message: 'fail stderr last', lines: ['fail stdout 1', 'fail stdout 2'] });
     const unknown = await xexec(account, 'nosuchmodule');
-    expect(unknown).toMatchObject({ ok: false, code: 'server' });
-    expect(decodeErrorMessage(unknown.message!).code).toBe('XEXEC-UNKNOWN');
+    expect(unknown).toEqual({ ok: false, code: 'XEXEC-UNKNOWN', detail: null, message: expect.any(String), lines: [] });
+    expect(unknown.message).not.toMatch(/secs\)/);
+    const crash = await xexec(account, 'crash');
+    expect(crash).toMatchObject({ ok: false, code: 'XEXEC-SIGNAL', detail: 11 });
     await delay(500);
     await expectNoDialog();
   });
@@ -236,7 +307,7 @@ describe('xexec experiment in Thunderbird', () => {
 
   it('a server without the plugin: unsupported', async () => {
     const r = await xexec(plainAccount, '.modules');
-    expect(r).toMatchObject({ ok: false, code: 'unsupported', result: '' });
+    expect(r).toMatchObject({ ok: false, code: 'unsupported', detail: null, lines: [] });
     expect(r.message).toMatch(/^Error in IMAP command UID XEXEC: Unknown command/);
     await delay(300);
     await expectNoDialog();
@@ -245,23 +316,18 @@ describe('xexec experiment in Thunderbird', () => {
   it('.modules and an empty text', async () => {
     const r = await xexec(account, '.modules');
     expect(r.ok).toBe(true);
-    expect(lines(r).map(String)).toEqual(expect.arrayContaining(['echoargs', 'emit', 'fail', 'big', 'sleep']));
+    expect(r.lines).toEqual(expect.arrayContaining(['echoargs', 'emit', 'fail', 'big', 'sleep']));
     expect(argv(await xexec(account, 'echoargs', []))).toEqual([]);
   });
 
   it('concurrent calls are queued per account and keep their own results', async () => {
     const values = Array.from({ length: 8 }, (_, i) => `value ${i} ${'é'.repeat(i)}`);
-    const texts = values.map((v) => {
-      const b = buildCommandText({ module: 'echoargs', args: [v] });
-      if (!b.ok) throw new Error('encode');
-      return b.value.slice('echoargs '.length);
-    });
     const results = await page.run<ExecResult[]>(`
-      const [accounts, texts] = arguments;
-      const calls = texts.map((t, i) => page.messenger.xexec.execute(accounts[i % 2], "echoargs", t));
+      const [accounts, values] = arguments;
+      const calls = values.map((v, i) => page.messenger.xexec.execute(accounts[i % 2], "echoargs", page.JSON.parse(JSON.stringify([v]))));
       const results = await Promise.all(calls);
       return JSON.parse(page.JSON.stringify(results));
-    `, [[account, server2Account], texts]);
+    `, [[account, server2Account], values]);
     expect(results.map((r) => argv(r))).toEqual(values.map((v) => [bytes(v)]));
   });
 
@@ -273,36 +339,38 @@ describe('xexec experiment in Thunderbird', () => {
       return MailServices.accounts.findAccountForServer(server).key;
     `);
     const cases: [unknown[], RegExp][] = [
-      [['nope', 'echoargs', '"a"'], /unknown account/],
-      [[local, 'echoargs', '"a"'], /not an IMAP account/],
-      [[account, 'echo args', ''], /module/],
-      [[account, '../x', ''], /module/],
-      [[account, '', ''], /module/],
-      [[account, 'echoargs', '"a?b"'], /"\?"/],
-      [[account, 'echoargs', '"a>b"'], /">"/],
-      [[account, 'echoargs', 'a%0D%0Ax2 CREATE injected'], /%/],
-      [[account, 'echoargs', '"%00"'], /%/],
-      [[account, 'echoargs', '"100%"'], /%/],
-      [[account, 'echoargs', '"a\tb"'], /outside 0x20-0x7E/],
-      [[account, 'echoargs', 'a\r\nx CREATE injected'], /outside 0x20-0x7E/],
-      [[account, 'echoargs', '"\u00e9"'], /outside 0x20-0x7E/],
-      [[account, 'echoargs', '"a"', 0], /timeout|minimum|Expected/i],
+      [['nope', 'echoargs', ['a']], /unknown account/],
+      [[local, 'echoargs', ['a']], /not an IMAP account/],
+      [[account, 'echo args', []], /module/i],
+      [[account, '../x', []], /module/i],
+      [[account, '', []], /module/i],
+      [[account, 'a.b', []], /module/i],
+      [[account, 'echoargs', ['ok', 'a\u0000b']], /Argument 2 contains NUL/],
+      [[account, 'echoargs', ['\ud800']], /Argument 1 .*surrogate/],
+      // The schema: args must be an array of strings (or Uint8Arrays).
+      [[account, "echoargs", "a"], /Incorrect argument types/],
+      [[account, "echoargs", [1]], /Incorrect argument types/],
+      [[account, "echoargs"], /Incorrect argument types/],
     ];
     for (const [args, re] of cases) {
       const r = await page.call('xexec.execute', args);
       expect(r.error, JSON.stringify(args)).toMatch(re);
     }
-    // Nothing of it reached the server: no mailbox was created.
+    // Values Thunderbird cannot carry are no programmer error: they are encoded.
+    const injections = ['x%0D%0Ax2 CREATE injected', 'x\r\nx3 CREATE injected', '%0Ax4 CREATE injected', 'a?b', 'a>b', '%00'];
+    expect(argv(await xexec(account, 'echoargs', injections))).toEqual(injections.map(bytes));
+    // Nothing of it reached the server as a command: no mailbox was created.
     expect(fs.readdirSync(`${xexecServer.home(USERS.alice)}/Maildir`).filter((f) => /injected/i.test(f))).toEqual([]);
     expect(await tb.responsive()).toBe(true);
   });
 
-  it('timeout: gives up after timeoutMs; the late failure raises no dialog', async () => {
+  it('timeout: gives up after extensions.xexec.timeout_ms; the late failure raises no dialog', async () => {
     const marker = `tmo${process.pid}x${Date.now()}`;
+    await tb.chrome('Services.prefs.setIntPref("extensions.xexec.timeout_ms", 1000);');
     const t0 = Date.now();
-    const r = await xexec(account, 'sleep', [marker], 1000);
+    const r = await xexec(account, 'sleep', [marker]).finally(() => tb.chrome('Services.prefs.clearUserPref("extensions.xexec.timeout_ms");'));
     const ms = Date.now() - t0;
-    expect(r).toMatchObject({ ok: false, code: 'timeout' });
+    expect(r).toMatchObject({ ok: false, code: 'timeout', detail: null, lines: [] });
     expect(ms).toBeGreaterThanOrEqual(900);
     expect(ms).toBeLessThan(4000);
     // The next command works, but Thunderbird itself queues it behind the
@@ -321,20 +389,15 @@ describe('xexec experiment in Thunderbird', () => {
     // queues one behind it and is closed before its turn.
     const m1 = `run${process.pid}x${Date.now()}`;
     const m2 = `drop${process.pid}x${Date.now()}`;
-    const text = (m: string) => {
-      const b = buildCommandText({ module: 'sleep', args: [m] });
-      if (!b.ok) throw new Error('encode');
-      return b.value.slice('sleep '.length);
-    };
-    const page2 = await tb.openExtensionPage(addonId, PAGE);
-    await page.run('page.xexecLong = page.messenger.xexec.execute(arguments[0], "sleep", arguments[1]); return true;', [account, text(m1)]);
+    const page2 = await tb.openExtensionPage(addonId, TEST_PAGE);
+    const start = 'page.xexecLong = page.messenger.xexec.execute(arguments[0], "sleep", page.JSON.parse(JSON.stringify([arguments[1]]))); return true;';
+    await page.run(start, [account, m1]);
     await waitUntil('the first module to start', () => procsWith(m1).length > 0);
-    await page2.run('page.messenger.xexec.execute(arguments[0], "sleep", arguments[1]); return true;', [account, text(m2)]);
+    await page2.run(start, [account, m2]);
     await page2.close();
     // The server kills the first module after 5 s; the queue moves on.
     const r = await page.run<ExecResult>('return JSON.parse(page.JSON.stringify(await page.xexecLong));', [], 30_000);
-    expect(r).toMatchObject({ ok: false, code: 'server' });
-    expect(decodeErrorMessage(r.message!).code).toBe('XEXEC-TIMEOUT');
+    expect(r).toMatchObject({ ok: false, code: 'XEXEC-TIMEOUT', detail: 5 });
     const deadline = Date.now() + 2000;
     while (Date.now() < deadline) {
       expect(procsWith(m2)).toEqual([]);
@@ -346,10 +409,8 @@ describe('xexec experiment in Thunderbird', () => {
 
   it('disconnected: the connection drops twice (Thunderbird retries once)', async () => {
     const marker = `dis${process.pid}x${Date.now()}`;
-    const b = buildCommandText({ module: 'sleep', args: [marker] });
-    if (!b.ok) throw new Error('encode');
-    await page.run(`page.xexecDrop = page.messenger.xexec.execute(arguments[0], "sleep", arguments[1], 60000); return true;`,
-      [account, b.value.slice('sleep '.length)]);
+    await page.run(`page.xexecDrop = page.messenger.xexec.execute(arguments[0], "sleep", page.JSON.parse(JSON.stringify([arguments[1]]))); return true;`,
+      [account, marker]);
     const imapPids: number[] = [];
     const starts = new Set<number>();
     // Kill the imap process serving the command; Thunderbird reconnects and
@@ -364,7 +425,7 @@ describe('xexec experiment in Thunderbird', () => {
       for (const p of procsWith(marker)) { try { process.kill(p.pid, 'SIGKILL'); } catch {} }
     }
     const r = await page.run<ExecResult>('return JSON.parse(page.JSON.stringify(await page.xexecDrop));', [], 60_000);
-    expect(r).toMatchObject({ ok: false, code: 'disconnected' });
+    expect(r).toMatchObject({ ok: false, code: 'disconnected', detail: null, lines: [] });
     expect(r.message).toMatch(/disconnected/i);
     console.log(`dropped connection: the module was started ${starts.size} time(s) for one call`);
     expect(starts.size).toBe(2);
@@ -384,7 +445,7 @@ describe('xexec experiment in Thunderbird', () => {
     const inPage = await page.run<number>(`
       const [acct, n] = arguments;
       const t0 = page.performance.now();
-      for (let i = 0; i < n; i++) await page.messenger.xexec.execute(acct, "echoargs", '"a"');
+      for (let i = 0; i < n; i++) await page.messenger.xexec.execute(acct, "echoargs", page.JSON.parse('["a"]'));
       return (page.performance.now() - t0) / n;
     `, [account, n]);
     const c = await xexecServer.login(USERS.alice);
@@ -473,11 +534,11 @@ describe('xexec experiment in Thunderbird', () => {
   it('reinstalling the add-on (experiment onShutdown) leaves a working API', async () => {
     await page.close();
     await tb.uninstallAddon(addonId);
-    addonId = await tb.installAddon(REPO_DIR);
-    page = await tb.openExtensionPage(addonId, PAGE);
+    addonId = await tb.installAddon(built.testAddonDir);
+    page = await tb.openExtensionPage(addonId, TEST_PAGE);
     expect(argv(await xexec(account, 'echoargs', ['reinstalled']))).toEqual([bytes('reinstalled')]);
     const failed = await xexec(account, 'fail', ['2']);
-    expect(failed).toMatchObject({ ok: false, code: 'server' });
+    expect(failed).toMatchObject({ ok: false, code: 'XEXEC-EXIT', detail: 2 });
     await delay(300);
     await expectNoDialog();
   });
