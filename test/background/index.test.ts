@@ -1,0 +1,77 @@
+// The background entry point with the standard browser API mocked (webextension-polyfill
+// throws outside an extension) and a fake messenger.xexec.
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { fakeXexec, getMessage, okLines } from './fakes.js';
+
+type Listener = (message: unknown, sender: { id?: string }) => Promise<unknown> | undefined;
+
+const state = vi.hoisted(() => ({ listeners: [] as Listener[], pings: 0 }));
+
+vi.mock('webextension-polyfill', () => ({
+  default: {
+    runtime: {
+      id: 'xexec@xexec.invalid',
+      onMessage: { addListener: (listener: Listener) => state.listeners.push(listener) },
+      getPlatformInfo: async () => {
+        state.pings++;
+        return { os: 'linux', arch: 'x86-64' };
+      },
+    },
+    i18n: { getMessage: (key: string, subs?: string[]) => getMessage(key, subs) },
+  },
+}));
+
+const xexec = fakeXexec((module) => (module === '.modules' ? okLines('blacklist') : okLines('@spam.example')));
+
+describe('background/index.ts', () => {
+  beforeAll(async () => {
+    (globalThis as Record<string, unknown>).messenger = { xexec: xexec.typed };
+    await import('../../src/background/index.js');
+  });
+
+  it('registers one runtime.onMessage listener at load', () => {
+    expect(state.listeners.length).toBe(1);
+  });
+
+  it('answers the add-on\'s own pages through the router', async () => {
+    const listener = state.listeners[0]!;
+    expect(await listener({ type: 'list.show', accountId: 'account1', list: 'blacklist' }, { id: 'xexec@xexec.invalid' })).toEqual({
+      ok: true, value: { entries: ['@spam.example'] },
+    });
+    expect(await listener({ type: 'discover', accountId: 'account1' }, { id: 'xexec@xexec.invalid' })).toEqual({
+      ok: true, value: { modules: ['blacklist'] },
+    });
+    expect(await listener({ type: 'bogus' }, { id: 'xexec@xexec.invalid' })).toMatchObject({ ok: false, error: { kind: 'internal' } });
+  });
+
+  it('ignores messages from elsewhere', async () => {
+    const calls = xexec.execute.mock.calls.length;
+    expect(state.listeners[0]!({ type: 'list.show', accountId: 'account1', list: 'blacklist' }, { id: 'other@example.com' })).toBeUndefined();
+    expect(xexec.execute.mock.calls.length).toBe(calls);
+  });
+
+  it('localizes through browser.i18n', async () => {
+    xexec.execute.mockResolvedValueOnce({ ok: false, code: 'XEXEC-EXIT', detail: 2, message: 'nope', lines: [] });
+    expect(await state.listeners[0]!({ type: 'forward.show', accountId: 'account1' }, { id: 'xexec@xexec.invalid' })).toMatchObject({
+      ok: false, error: { message: 'The server refused: nope' },
+    });
+  });
+
+  it('keeps the background alive during a long call', async () => {
+    vi.useFakeTimers();
+    try {
+      let finish!: () => void;
+      xexec.execute.mockImplementationOnce(() => new Promise((resolve) => {
+        finish = () => resolve(okLines());
+      }));
+      const answer = state.listeners[0]!({ type: 'list.show', accountId: 'account1', list: 'whitelist' }, { id: 'xexec@xexec.invalid' });
+      const before = state.pings;
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(state.pings - before).toBeGreaterThanOrEqual(5);
+      finish();
+      expect(await answer).toEqual({ ok: true, value: { entries: [] } });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
