@@ -33,7 +33,9 @@ export function okLines(...lines: string[]): ExecuteResult {
   return { ok: true, lines };
 }
 
-export function failed(code: Extract<ExecuteResult, { ok: false }>['code'], message: string, detail: number | null = null): ExecuteResult {
+export type Failure = Extract<ExecuteResult, { ok: false }>;
+
+export function failed(code: Failure['code'], message: string, detail: number | null = null): Failure {
   return { ok: false, code, detail, message, lines: [] };
 }
 

@@ -277,7 +277,7 @@ describe('keep-alive', () => {
       expect(inside).toBe(1);
       return okLines('Password changed');
     });
-    const router = createRouter({ xexec: xexec.typed, translate, keepAlive });
+    const router = createRouter({ xexec: xexec.typed, translate, keepAlive: keepAlive as <T>(work: () => Promise<T>) => Promise<T> });
     await router.handle({ type: 'password.change', accountId: ACCOUNT, newPassword: 'new secret' });
     await router.handle({ type: 'console', accountId: ACCOUNT, module: 'x', args: [] });
     // changepassword, updateSavedPassword, console

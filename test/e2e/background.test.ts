@@ -1,0 +1,168 @@
+// End-to-end: the shipped .xpi, and the background's message API of the built
+// add-on in a real, headless Thunderbird 153, with Thunderbird suspending the
+// idle background after 1.5 s (instead of 30 s) so that the tests see it.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackgroundResponse, RequestType } from '../../src/background/messages.js';
+import { startServer, PASSWORDS, USERS, type TestServer } from '../server/fixture/index.js';
+import { buildAddon, TEST_PAGE, zipEntries, type BuiltAddon } from './addon.js';
+import { delay, startThunderbird, thunderbirdAvailable, type ExtensionPage, type Thunderbird } from './thunderbird.js';
+
+const ADDON_ID = 'xexec@xexec.invalid';
+const IDLE_MS = 1500;
+
+let built: BuiltAddon;
+let xexecServer: TestServer;
+let plainServer: TestServer;
+let tb: Thunderbird;
+let page: ExtensionPage;
+let account: string;
+let plainAccount: string;
+
+function pw(user: string): string {
+  const p = PASSWORDS[user];
+  if (p === undefined) throw new Error(`no password for ${user}`);
+  return p;
+}
+
+/** runtime.sendMessage(request) from the test page: what the settings pages will do. */
+function send<T extends RequestType>(request: { type: T } & Record<string, unknown>, on: ExtensionPage = page): Promise<BackgroundResponse<T>> {
+  return on.run<BackgroundResponse<T>>('return await page.browser.runtime.sendMessage(page.JSON.parse(arguments[0]));', [JSON.stringify(request)]);
+}
+
+/** Thunderbird's state of the add-on's background: running, stopped (suspended), ... */
+function backgroundState(): Promise<string> {
+  return tb.chrome<string>('return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState;', [ADDON_ID]);
+}
+
+async function waitFor<T>(what: string, check: () => Promise<T>, waitMs = 20_000): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(100);
+  }
+}
+
+/** The blacklist as the server has it, through a raw IMAP session. */
+async function serverBlacklist(): Promise<string[]> {
+  const c = await xexecServer.login(USERS.alice);
+  try {
+    const r = await c.command('XEXEC blacklist list');
+    expect(r.status).toBe('OK');
+    return r.untagged.map((l) => l.toString('utf8')).filter((l) => l.startsWith('* OK ')).map((l) => l.slice(5).trim());
+  } finally {
+    c.close();
+  }
+}
+
+describe('the built add-on: .xpi and background', () => {
+  beforeAll(async () => {
+    if (!thunderbirdAvailable()) throw new Error('Thunderbird is missing: run `npm run deps` as root');
+    built = await buildAddon();
+    [xexecServer, plainServer] = await Promise.all([startServer({ timeout: '5s' }), startServer({ plugin: false })]);
+    tb = await startThunderbird({ prefs: { 'extensions.background.idle.timeout': IDLE_MS } });
+    account = (await tb.createImapAccount({ port: xexecServer.imapPort, user: USERS.alice, password: pw(USERS.alice) })).accountId;
+    plainAccount = (await tb.createImapAccount({ port: plainServer.imapPort, user: USERS.bob, password: pw(USERS.bob) })).accountId;
+  }, 180_000);
+
+  afterAll(async () => {
+    try {
+      if (tb) {
+        const dumps = tb.crashDumps();
+        await tb.stop();
+        expect(dumps).toEqual([]);
+      }
+    } finally {
+      await Promise.all([xexecServer?.stop(), plainServer?.stop()]);
+      built?.remove();
+    }
+  }, 120_000);
+
+  it('the .xpi holds the built add-on and no test page; its code is readable', () => {
+    expect(path.basename(built.xpi)).toMatch(/^xexec-\d+\.\d+\.\d+\.xpi$/);
+    const entries = zipEntries(built.xpi);
+    expect(entries).toEqual(expect.arrayContaining([
+      'manifest.json', '_locales/en/messages.json', 'background/background.js', 'experiments/xexec/schema.json',
+      'experiments/xexec/implementation.js', 'ui/options/options.html', 'ui/options/options.js',
+    ]));
+    expect(entries.filter((e) => /(^|\/)(e2e|test)|page\.(html|js)$|\.ts$|\.map$/.test(e))).toEqual([]);
+    const experiment = fs.readFileSync(path.join(built.testAddonDir, 'experiments/xexec/implementation.js'), 'utf8');
+    // Unminified: one statement a line, the names of the sources, a marker per source file
+    // (esbuild keeps no comments but legal ones).
+    expect(experiment.split('\n').length).toBeGreaterThan(300);
+    expect(Math.max(...experiment.split('\n').map((l) => l.length))).toBeLessThan(400);
+    expect(experiment).toContain('// experiments/xexec/transport.ts');
+    expect(experiment).toContain('// src/protocol/data-line.ts');
+    expect(experiment).toContain('function readStoppedUrl(url, status)');
+    expect(experiment).toMatch(/^var xexec = xexecExperimentBundle\.xexec;$/m);
+  });
+
+  it('the .xpi installs and works: its settings page lists what the server offers', async () => {
+    const id = await tb.installAddon(built.xpi);
+    expect(id).toBe(ADDON_ID);
+    const options = await tb.openExtensionPage(id, 'ui/options/options.html');
+    const text = await waitFor('the settings page to show the modules', async () => {
+      const t = await options.run<string>('return page.document.body.textContent;');
+      return /Offered: blacklist, whitelist/.test(t) && /cannot be managed/.test(t) ? t : '';
+    });
+    expect(text).toContain('Mail server settings');
+    expect(text).toContain("This account's server cannot be managed from Thunderbird: Error in IMAP command UID XEXEC: Unknown command");
+    await options.close();
+    await tb.uninstallAddon(id);
+    // From here on: the same build plus the test page.
+    expect(await tb.installAddon(built.testAddonDir)).toBe(ADDON_ID);
+    page = await tb.openExtensionPage(ADDON_ID, TEST_PAGE);
+  });
+
+  it('a block list round trip through the background', async () => {
+    expect(await send({ type: 'list.show', accountId: account, list: 'blacklist' })).toEqual({ ok: true, value: { entries: [] } });
+    expect(await send({ type: 'list.add', accountId: account, list: 'blacklist', entries: [' Spam@Example.COM', '@spam.example', 'spam@example.com'] }))
+      .toEqual({ ok: true, value: { changes: [{ entry: 'spam@example.com', outcome: 'added' }, { entry: '@spam.example', outcome: 'added' }] } });
+    expect(await serverBlacklist()).toEqual(['@spam.example', 'spam@example.com']);
+    expect(await send({ type: 'list.show', accountId: account, list: 'blacklist' })).toEqual({ ok: true, value: { entries: ['@spam.example', 'spam@example.com'] } });
+    expect(await send({ type: 'list.del', accountId: account, list: 'blacklist', entries: ['spam@example.com', 'other@example.com'] }))
+      .toEqual({ ok: true, value: { changes: [{ entry: 'spam@example.com', outcome: 'removed' }, { entry: 'other@example.com', outcome: 'absent' }] } });
+    expect(await serverBlacklist()).toEqual(['@spam.example']);
+  });
+
+  it('failures arrive as sentences, with the server\'s own text', async () => {
+    expect(await send({ type: 'list.add', accountId: account, list: 'blacklist', entries: ['spam@'] })).toEqual({
+      ok: false, error: { kind: 'input', code: null, field: 'entries.0', serverMessage: null, message: '“spam@” has an invalid domain.' },
+    });
+    const own = await send({ type: 'forward.set', accountId: account, address: USERS.alice, keepCopy: false });
+    expect(own.ok).toBe(false);
+    if (own.ok) return;
+    expect(own.error).toMatchObject({ kind: 'server', code: 'XEXEC-EXIT' });
+    expect(own.error.serverMessage).toBeTruthy();
+    expect(own.error.serverMessage).not.toMatch(/secs\)/);
+    expect(own.error.message).toBe(`The server refused: ${own.error.serverMessage}`);
+    expect(await send({ type: 'discover', accountId: plainAccount })).toMatchObject({
+      ok: false, error: { kind: 'server', code: 'unsupported', serverMessage: 'Error in IMAP command UID XEXEC: Unknown command' },
+    });
+    const unknown = await send({ type: 'console', accountId: account, module: 'nosuch', args: [] });
+    expect(unknown).toMatchObject({ ok: true, value: { result: { ok: false, code: 'XEXEC-UNKNOWN' }, error: { message: 'The server does not offer “nosuch” to this account.' } } });
+  });
+
+  it('the idle background is suspended, and a message wakes it', async () => {
+    await waitFor('Thunderbird to suspend the idle background', async () => (await backgroundState()) === 'stopped', 30_000);
+    expect(await send({ type: 'discover', accountId: account })).toMatchObject({ ok: true, value: { modules: expect.arrayContaining(['blacklist']) } });
+  });
+
+  it('a call that lasts longer than the idle timeout still gets its answer', async () => {
+    // The module sleeps until the server kills it after 5 s: more than three idle timeouts.
+    const t0 = Date.now();
+    const r = await send({ type: 'console', accountId: account, module: 'sleep', args: [`idle${process.pid}`] });
+    const ms = Date.now() - t0;
+    expect(ms).toBeGreaterThan(3 * IDLE_MS);
+    expect(r).toMatchObject({ ok: true, value: { result: { ok: false, code: 'XEXEC-TIMEOUT', detail: 5 } } });
+    expect(await send({ type: 'list.show', accountId: account, list: 'blacklist' })).toEqual({ ok: true, value: { entries: ['@spam.example'] } });
+  });
+
+  it('Thunderbird is still alive at the end', async () => {
+    expect(await tb.responsive()).toBe(true);
+    expect(tb.crashDumps()).toEqual([]);
+  });
+});
