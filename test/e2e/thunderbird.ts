@@ -1,10 +1,10 @@
 // A throwaway, headless Thunderbird driven over Marionette, for end-to-end tests.
 //
 //   const tb = await startThunderbird();
-//   const addonId = await tb.installAddon(REPO_DIR);           // temporary add-on
+//   const addonId = await tb.installAddon(dir);                // temporary add-on (see addon.ts)
 //   const { accountId } = await tb.createImapAccount({ port, user, password });
-//   const page = await tb.openExtensionPage(addonId, 'experiments-test/page.html');
-//   const r = await page.call('xexec.execute', [accountId, 'echoargs', '"a"']);
+//   const page = await tb.openExtensionPage(addonId, 'e2e/page.html');
+//   const r = await page.call('xexec.execute', [accountId, 'echoargs', ['a']]);
 //   await tb.stop();
 //
 // Everything (profile, HOME, TMPDIR, caches, Thunderbird's log) lives in one
@@ -544,7 +544,7 @@ export class ExtensionPage {
 
   /**
    * Calls an extension API function of the page, e.g.
-   * call('xexec.execute', [accountId, 'echoargs', '"a"']). Resolves
+   * call('xexec.execute', [accountId, 'echoargs', ['a']]). Resolves
    * {value} or {error: message} (a rejection of the API call).
    */
   async call<T = unknown>(api: string, args: unknown[], timeoutMs = 120_000): Promise<{ value?: T; error?: string }> {
