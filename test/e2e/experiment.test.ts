@@ -349,7 +349,7 @@ describe('xexec experiment in Thunderbird', () => {
       [[account, 'echoargs', ['\ud800']], /Argument 1 .*surrogate/],
       // The schema: args must be an array of strings (or Uint8Arrays).
       [[account, "echoargs", "a"], /Incorrect argument types/],
-      [[account, "echoargs", [1]], /Incorrect argument types/],
+      [[account, "echoargs", [1]], /Type error for parameter args/],
       [[account, "echoargs"], /Incorrect argument types/],
     ];
     for (const [args, re] of cases) {
