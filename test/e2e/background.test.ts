@@ -146,6 +146,28 @@ describe('the built add-on: .xpi and background', () => {
     expect(unknown).toMatchObject({ ok: true, value: { result: { ok: false, code: 'XEXEC-UNKNOWN' }, error: { message: 'The server does not offer “nosuch” to this account.' } } });
   });
 
+  it('a password change reaches the server and Thunderbird\'s own copy of the password', async () => {
+    const user = USERS.dave;
+    const { accountId } = await tb.createImapAccount({ port: xexecServer.imapPort, user, password: pw(user) });
+    const short = await send({ type: 'password.change', accountId, newPassword: 'short' });
+    expect(short).toMatchObject({ ok: false, error: { kind: 'server', code: 'XEXEC-EXIT' } });
+    const newPassword = `dave-new-${process.pid}`;
+    expect(await send({ type: 'password.change', accountId, newPassword })).toEqual({
+      ok: true,
+      value: {
+        // Set in memory by the test, never saved: nothing is created in the login manager.
+        updated: { incomingSaved: false, incomingSession: true, outgoingSaved: false, outgoingSession: false },
+        updateError: null,
+      },
+    });
+    expect(await tb.chrome<string>('return MailServices.accounts.getAccount(arguments[0]).incomingServer.password;', [accountId])).toBe(newPassword);
+    // Dovecot re-reads its passwd-file at most once a second: log in a second later.
+    await delay(1100);
+    const c = await xexecServer.login(user, newPassword);
+    expect(c.loginResponse.status).toBe('OK');
+    c.close();
+  });
+
   it('the idle background is suspended, and a message wakes it', async () => {
     await waitFor('Thunderbird to suspend the idle background', async () => (await backgroundState()) === 'stopped', 30_000);
     expect(await send({ type: 'discover', accountId: account })).toMatchObject({ ok: true, value: { modules: expect.arrayContaining(['blacklist']) } });
