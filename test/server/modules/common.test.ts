@@ -191,6 +191,6 @@ describe('--dovecot-config', () => {
     const home = newHome();
     const accepted = run('blacklist', 'u', ['add', ...entries], { home, options: [`--dovecot-config=${sieveConfig()}`] });
     expect(accepted.status).toBe(0);
-    expect(readState(home, 'blacklist').split('\n').filter(Boolean)).toHaveLength(20);
+    expect((readState(home, 'blacklist') ?? '').split('\n').filter(Boolean)).toHaveLength(20);
   });
 });
