@@ -5,6 +5,7 @@
 //   const { accountId } = await tb.createImapAccount({ port, user, password });
 //   const page = await tb.openExtensionPage(addonId, 'e2e/page.html');
 //   const r = await page.call('xexec.execute', [accountId, 'echoargs', ['a']]);
+//   await tb.restart();                                        // same profile; temporary add-ons are gone
 //   await tb.stop();
 //
 // Everything (profile, HOME, TMPDIR, caches, Thunderbird's log) lives in one
@@ -48,12 +49,21 @@ export interface ImapAccountOptions {
   host?: string;
   port: number;
   user: string;
-  /** Set in memory only (not saved): after a restart Thunderbird would prompt. */
+  /** Set in memory; without savePassword only there, and after a restart Thunderbird would prompt. */
   password: string;
+  /**
+   * Also save the password in the login manager, as Thunderbird's account
+   * wizard does with "Remember password" (its own CreateInBackend.rememberPassword:
+   * origin and realm "imap://<host>", the user name).
+   */
+  savePassword?: boolean;
   /** Identity address (default: user). */
   email?: string;
-  /** Also create an SMTP server for the identity (never contacted by these tests). */
-  smtp?: { host?: string; port?: number; user?: string; password?: string };
+  /**
+   * Also create an SMTP server for the identity (never contacted by these tests);
+   * its password is set in memory, and saved ("smtp://<host>") with savePassword.
+   */
+  smtp?: { host?: string; port?: number; user?: string; password?: string; savePassword?: boolean };
 }
 
 export interface ImapAccount {
@@ -163,6 +173,8 @@ export class Thunderbird {
   readonly profile: string;
   readonly logPath: string;
   exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  /** How many times restart() started Thunderbird again. */
+  restarts = 0;
   private child: ChildProcess | null = null;
   private exitPromise: Promise<void> = Promise.resolve();
   private watchdog: ChildProcess | null = null;
@@ -179,9 +191,17 @@ export class Thunderbird {
     return this.child !== null && this.exited === null;
   }
 
-  /** Thunderbird's stdout and stderr (most of it is GTK noise in headless mode). */
+  /** Thunderbird's stdout and stderr of the current run (most of it is GTK noise in headless mode). */
   readLog(): string {
     try { return fs.readFileSync(this.logPath, 'latin1'); } catch { return ''; }
+  }
+
+  /** The logs of every run, the runs before restart()s first (thunderbird.<n>.log). */
+  readAllLogs(): string {
+    const earlier = Array.from({ length: this.restarts }, (_, i) => {
+      try { return fs.readFileSync(path.join(this.dir, `thunderbird.${i + 1}.log`), 'latin1'); } catch { return ''; }
+    });
+    return [...earlier, this.readLog()].join('');
   }
 
   /** Minidumps Thunderbird wrote (a crash). */
@@ -340,6 +360,9 @@ export class Thunderbird {
       server.socketType = Ci.nsMsgSocketType.plain;
       server.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
       server.password = o.password;
+      // Thunderbird's own code for "Remember password" in the account wizard.
+      const { CreateInBackend } = ChromeUtils.importESModule("resource:///modules/accountcreation/CreateInBackend.sys.mjs");
+      if (o.savePassword) await CreateInBackend.rememberPassword(server, o.password);
       const identity = MailServices.accounts.createIdentity();
       identity.email = o.email || o.user;
       let smtpKey = null;
@@ -352,6 +375,9 @@ export class Thunderbird {
         smtp.socketType = Ci.nsMsgSocketType.plain;
         smtp.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
         smtp.username = o.smtp.user || o.user;
+        // Saving empties the SMTP server's in-memory copy (its login-manager
+        // observer); set it afterwards, as after Thunderbird has used the saved one.
+        if (o.smtp.password && o.smtp.savePassword) await CreateInBackend.rememberPassword(smtp, o.smtp.password);
         if (o.smtp.password) smtp.password = o.smtp.password;
         identity.smtpServerKey = smtp.key;
         smtpKey = smtp.key;
@@ -440,6 +466,15 @@ export class Thunderbird {
     `);
   }
 
+  /** The documents of every open top-level window (the 3-pane window is chrome://messenger/content/messenger.xhtml). */
+  async openWindows(): Promise<string[]> {
+    return this.chrome<string[]>(`
+      const out = [];
+      for (const w of Services.wm.getEnumerator(null)) out.push(w.document ? w.document.documentURI : String(w));
+      return out;
+    `);
+  }
+
   /** The text of the open modal alert/prompt, or null when there is none. */
   async alertText(): Promise<string | null> {
     try {
@@ -465,14 +500,8 @@ export class Thunderbird {
     }
   }
 
-  /**
-   * Quits Thunderbird (Marionette:Quit, then SIGTERM/SIGKILL to its process
-   * group), waits until every process of the group is gone and removes the
-   * temp dir.
-   */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
+  /** Marionette:Quit (Thunderbird shuts down normally and writes its files), then kills what is left of the group. */
+  private async quit(): Promise<void> {
     if (this.marionette && !this.marionette.closed && this.running) {
       try {
         await Promise.race([this.marionette.quit(), delay(15_000)]);
@@ -483,6 +512,31 @@ export class Thunderbird {
     this.marionette?.close();
     await Promise.race([this.exitPromise, delay(20_000)]);
     await this.kill();
+  }
+
+  /**
+   * Quits Thunderbird and starts it again with the same profile (accounts,
+   * prefs, saved passwords; temporary add-ons are gone, as after any restart).
+   * The log of the run before is kept as thunderbird.<n>.log (readAllLogs()).
+   */
+  async restart(): Promise<void> {
+    if (this.stopped) throw new Error('Thunderbird was stopped');
+    await this.quit();
+    this.marionette = null;
+    this.restarts++;
+    fs.renameSync(this.logPath, path.join(this.dir, `thunderbird.${this.restarts}.log`));
+    await this.start();
+  }
+
+  /**
+   * Quits Thunderbird (Marionette:Quit, then SIGTERM/SIGKILL to its process
+   * group), waits until every process of the group is gone and removes the
+   * temp dir.
+   */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.quit();
     if (this.watchdog?.pid) { try { process.kill(this.watchdog.pid, 'SIGTERM'); } catch {} }
     if (!this.keepDir()) fs.rmSync(this.dir, { recursive: true, force: true });
     live.delete(this);
