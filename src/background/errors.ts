@@ -83,13 +83,18 @@ const ENTRY_PROBLEM_KEYS: Readonly<Record<EntryProblem, MessageKey>> = {
   'domain': 'entryDomain',
 };
 
+/** Why `value` is not a list entry or address, in a sentence (for the pages' own checks too). */
+export function entryProblemMessage(t: Translate, problem: EntryProblem, value: string): string {
+  return t(ENTRY_PROBLEM_KEYS[problem], [value]);
+}
+
 export function entryInputError(t: Translate, error: EntryInputError): UserError {
   if (error.kind === 'no-entries') return inputError(t('inputNoEntries'), 'entries');
-  return inputError(t(ENTRY_PROBLEM_KEYS[error.problem], [error.value]), `entries.${error.index}`);
+  return inputError(entryProblemMessage(t, error.problem, error.value), `entries.${error.index}`);
 }
 
 export function addressInputError(t: Translate, error: AddressInputError): UserError {
-  return inputError(t(ENTRY_PROBLEM_KEYS[error.problem], [error.value]), 'address');
+  return inputError(entryProblemMessage(t, error.problem, error.value), 'address');
 }
 
 /** `minLength` is what the client checked against, when it knew the server's minimum. */

@@ -6,6 +6,7 @@ import {
   addressInputError,
   commandInputError,
   entryInputError,
+  entryProblemMessage,
   executeFailureError,
   passwordInputError,
   replyError,
@@ -67,6 +68,11 @@ describe('input errors', () => {
     expect(addressInputError(translate, { kind: 'invalid-address', value: 'x', problem: 'missing-at', message: '' })).toMatchObject({
       field: 'address', message: '“x” has no @.',
     });
+  });
+
+  it('entryProblemMessage: the same sentence for the pages\' own checks', () => {
+    expect(entryProblemMessage(translate, 'missing-at', 'x')).toBe('“x” has no @.');
+    expect(entryProblemMessage(translate, 'domain', 'a@b')).toBe('“a@b” has an invalid domain.');
   });
 
   it('passwords', () => {

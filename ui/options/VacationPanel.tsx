@@ -1,0 +1,237 @@
+/**
+ * The automatic reply (PROTOCOL.md §6.4): what is set now, on/off, subject, a multi-line text,
+ * an optional first and last day, how often one sender gets it, and a preview of the reply as
+ * a sender would see it. Turning it off keeps the text on the server for next time.
+ */
+
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { vacationInputError } from '../../src/background/errors.js';
+import { MAX_DAYS, MIN_DAYS, vacationSetRequest, type VacationField, type VacationState, type VacationUpdate } from '../../src/modules/vacation.js';
+import { ActionButton } from '../shared/ActionButton.js';
+import { ask, isRetryable } from '../shared/api.js';
+import { formatDate, formatNumber, t, todayIso } from '../shared/i18n.js';
+import { LoadFailed, Loading } from '../shared/LoadFailed.js';
+import { Status, type StatusState } from '../shared/Status.js';
+import { useAction } from '../shared/useAction.js';
+import { useLoad } from '../shared/useLoad.js';
+
+interface Form {
+  readonly enabled: boolean;
+  readonly subject: string;
+  readonly body: string;
+  readonly start: string;
+  readonly end: string;
+  readonly days: string;
+}
+
+function formOf(state: VacationState): Form {
+  return {
+    enabled: state.status === 'on',
+    subject: state.subject,
+    body: state.body,
+    start: state.start ?? '',
+    end: state.end ?? '',
+    days: String(state.days),
+  };
+}
+
+function sameText(a: Form, b: Form): boolean {
+  return a.subject === b.subject && a.body.replace(/\r\n/g, '\n').replace(/\n+$/, '') === b.body.replace(/\n+$/, '')
+    && a.start === b.start && a.end === b.end && a.days.trim() === b.days;
+}
+
+/** When the reply is sent, in words. */
+function period(start: string, end: string): string {
+  if (start && end) return t('vacationPeriodBoth', [formatDate(start, 'long'), formatDate(end, 'long')]);
+  if (start) return t('vacationPeriodFrom', [formatDate(start, 'long')]);
+  if (end) return t('vacationPeriodUntil', [formatDate(end, 'long')]);
+  return t('vacationPeriodAlways');
+}
+
+/** The stored state in a sentence, with whether it answers today. */
+export function describeVacation(state: VacationState, today: string = todayIso()): string {
+  if (state.status === 'off') return t('vacationStateOff');
+  if (state.end !== null && state.end < today) return t('vacationStateEnded', [formatDate(state.end, 'long')]);
+  if (state.start !== null && state.start > today) return t('vacationStateScheduled', [period(state.start ?? '', state.end ?? '')]);
+  return t('vacationStateOn', [period(state.start ?? '', state.end ?? '')]);
+}
+
+type Errors = Partial<Record<VacationField | 'update', string>>;
+
+export function VacationPanel({ accountId, email }: { accountId: string; email: string | null }) {
+  const id = useId();
+  const { loaded, reload, set } = useLoad(() => ask({ type: 'vacation.show', accountId }));
+  const [form, setForm] = useState<Form | null>(null);
+  const [errors, setErrors] = useState<Errors>({});
+  const [status, setStatus] = useState<StatusState | null>(null);
+  const action = useAction<'save'>();
+  const refs = {
+    subject: useRef<HTMLInputElement>(null),
+    body: useRef<HTMLTextAreaElement>(null),
+    days: useRef<HTMLInputElement>(null),
+    start: useRef<HTMLInputElement>(null),
+    end: useRef<HTMLInputElement>(null),
+  };
+
+  const state = loaded.state === 'ready' ? loaded.value : null;
+  useEffect(() => {
+    if (state !== null && form === null) setForm(formOf(state));
+  }, [state, form]);
+
+  if (loaded.state === 'loading') return <Loading />;
+  if (loaded.state === 'failed') return <LoadFailed error={loaded.error} onRetry={reload} />;
+  if (form === null || state === null) return <Loading />;
+  const saved = formOf(state);
+  const f = form;
+
+  const change = (patch: Partial<Form>) => {
+    setForm({ ...f, ...patch });
+    const cleared = { ...errors };
+    for (const key of Object.keys(patch)) delete cleared[key as VacationField];
+    if (patch.start !== undefined || patch.end !== undefined) {
+      delete cleared.start;
+      delete cleared.end;
+    }
+    setErrors(cleared);
+  };
+
+  const textChanged = !sameText(f, saved);
+  /** What Save does: set (reply on), off, or nothing. */
+  const intent: 'set' | 'off' | null = f.enabled ? (textChanged || state.status === 'off' ? 'set' : null) : state.status === 'on' ? 'off' : null;
+
+  function fail(field: VacationField | 'update', message: string) {
+    setErrors({ [field]: message });
+    if (field !== 'update') refs[field].current?.focus();
+  }
+
+  async function save() {
+    if (intent === null) return;
+    let update: VacationUpdate | null = null;
+    if (intent === 'set') {
+      const days = /^\s*\d+\s*$/.test(f.days) ? Number(f.days) : NaN;
+      update = { subject: f.subject, body: f.body, days, start: f.start || null, end: f.end || null };
+      const request = vacationSetRequest(update);
+      if (!request.ok) {
+        const error = vacationInputError(t, request.error);
+        fail((error.field as VacationField | 'update' | null) ?? 'update', error.message);
+        return;
+      }
+    }
+    setErrors({});
+    const sent = update;
+    await action.run('save', async () => {
+      setStatus({ kind: 'busy', text: t('vacationSaving') });
+      const response = sent === null ? await ask({ type: 'vacation.off', accountId }) : await ask({ type: 'vacation.set', accountId, update: sent });
+      if (!response.ok) {
+        const error = response.error;
+        if (error.kind === 'input' && error.field !== null && error.field in refs) fail(error.field as VacationField, error.message);
+        setStatus({ kind: 'error', text: error.message, retry: isRetryable(error) ? () => void save() : undefined });
+        return;
+      }
+      set(response.value);
+      setForm(formOf(response.value));
+      setStatus({ kind: 'success', text: describeVacation(response.value) });
+    });
+  }
+
+  const field = (name: VacationField, hint: string = `${id}-${name}-hint`) => ({
+    id: `${id}-${name}`,
+    ref: refs[name] as never,
+    'aria-invalid': errors[name] !== undefined ? ('true' as const) : undefined,
+    'aria-describedby': [errors[name] !== undefined ? `${id}-${name}-error` : '', hint].join(' ').trim(),
+  });
+  const error = (name: VacationField) =>
+    errors[name] !== undefined ? <p id={`${id}-${name}-error`} class="field-error">{errors[name]}</p> : null;
+
+  const previewSubject = f.subject.trim() === '' ? t('vacationDefaultSubject') : f.subject;
+  const daysNumber = Number(f.days);
+  return (
+    <div class="panel-body vacation-panel">
+      <p class="panel-intro">{t('vacationIntro')}</p>
+      <p class={`state state-${state.status}`}>
+        <span class="badge">{t(state.status === 'on' ? 'stateOn' : 'stateOff')}</span> {describeVacation(state)}
+      </p>
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save();
+        }}
+      >
+        <label class="checkbox switch">
+          <input type="checkbox" checked={f.enabled} onChange={(event) => change({ enabled: event.currentTarget.checked })} />
+          {t('vacationEnabledLabel')}
+        </label>
+
+        <div class="field">
+          <label for={`${id}-subject`}>{t('vacationSubjectLabel')}</label>
+          <input type="text" {...field('subject')} value={f.subject} placeholder={t('vacationDefaultSubject')} onInput={(e) => change({ subject: e.currentTarget.value })} />
+          {error('subject')}
+          <p id={`${id}-subject-hint`} class="hint">{t('vacationSubjectHint')}</p>
+        </div>
+
+        <div class="field">
+          <label for={`${id}-body`}>{t('vacationBodyLabel')}</label>
+          <textarea rows={8} {...field('body')} value={f.body} onInput={(e) => change({ body: e.currentTarget.value })} />
+          {error('body')}
+          <p id={`${id}-body-hint`} class="hint">{t('vacationBodyHint')}</p>
+        </div>
+
+        <fieldset class="dates">
+          <legend>{t('vacationDatesLegend')}</legend>
+          <div class="field">
+            <label for={`${id}-start`}>{t('vacationStartLabel')}</label>
+            <input type="date" {...field('start', `${id}-dates-hint`)} value={f.start} max={f.end || undefined} onInput={(e) => change({ start: e.currentTarget.value })} />
+            {error('start')}
+          </div>
+          <div class="field">
+            <label for={`${id}-end`}>{t('vacationEndLabel')}</label>
+            <input type="date" {...field('end', `${id}-dates-hint`)} value={f.end} min={f.start || undefined} onInput={(e) => change({ end: e.currentTarget.value })} />
+            {error('end')}
+          </div>
+          <p id={`${id}-dates-hint`} class="hint">{t('vacationDatesHint')}</p>
+        </fieldset>
+
+        <div class="field">
+          <label for={`${id}-days`}>{t('vacationDaysLabel')}</label>
+          <input type="number" inputMode="numeric" min={MIN_DAYS} max={MAX_DAYS} step={1} class="narrow" {...field('days')} value={f.days} onInput={(e) => change({ days: e.currentTarget.value })} />
+          {error('days')}
+          <p id={`${id}-days-hint`} class="hint">{t('vacationDaysHint', [formatNumber(MIN_DAYS), formatNumber(MAX_DAYS)])}</p>
+        </div>
+
+        {errors.update !== undefined && <p class="field-error">{errors.update}</p>}
+        {!f.enabled && state.status === 'off' && textChanged && <p class="hint">{t('vacationOffTextNotSaved')}</p>}
+        <div class="buttons">
+          <ActionButton type="submit" busy={action.busy === 'save'} blocked={action.busy !== null || intent === null} busyLabel={t('vacationSaveBusy')}>
+            {t(intent === 'off' ? 'vacationTurnOffButton' : 'vacationSaveButton')}
+          </ActionButton>
+          <button type="button" disabled={!textChanged && f.enabled === saved.enabled} onClick={() => { setForm(saved); setErrors({}); }}>
+            {t('vacationRevert')}
+          </button>
+        </div>
+      </form>
+      <Status status={status} />
+
+      <section class="preview" aria-labelledby={`${id}-preview`}>
+        <h3 id={`${id}-preview`}>{t('vacationPreviewHeading')}</h3>
+        <dl>
+          {email !== null && (
+            <>
+              <dt>{t('vacationPreviewFrom')}</dt>
+              <dd>{email}</dd>
+            </>
+          )}
+          <dt>{t('vacationPreviewSubject')}</dt>
+          <dd>{previewSubject}</dd>
+          <dt>{t('vacationPreviewWhen')}</dt>
+          <dd>{f.enabled ? period(f.start, f.end) : t('vacationPreviewOff')}</dd>
+          <dt>{t('vacationPreviewInterval')}</dt>
+          <dd>{Number.isInteger(daysNumber) && daysNumber >= MIN_DAYS && daysNumber <= MAX_DAYS ? t('vacationPreviewEvery', [formatNumber(daysNumber)]) : '—'}</dd>
+        </dl>
+        <div class="preview-body" data-testid="vacation-preview-body">
+          {f.body.trim() === '' ? <span class="placeholder">{t('vacationPreviewEmpty')}</span> : f.body}
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+/** A panel whose state could not be read: the reason and a Retry button, never a dead page. */
+
+import type { UserError } from '../../src/background/messages.js';
+import { t } from './i18n.js';
+
+export function LoadFailed({ error, onRetry }: { error: UserError; onRetry: () => void }) {
+  return (
+    <div class="load-failed">
+      <p role="alert" class="error-text">
+        {error.message}
+      </p>
+      <button type="button" onClick={onRetry}>
+        {t('uiRetry')}
+      </button>
+    </div>
+  );
+}
+
+export function Loading({ text }: { text?: string }) {
+  return (
+    <p class="loading" role="status">
+      <span class="spinner" aria-hidden="true" />
+      {text ?? t('uiLoading')}
+    </p>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * Block/allow list entries on the page: kept sorted as the module sorts them (by bytes; entries
+ * are ASCII, so by UTF-16 code units too), merged and removed without re-sorting 100,000
+ * entries, parsed from pasted text or a file, and split into commands that keep the IMAP line
+ * short.
+ */
+
+import type { EntryProblem } from '../../src/modules/address.js';
+import { normalizeEntry } from '../../src/modules/address.js';
+import { encodeArgument } from '../../src/protocol/command.js';
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `sorted` with `added` (any order, may repeat or overlap) merged in; a new array. */
+export function mergeSorted(sorted: readonly string[], added: Iterable<string>): string[] {
+  const fresh = [...new Set(added)].sort(compare);
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < sorted.length || j < fresh.length) {
+    const a = sorted[i];
+    const b = fresh[j];
+    if (b === undefined || (a !== undefined && a < b)) {
+      out.push(a as string);
+      i++;
+    } else if (a === undefined || b < a) {
+      out.push(b);
+      j++;
+    } else {
+      out.push(a);
+      i++;
+      j++;
+    }
+  }
+  return out;
+}
+
+/** `sorted` without the entries in `removed`; a new array. */
+export function removeEntries(sorted: readonly string[], removed: ReadonlySet<string>): string[] {
+  return sorted.filter((entry) => !removed.has(entry));
+}
+
+/** The IMAP line's limit the add-on keeps to (PROTOCOL.md leaves room; servers cut near 64 kB). */
+export const MAX_LINE_BYTES = 60_000;
+
+/** `tag UID XEXEC <module> <verb>` and the CRLF, generously. */
+const LINE_OVERHEAD = 128;
+
+/** Bytes an entry adds to the command line: a space and its encoded form (`%` is sent as `%25`). */
+function argumentBytes(entry: string): number {
+  const encoded = encodeArgument(entry);
+  const text = encoded.ok ? encoded.value : entry;
+  let percent = 0;
+  for (let i = text.indexOf('%'); i >= 0; i = text.indexOf('%', i + 1)) percent++;
+  return 1 + text.length + 2 * percent;
+}
+
+/** Splits entries into batches whose command line stays under `maxBytes`. */
+export function batchEntries(entries: readonly string[], maxBytes: number = MAX_LINE_BYTES): string[][] {
+  const batches: string[][] = [];
+  let current: string[] = [];
+  let size = LINE_OVERHEAD;
+  for (const entry of entries) {
+    const bytes = argumentBytes(entry);
+    if (current.length > 0 && size + bytes > maxBytes) {
+      batches.push(current);
+      current = [];
+      size = LINE_OVERHEAD;
+    }
+    current.push(entry);
+    size += bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+export interface RejectedLine {
+  /** 1-based, as an editor counts. */
+  readonly line: number;
+  readonly text: string;
+  readonly problem: EntryProblem;
+}
+
+export interface ImportAnalysis {
+  /** Valid, normalised, not yet in the list, each once, in the order given. */
+  readonly fresh: string[];
+  /** Valid lines whose entry is already in the list (or earlier in the text). */
+  readonly duplicates: number;
+  readonly rejected: RejectedLine[];
+}
+
+/**
+ * Reads one entry a line. Blank lines and lines starting with `#` (comments, as in exported
+ * files of other tools) are skipped; everything else is validated with the module's rules.
+ */
+export function analyzeImport(text: string, existing: ReadonlySet<string>): ImportAnalysis {
+  const fresh: string[] = [];
+  const seen = new Set<string>();
+  const rejected: RejectedLine[] = [];
+  let duplicates = 0;
+  const lines = text.split(/\r\n|\n|\r/);
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i] ?? '';
+    const trimmed = raw.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const entry = normalizeEntry(raw);
+    if (!entry.ok) {
+      rejected.push({ line: i + 1, text: raw, problem: entry.error });
+      continue;
+    }
+    if (existing.has(entry.value) || seen.has(entry.value)) {
+      duplicates++;
+      continue;
+    }
+    seen.add(entry.value);
+    fresh.push(entry.value);
+  }
+  return { fresh, duplicates, rejected };
+}
+
+/** The text of an exported list: one entry a line, as the import reads it back. */
+export function exportText(entries: readonly string[]): string {
+  return entries.length === 0 ? '' : entries.join('\n') + '\n';
+}

@@ -1,0 +1,44 @@
+/**
+ * Loads a panel's state from the server when the panel first shows, and again on `reload`
+ * (the Retry button). An answer that arrives after a newer request started is dropped.
+ */
+
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { BackgroundResponse, RequestType, UserError } from '../../src/background/messages.js';
+
+export type Loaded<T> =
+  | { readonly state: 'loading' }
+  | { readonly state: 'ready'; readonly value: T }
+  | { readonly state: 'failed'; readonly error: UserError };
+
+export function useLoad<K extends RequestType>(load: () => Promise<BackgroundResponse<K>>) {
+  type Value = Extract<BackgroundResponse<K>, { ok: true }>['value'];
+  const [loaded, setLoaded] = useState<Loaded<Value>>({ state: 'loading' });
+  const generation = useRef(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+
+  const reload = useCallback(() => {
+    const mine = ++generation.current;
+    setLoaded({ state: 'loading' });
+    void loadRef.current().then((response) => {
+      if (mine !== generation.current) return;
+      setLoaded(response.ok ? { state: 'ready', value: response.value as Value } : { state: 'failed', error: response.error });
+    });
+  }, []);
+
+  useEffect(() => {
+    reload();
+    return () => {
+      generation.current++;
+    };
+  }, [reload]);
+
+  /** Replaces the loaded value with what a successful change answered. */
+  const set = useCallback((value: Value) => {
+    generation.current++;
+    setLoaded({ state: 'ready', value });
+  }, []);
+
+  return { loaded, reload, set };
+}
