@@ -5,7 +5,7 @@ const slow = process.env.XEXEC_VALGRIND === '1' ? 10 : 1;
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     testTimeout: 60_000 * slow,
     hookTimeout: 60_000 * slow,
     // Two cores: more workers only make the servers fight for CPU.

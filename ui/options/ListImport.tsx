@@ -4,7 +4,7 @@
  * line number and why). What could not be sent, and the rejected lines, stay in the box.
  */
 
-import { useEffect, useId, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { entryProblemMessage } from '../../src/background/errors.js';
 import { ActionButton } from '../shared/ActionButton.js';
 import { readFileText } from '../shared/download.js';
@@ -22,13 +22,18 @@ export interface ListImportProps {
   readonly existing: ReadonlySet<string>;
   readonly busy: boolean;
   readonly blocked: boolean;
-  readonly onImport: (fresh: readonly string[], rejected: number) => Promise<BatchOutcome | undefined>;
+  /** `retry` runs the import again with what is then in the box (the entries not sent). */
+  readonly onImport: (fresh: readonly string[], rejected: number, retry: () => void) => Promise<BatchOutcome | undefined>;
   readonly onError: (status: StatusState) => void;
 }
 
 export function ListImport({ existing, busy, blocked, onImport, onError }: ListImportProps) {
   const id = useId();
   const [text, setText] = useState('');
+  const textRef = useRef(text);
+  textRef.current = text;
+  const existingRef = useRef(existing);
+  existingRef.current = existing;
   const [analysis, setAnalysis] = useState<ImportAnalysis | null>(null);
 
   useEffect(() => {
@@ -55,17 +60,19 @@ export function ListImport({ existing, busy, blocked, onImport, onError }: ListI
 
   async function submit() {
     // Checked again now: the shown analysis may be a keystroke old.
-    const current = analyzeImport(text, existing);
+    const current = analyzeImport(textRef.current, existingRef.current);
     setAnalysis(current);
     if (current.fresh.length === 0) {
       onError({ kind: 'info', text: t('importNothingNew') });
       return;
     }
-    const outcome = await onImport(current.fresh, current.rejected.length);
+    const outcome = await onImport(current.fresh, current.rejected.length, () => void submit());
     if (outcome === undefined) return;
     // Keep what still needs the user: the rejected lines to fix, the entries not sent.
     const left = [...current.rejected.map((line) => line.text), ...outcome.rest];
-    setText(left.length === 0 ? '' : left.join('\n') + '\n');
+    const next = left.length === 0 ? '' : left.join('\n') + '\n';
+    textRef.current = next;
+    setText(next);
   }
 
   const fresh = analysis?.fresh.length ?? 0;

@@ -208,7 +208,7 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
   }
 
   /** For ListImport: adds the new entries in batches; resolves with what was not sent. */
-  async function importEntries(fresh: readonly string[], rejected: number): Promise<BatchOutcome | undefined> {
+  async function importEntries(fresh: readonly string[], rejected: number, retry: () => void): Promise<BatchOutcome | undefined> {
     return action.run('import', async () => {
       setStatus({ kind: 'busy', text: t('listImporting', [formatNumber(fresh.length)]) });
       const outcome = await sendBatches('add', fresh, t('listImportingProgress'));
@@ -216,7 +216,7 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
         setStatus(failure(
           t('listImportStopped', [outcome.error.message, formatNumber(outcome.changed.length), formatNumber(outcome.rest.length)]),
           outcome.error,
-          () => void importEntries(outcome.rest, 0),
+          retry,
         ));
         return outcome;
       }

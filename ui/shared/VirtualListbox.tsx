@@ -62,9 +62,19 @@ export function VirtualListbox(props: VirtualListboxProps) {
     if (anchor.current >= items.length) anchor.current = -1;
   }, [items, active]);
 
+  // A shorter list (a filter, a removal) cannot be scrolled as far as the old one.
+  const maxTop = Math.max(0, items.length * rowHeight - viewport);
+  const top = Math.min(scrollTop, maxTop);
+  useEffect(() => {
+    if (scrollTop > maxTop) {
+      if (box.current !== null && box.current.scrollTop > maxTop) box.current.scrollTop = maxTop;
+      setScrollTop(maxTop);
+    }
+  }, [scrollTop, maxTop]);
+
   const visibleRows = Math.max(1, Math.floor(viewport / rowHeight));
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
-  const last = Math.min(items.length - 1, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
+  const first = Math.max(0, Math.floor(top / rowHeight) - overscan);
+  const last = Math.min(items.length - 1, Math.ceil((top + viewport) / rowHeight) + overscan);
   const rows: number[] = [];
   for (let i = first; i <= last; i++) rows.push(i);
   // The active row must exist for aria-activedescendant, even before the scroll catches up.
@@ -182,7 +192,7 @@ export function VirtualListbox(props: VirtualListboxProps) {
       tabIndex={0}
       onKeyDown={onKeyDown}
       onFocus={() => {
-        if (active < 0 && items.length > 0) setActive(Math.min(items.length - 1, Math.floor(scrollTop / rowHeight)));
+        if (active < 0 && items.length > 0) setActive(Math.min(items.length - 1, Math.floor(top / rowHeight)));
       }}
       onScroll={(event) => setScrollTop((event.currentTarget as HTMLDivElement).scrollTop)}
     >
