@@ -59,13 +59,16 @@ function fail(kind: DecodeErrorKind, offset: number, message: string): { ok: fal
  * hand over real Unicode, chars above 0xFF reveal it, and the text is re-encoded as UTF-8.
  */
 function asByteString(input: string): string | null {
-  for (let i = 0; i < input.length; i++) {
-    if (input.charCodeAt(i) > 0xff) {
-      return findLoneSurrogate(input) >= 0 ? null : latin1String(utf8Encode(input));
-    }
-  }
-  return input;
+  // One native search instead of a loop over every char: Debian's Thunderbird runs
+  // add-on code without its JIT (javascript.options.baselinejit is false there).
+  if (!ABOVE_LATIN1.test(input)) return input;
+  return findLoneSurrogate(input) >= 0 ? null : latin1String(utf8Encode(input));
 }
+
+const ABOVE_LATIN1 = /[^\u0000-\u00ff]/;
+/** What readQuoted's fast path looks for in a quoted string without escapes. */
+const NUL_CR_LF = /[\u0000\r\n]/;
+const NON_ASCII = /[^\u0000-\u007f]/;
 
 function isDebris(c: number): boolean {
   return c === SP || c === 0x0d || c === 0x0a;
@@ -106,6 +109,20 @@ type Quoted = { readonly bytes: Uint8Array; readonly ascii: string | null };
 /** A quoted string at cur.pos; only `\\` and `\"` are escapes, as in IMAP. */
 function readQuoted(s: string, cur: Cursor, end: number): Result<Quoted, DecodeError> {
   const open = cur.pos;
+  // Fast path, with native string searches (see asByteString): the common quoted string
+  // without escapes. Anything else takes the char-by-char loop below.
+  const quote = s.indexOf('"', open + 1);
+  if (quote >= 0 && quote < end) {
+    const raw = s.slice(open + 1, quote);
+    if (raw.indexOf('\\') < 0) {
+      const bad = NUL_CR_LF.exec(raw);
+      if (bad !== null) return fail('bad-char-in-quoted', open + 1 + bad.index, 'A quoted string contains NUL, CR or LF');
+      cur.pos = quote + 1;
+      // ASCII text is its own UTF-8: the native encoder gives its bytes.
+      if (!NON_ASCII.test(raw)) return ok({ bytes: utf8Encode(raw), ascii: raw });
+      return ok({ bytes: byteStringToBytes(raw) ?? new Uint8Array(0), ascii: null });
+    }
+  }
   let i = open + 1;
   let plain = true;
   let ascii = true;
