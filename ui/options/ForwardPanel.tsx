@@ -3,7 +3,7 @@
  * not; turn it off (the address is kept for next time).
  */
 
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useId, useRef, useState } from 'preact/hooks';
 import { addressInputError } from '../../src/background/errors.js';
 import { forwardSetRequest, type ForwardState } from '../../src/modules/forwarding.js';
 import { ActionButton } from '../shared/ActionButton.js';
@@ -22,22 +22,17 @@ function describe(state: ForwardState): string {
 export function ForwardPanel({ accountId }: { accountId: string }) {
   const id = useId();
   const { loaded, reload, set } = useLoad(() => ask({ type: 'forward.show', accountId }));
-  const [address, setAddress] = useState('');
-  const [keepCopy, setKeepCopy] = useState(true);
+  // null: not edited, so the form shows what the server has (the address is kept while off).
+  const [edited, setAddress] = useState<string | null>(null);
+  const [editedKeep, setKeepCopy] = useState<boolean | null>(null);
   const [addressError, setAddressError] = useState<string | null>(null);
   const [status, setStatus] = useState<StatusState | null>(null);
   const action = useAction<'set' | 'off'>();
   const input = useRef<HTMLInputElement>(null);
 
-  // The form starts from what the server has (the address is kept while off).
   const state = loaded.state === 'ready' ? loaded.value : null;
-  const filledFrom = useRef<ForwardState | null>(null);
-  useEffect(() => {
-    if (state === null || filledFrom.current !== null) return;
-    filledFrom.current = state;
-    setAddress(state.address ?? '');
-    setKeepCopy(state.status === 'on' ? state.keepCopy : true);
-  }, [state]);
+  const address = edited ?? state?.address ?? '';
+  const keepCopy = editedKeep ?? (state?.status === 'on' ? state.keepCopy : true);
 
   async function save() {
     const request = forwardSetRequest(address, keepCopy);
@@ -56,7 +51,8 @@ export function ForwardPanel({ accountId }: { accountId: string }) {
         return;
       }
       set(response.value);
-      if (response.value.address !== null) setAddress(response.value.address);
+      setAddress(null);
+      setKeepCopy(null);
       setStatus({ kind: 'success', text: describe(response.value) });
     });
   }
