@@ -1,0 +1,48 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { callBackground } from '../../../src/background/client.js';
+import { ask, isRetryable } from '../../../ui/shared/api.js';
+import { serverError } from '../fakes.js';
+
+vi.mock('webextension-polyfill', async () => (await import('../fakes.js')).polyfillModule());
+vi.mock('../../../src/background/client.js', () => ({ callBackground: vi.fn() }));
+
+const call = vi.mocked(callBackground);
+
+beforeEach(() => call.mockReset());
+
+describe('ask', () => {
+  it('passes the background\'s answer on', async () => {
+    call.mockResolvedValueOnce({ ok: true, value: { modules: ['vacation'] } });
+    expect(await ask({ type: 'discover', accountId: 'a' })).toEqual({ ok: true, value: { modules: ['vacation'] } });
+  });
+
+  it('a background that cannot be reached is an error in words that can be retried', async () => {
+    call.mockRejectedValueOnce(new Error('Could not establish connection. Receiving end does not exist.'));
+    const answer = await ask({ type: 'discover', accountId: 'a' });
+    expect(answer).toMatchObject({
+      ok: false,
+      error: { message: 'The add-on could not reach its background part: Could not establish connection. Receiving end does not exist.. Try again; if it keeps failing, restart Thunderbird.' },
+    });
+    expect(!answer.ok && isRetryable(answer.error)).toBe(true);
+  });
+
+  it('no answer at all is one too', async () => {
+    call.mockResolvedValueOnce(undefined as never);
+    const answer = await ask({ type: 'discover', accountId: 'a' });
+    expect(!answer.ok && answer.error.message).toContain('gave no answer');
+  });
+});
+
+describe('isRetryable', () => {
+  it('what may pass: lost connection, timeouts, a module that could not start or crashed', () => {
+    for (const code of ['disconnected', 'timeout', 'XEXEC-TIMEOUT', 'XEXEC-UNAVAILABLE', 'XEXEC-SIGNAL', 'failed'] as const) {
+      expect(isRetryable(serverError(code, 'x')), code).toBe(true);
+    }
+  });
+
+  it('what would be refused again: refusals, unknown modules, bad input, no XEXEC', () => {
+    for (const code of ['XEXEC-EXIT', 'XEXEC-UNKNOWN', 'XEXEC-BADARGS', 'XEXEC-LIMIT', 'unsupported', 'bad-reply'] as const) {
+      expect(isRetryable(serverError(code, 'x')), code).toBe(false);
+    }
+  });
+});
