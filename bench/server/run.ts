@@ -2,87 +2,16 @@
 // Dovecot in the same run, and the time to return a 100,000-entry list.
 // Run with `npm run bench:server`; it prints figures and asserts nothing
 // about time. Results go into docs/PERFORMANCE.md by hand.
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startServer, USERS } from '../../test/server/fixture/index.js';
 import { defaultModules } from '../../test/server/fixture/config.js';
+import { Session } from '../imap-session.js';
 
 const BENCH_DIR = path.dirname(new URL(import.meta.url).pathname);
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const LIST_ENTRIES = 100_000;
-
-/** A lean pipelining-free client: one command in flight per session. */
-class Session {
-  private chunks: Buffer[] = [];
-  private pending: { tag: string; resolve: (reply: Buffer) => void } | null = null;
-  private counter = 0;
-
-  private constructor(private readonly socket: net.Socket) {
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-  }
-
-  static async open(port: number, user: string, password: string): Promise<Session> {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
-    });
-    const session = new Session(socket);
-    await session.waitGreeting();
-    const reply = await session.run(`LOGIN "${user}" "${password}"`);
-    if (!/^\S+ OK/m.test(reply.toString('latin1').split('\r\n').at(-2) ?? '')) {
-      throw new Error(`LOGIN failed: ${reply.toString('latin1')}`);
-    }
-    return session;
-  }
-
-  private greeting?: () => void;
-
-  private waitGreeting(): Promise<void> {
-    return new Promise((resolve) => {
-      this.greeting = resolve;
-      this.onData(Buffer.alloc(0));
-    });
-  }
-
-  private onData(chunk: Buffer): void {
-    if (chunk.length > 0) this.chunks.push(chunk);
-    const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    this.chunks = all.length > 0 ? [all] : [];
-    if (this.greeting && all.indexOf('\r\n') >= 0) {
-      this.chunks = [];
-      const done = this.greeting;
-      this.greeting = undefined;
-      done();
-      return;
-    }
-    if (!this.pending || all.length < 2 || all[all.length - 1] !== 0x0a) return;
-    // The tagged reply is the last line: look at the tail only.
-    const previousEnd = all.lastIndexOf('\r\n', all.length - 3);
-    const tailStart = previousEnd < 0 ? 0 : previousEnd + 2;
-    const tail = all.subarray(tailStart).toString('latin1');
-    if (!tail.startsWith(this.pending.tag + ' ')) return;
-    const { resolve } = this.pending;
-    this.pending = null;
-    this.chunks = [];
-    resolve(all);
-  }
-
-  run(command: string): Promise<Buffer> {
-    const tag = `b${++this.counter}`;
-    return new Promise((resolve) => {
-      this.pending = { tag, resolve };
-      this.socket.write(`${tag} ${command}\r\n`);
-    });
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
 
 interface Figures {
   label: string;
