@@ -4,8 +4,7 @@
 // src/modules parser, as the background does (router: replyFromLines + parser).
 import type { XexecExperimentApi } from '../../experiments/xexec/api.js';
 import { parseListReply } from '../../src/modules/lists.js';
-import { decodeCustomCommandResult } from '../../src/protocol/data-line.js';
-import { replyFromLines } from '../../src/protocol/execute-result.js';
+import { readLines, replyFromLines } from '../../src/protocol/execute-result.js';
 
 declare const messenger: { xexec: XexecExperimentApi };
 
@@ -42,9 +41,9 @@ async function rejected(warmup: number, iterations: number): Promise<string> {
 
 /**
  * `runs` times: execute(accountId, list, ["list"]) and parse the lines into
- * entries. Also times the codec's decoding of an equivalent data line here, in
- * the same engine (the experiment does it in the parent process, where it
- * cannot be timed apart from the call).
+ * entries. Also times, here in the same engine, the decoding the experiment
+ * does in the parent process (readLines), where it cannot be timed apart from
+ * the call, on an equivalent data line.
  */
 async function list(accountId: string, module: string, runs: number): Promise<string> {
   const out: { execute: number; parse: number; decode: number; entries: number }[] = [];
@@ -59,9 +58,9 @@ async function list(accountId: string, module: string, runs: number): Promise<st
     // What Thunderbird hands the experiment: the data line without "* XEXEC ", with its debris.
     const text = `${module} (${r.lines.map((l) => `"${String(l)}"`).join(' ')}) \r\n `;
     const t3 = performance.now();
-    const decoded = decodeCustomCommandResult(text);
+    const decoded = readLines(text, module);
     const t4 = performance.now();
-    if (!decoded.ok || decoded.value.lines.length !== parsed.value.length) throw new Error('decoding the rebuilt data line failed');
+    if (!('lines' in decoded) || decoded.lines.length !== parsed.value.length) throw new Error('decoding the rebuilt data line failed');
     out.push({ execute: t1 - t0, parse: t2 - t1, decode: t4 - t3, entries: parsed.value.length });
   }
   return JSON.stringify(out);

@@ -255,7 +255,7 @@ async function main(): Promise<void> {
     console.log(`| add-on, from the page | execute(): Thunderbird + decode in the experiment + copy to the page | ${a((r) => r.execute).toFixed(0)} | ${runs(addon.map((r) => r.execute))} |`);
     console.log(`| add-on, from the page | parse (replyFromLines + parseListReply) | ${a((r) => r.parse).toFixed(0)} | ${runs(addon.map((r) => r.parse))} |`);
     console.log(`| add-on, from the page | **total** | **${a((r) => r.execute + r.parse).toFixed(0)}** | ${runs(addon.map((r) => r.execute + r.parse))} |`);
-    console.log(`| (same engine, in the page) | decode of the equivalent data line alone | ${a((r) => r.decode).toFixed(0)} | ${runs(addon.map((r) => r.decode))} |`);
+    console.log(`| (in the page's engine) | decode alone, as the experiment does it (readLines) | ${a((r) => r.decode).toFixed(0)} | ${runs(addon.map((r) => r.decode))} |`);
   } finally {
     await tb?.stop();
     await server.stop();

@@ -74,8 +74,34 @@ function isDebris(c: number): boolean {
   return c === SP || c === 0x0d || c === 0x0a;
 }
 
+/**
+ * How decoded lines are built: `quoted` gets a quoted line's bytes as a byte string (one char
+ * per byte, escapes undone) and whether they are all ASCII; `encoded` an encoded line's bytes.
+ */
+export interface LineMaker<L> {
+  quoted(raw: string, ascii: boolean): L;
+  encoded(bytes: Uint8Array): L;
+}
+
+function toLine(bytes: Uint8Array, ascii: string | null): OutputLine {
+  const text = ascii ?? utf8DecodeStrict(bytes);
+  return text === null ? { kind: 'binary', bytes } : { kind: 'text', text, bytes };
+}
+
+/** Lines as OutputLine: text and bytes. */
+export const OUTPUT_LINES: LineMaker<OutputLine> = {
+  // ASCII text is its own UTF-8: the native encoder gives its bytes.
+  quoted: (raw, ascii) => (ascii ? { kind: 'text', text: raw, bytes: utf8Encode(raw) } : toLine(byteStringToBytes(raw) ?? new Uint8Array(0), null)),
+  encoded: (bytes) => toLine(bytes, null),
+};
+
 /** Decodes `customCommandResult` (the data line without `* XEXEC `). */
 export function decodeCustomCommandResult(result: string): Result<XexecReply, DecodeError> {
+  return decodeCustomCommandResultAs(result, OUTPUT_LINES);
+}
+
+/** The same, with lines built by `maker` (execute() needs no bytes of a text line). */
+export function decodeCustomCommandResultAs<L>(result: string, maker: LineMaker<L>): Result<{ module: string; lines: L[] }, DecodeError> {
   const s = asByteString(result);
   if (s === null) return fail('not-bytes', 0, 'The reply is neither a byte string nor valid Unicode');
   let start = 0;
@@ -83,7 +109,7 @@ export function decodeCustomCommandResult(result: string): Result<XexecReply, De
   while (start < end && s.charCodeAt(start) === SP) start++;
   while (end > start && isDebris(s.charCodeAt(end - 1))) end--;
   if (start === end) return fail('no-data-line', 0, 'The server sent no XEXEC data line');
-  return parseReply(s, start, end);
+  return parseReply(s, start, end, maker);
 }
 
 const DATA_LINE_PREFIX = /^\* XEXEC /i;
@@ -104,7 +130,8 @@ function skipSpaces(s: string, cur: Cursor, end: number): number {
   return cur.pos - before;
 }
 
-type Quoted = { readonly bytes: Uint8Array; readonly ascii: string | null };
+/** A quoted string's bytes as a byte string (escapes undone), and whether they are all ASCII. */
+type Quoted = { readonly raw: string; readonly ascii: boolean };
 
 /** A quoted string at cur.pos; only `\\` and `\"` are escapes, as in IMAP. */
 function readQuoted(s: string, cur: Cursor, end: number): Result<Quoted, DecodeError> {
@@ -118,9 +145,7 @@ function readQuoted(s: string, cur: Cursor, end: number): Result<Quoted, DecodeE
       const bad = NUL_CR_LF.exec(raw);
       if (bad !== null) return fail('bad-char-in-quoted', open + 1 + bad.index, 'A quoted string contains NUL, CR or LF');
       cur.pos = quote + 1;
-      // ASCII text is its own UTF-8: the native encoder gives its bytes.
-      if (!NON_ASCII.test(raw)) return ok({ bytes: utf8Encode(raw), ascii: raw });
-      return ok({ bytes: byteStringToBytes(raw) ?? new Uint8Array(0), ascii: null });
+      return ok({ raw, ascii: !NON_ASCII.test(raw) });
     }
   }
   let i = open + 1;
@@ -146,10 +171,9 @@ function readQuoted(s: string, cur: Cursor, end: number): Result<Quoted, DecodeE
   }
   if (close < 0) return fail('unterminated-quoted', open, 'A quoted string is not closed');
   cur.pos = close + 1;
+  // asByteString guarantees every char is <= 0xFF: raw is a byte string.
   const raw = plain ? s.slice(open + 1, close) : s.slice(open + 1, close).replace(/\\(["\\])/g, '$1');
-  // asByteString guarantees every char is <= 0xFF, so this cannot fail.
-  const bytes = byteStringToBytes(raw) ?? new Uint8Array(0);
-  return ok({ bytes, ascii: ascii ? raw : null });
+  return ok({ raw, ascii });
 }
 
 function readModule(s: string, cur: Cursor, end: number): Result<string, DecodeError> {
@@ -158,8 +182,8 @@ function readModule(s: string, cur: Cursor, end: number): Result<string, DecodeE
   if (s.charCodeAt(at) === DQUOTE) {
     const quoted = readQuoted(s, cur, end);
     if (!quoted.ok) return quoted;
-    if (quoted.value.ascii === null) return fail('bad-module', at, 'The module name is not ASCII');
-    name = quoted.value.ascii;
+    if (!quoted.value.ascii) return fail('bad-module', at, 'The module name is not ASCII');
+    name = quoted.value.raw;
     if (name === '') return ok('');
   } else {
     while (cur.pos < end && s.charCodeAt(cur.pos) !== SP && s.charCodeAt(cur.pos) !== LPAREN) cur.pos++;
@@ -169,22 +193,17 @@ function readModule(s: string, cur: Cursor, end: number): Result<string, DecodeE
   return ok(name);
 }
 
-function toLine(bytes: Uint8Array, ascii: string | null): OutputLine {
-  const text = ascii ?? utf8DecodeStrict(bytes);
-  return text === null ? { kind: 'binary', bytes } : { kind: 'text', text, bytes };
-}
-
-function readEncoded(s: string, cur: Cursor, end: number): Result<OutputLine, DecodeError> {
+function readEncoded<L>(s: string, cur: Cursor, end: number, maker: LineMaker<L>): Result<L, DecodeError> {
   const at = cur.pos;
   let i = at + 1;
   while (i < end && s.charCodeAt(i) !== SP && s.charCodeAt(i) !== RPAREN) i++;
   const bytes = base64urlDecode(s, at + 1, i);
   if (bytes === null) return fail('bad-base64url', at, 'An encoded line is not valid base64url');
   cur.pos = i;
-  return ok(toLine(bytes, null));
+  return ok(maker.encoded(bytes));
 }
 
-function parseReply(s: string, start: number, end: number): Result<XexecReply, DecodeError> {
+function parseReply<L>(s: string, start: number, end: number, maker: LineMaker<L>): Result<{ module: string; lines: L[] }, DecodeError> {
   const cur: Cursor = { pos: start };
   const module = readModule(s, cur, end);
   if (!module.ok) return module;
@@ -194,7 +213,7 @@ function parseReply(s: string, start: number, end: number): Result<XexecReply, D
   }
   cur.pos++;
   skipSpaces(s, cur, end);
-  const lines: OutputLine[] = [];
+  const lines: L[] = [];
   for (;;) {
     if (cur.pos >= end) return fail('missing-close', cur.pos, 'The list of lines is not closed with ")"');
     const c = s.charCodeAt(cur.pos);
@@ -205,9 +224,9 @@ function parseReply(s: string, start: number, end: number): Result<XexecReply, D
     if (c === DQUOTE) {
       const quoted = readQuoted(s, cur, end);
       if (!quoted.ok) return quoted;
-      lines.push(toLine(quoted.value.bytes, quoted.value.ascii));
+      lines.push(maker.quoted(quoted.value.raw, quoted.value.ascii));
     } else if (c === TILDE) {
-      const line = readEncoded(s, cur, end);
+      const line = readEncoded(s, cur, end, maker);
       if (!line.ok) return line;
       lines.push(line.value);
     } else if (c === LBRACE) {

@@ -5,8 +5,8 @@
  */
 
 import { sameModule } from './module-name.js';
-import { utf8Encode } from './bytes.js';
-import { decodeCustomCommandResult, type OutputLine, type XexecReply } from './data-line.js';
+import { byteStringToBytes, utf8DecodeStrict, utf8Encode } from './bytes.js';
+import { decodeCustomCommandResultAs, type LineMaker, type OutputLine, type XexecReply } from './data-line.js';
 import { decodeErrorMessage, type NumericCode, type PlainCode } from './tagged.js';
 
 /**
@@ -62,20 +62,26 @@ export function failure(code: ExecuteFailureCode, message: string, detail: numbe
   return { ok: false, code, detail, message, lines };
 }
 
-function toLines(lines: readonly OutputLine[]): ExecuteLine[] {
-  return lines.map((line) => (line.kind === 'text' ? line.text : line.bytes));
+function executeLine(bytes: Uint8Array): ExecuteLine {
+  return utf8DecodeStrict(bytes) ?? bytes;
 }
+
+/** Lines as execute() gives them: the text, or the bytes when they are not UTF-8 (no bytes made for text). */
+const EXECUTE_LINES: LineMaker<ExecuteLine> = {
+  quoted: (raw, ascii) => (ascii ? raw : executeLine(byteStringToBytes(raw) ?? new Uint8Array(0))),
+  encoded: executeLine,
+};
 
 /** The output lines of a data line for `module`, or an explanation why there are none. */
 export function readLines(customCommandResult: string, module: string): { lines: ExecuteLine[] } | { problem: string } {
-  const decoded = decodeCustomCommandResult(customCommandResult);
+  const decoded = decodeCustomCommandResultAs(customCommandResult, EXECUTE_LINES);
   if (!decoded.ok) return { problem: decoded.error.message };
   // The server names the module as configured (any case), `.modules`, or "" for a name
   // outside the grammar, which this side never sends.
   if (!sameModule(decoded.value.module, module)) {
     return { problem: `The reply is for module ${JSON.stringify(decoded.value.module)}, not ${JSON.stringify(module)}` };
   }
-  return { lines: toLines(decoded.value.lines) };
+  return { lines: decoded.value.lines };
 }
 
 function hex(status: number): string {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { decodeCustomCommandResult } from '../../src/protocol/data-line.js';
 import { interpretStoppedUrl, replyFromLines, type StoppedUrl } from '../../src/protocol/execute-result.js';
 import { serverDataLine } from './models/server.js';
 import { thunderbirdCustomCommandResult } from './models/thunderbird.js';
@@ -117,5 +119,18 @@ describe('replyFromLines', () => {
       { kind: 'text', text: 'é', bytes: new Uint8Array([0xc3, 0xa9]) },
       { kind: 'binary', bytes: new Uint8Array([0x61, 0xff]) },
     ]);
+  });
+});
+
+describe('interpretStoppedUrl reads lines like decodeCustomCommandResult', () => {
+  it('any lines: the same text or bytes as the full decoder gives (execute() skips making bytes for text)', () => {
+    fc.assert(fc.property(fc.array(fc.oneof(fc.uint8Array({ maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 8 }).map((t) => new TextEncoder().encode(t))), { maxLength: 8 }), (lines) => {
+      const text = result('emit', lines);
+      const full = decodeCustomCommandResult(text);
+      expect(full.ok).toBe(true);
+      if (!full.ok) return;
+      expect(interpretStoppedUrl(stopped({ customCommandResult: text }), 'emit'))
+        .toEqual({ ok: true, lines: full.value.lines.map((l) => (l.kind === 'text' ? l.text : l.bytes)) });
+    }));
   });
 });
