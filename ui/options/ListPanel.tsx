@@ -88,18 +88,18 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
   const selectAll = useRef<HTMLInputElement>(null);
 
   // Only what is shown can be selected: a filter change drops the hidden rows from the selection.
+  // (Checked when the shown rows change, not on every click: that would cost a pass over them.)
   useEffect(() => {
-    if (selected.size === 0 || filtered.pending) return;
-    const shown = new Set(filtered.items);
-    let hidden = false;
-    for (const entry of selected) {
-      if (!shown.has(entry)) {
-        hidden = true;
-        break;
+    if (filtered.pending) return;
+    setSelected((current) => {
+      if (current.size === 0) return current;
+      const shown = new Set(filtered.items);
+      for (const entry of current) {
+        if (!shown.has(entry)) return new Set([...current].filter((e) => shown.has(e)));
       }
-    }
-    if (hidden) setSelected(new Set([...selected].filter((entry) => shown.has(entry))));
-  }, [filtered.items, filtered.pending, selected]);
+      return current;
+    });
+  }, [filtered.items, filtered.pending]);
 
   const allShownSelected = filtered.items.length > 0 && selected.size >= filtered.items.length;
   useEffect(() => {
