@@ -45,6 +45,24 @@ function checkManifest(manifest, messages) {
   }
 }
 
+/**
+ * A self-hosted update manifest (docs/ADMIN.md): `XEXEC_UPDATE_URL=https://... npm run build`
+ * puts browser_specific_settings.gecko.update_url into the built manifest (not into the
+ * source one). Thunderbird fetches update manifests only over https.
+ */
+function updateUrl() {
+  const url = process.env.XEXEC_UPDATE_URL;
+  if (url === undefined || url === '') return null;
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`XEXEC_UPDATE_URL is not a URL: ${url}`);
+  }
+  if (parsed.protocol !== 'https:') throw new Error(`XEXEC_UPDATE_URL must be an https:// URL (Thunderbird refuses others): ${url}`);
+  return parsed.href;
+}
+
 async function build() {
   const manifest = readJson('manifest.json');
   checkManifest(manifest, readJson('_locales/en/messages.json'));
@@ -74,7 +92,13 @@ async function build() {
       format: 'iife',
     }),
   ]);
-  copy(path.join(ROOT, 'manifest.json'), path.join(ADDON, 'manifest.json'));
+  const update = updateUrl();
+  if (update === null) {
+    copy(path.join(ROOT, 'manifest.json'), path.join(ADDON, 'manifest.json'));
+  } else {
+    manifest.browser_specific_settings.gecko.update_url = update;
+    fs.writeFileSync(path.join(ADDON, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  }
   copy(path.join(ROOT, '_locales'), path.join(ADDON, '_locales'));
   copy(path.join(ROOT, 'experiments/xexec/schema.json'), path.join(ADDON, 'experiments/xexec/schema.json'));
   for (const file of ['options.html', 'options.css']) {
