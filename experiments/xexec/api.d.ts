@@ -31,6 +31,8 @@ export interface XexecExperimentApi {
    * Gives up after 60 s (pref `extensions.xexec.timeout_ms`).
    */
   execute(accountId: string, module: string, args: readonly ExecuteArgument[]): Promise<ExecuteResult>;
+  /** The host name of the account's IMAP server (for the administrator's per-host policy). */
+  getServerHost(accountId: string): Promise<string>;
   /** After a successful password change. Never creates a saved password that did not exist. */
   updateSavedPassword(accountId: string, newPassword: string): Promise<SavedPasswordUpdate>;
 }

@@ -67,6 +67,11 @@ export class xexec extends ExtensionCommon.ExtensionAPI {
           return outcome.kind === 'stopped' ? interpretStoppedUrl(outcome.url, module) : outcome.result;
         },
 
+        async getServerHost(accountId: string): Promise<string> {
+          const { server } = imapAccount(accountId);
+          return server.hostname ?? server.hostName ?? '';
+        },
+
         async updateSavedPassword(accountId: string, newPassword: string): Promise<SavedPasswordUpdate> {
           const { account, server } = imapAccount(accountId);
           if (newPassword === '') {

@@ -7,6 +7,7 @@ import browser from 'webextension-polyfill';
 import type { XexecExperimentApi } from '../../experiments/xexec/api.js';
 import type { Translate } from './errors.js';
 import { KeepAlive } from './keepalive.js';
+import { createPolicySource, type ManagedStorageArea } from './policy.js';
 import { createRouter } from './router.js';
 
 /** The experiment API; the polyfill knows only the standard namespaces. */
@@ -16,10 +17,15 @@ const translate: Translate = (key, substitutions) => browser.i18n.getMessage(key
 
 const keepAlive = new KeepAlive(() => browser.runtime.getPlatformInfo());
 
+/** The administrator's policy: storage.managed (policies.json "3rdparty"), read on first use. */
+const managed = (browser.storage as { managed?: ManagedStorageArea } | undefined)?.managed;
+const policy = createPolicySource(managed, (accountId) => messenger.xexec.getServerHost(accountId), (m) => console.warn(m));
+
 const router = createRouter({
   xexec: messenger.xexec,
   translate,
   keepAlive: (work) => keepAlive.during(work),
+  policy,
 });
 
 // Registered synchronously at the top level, so that a message wakes a suspended background.

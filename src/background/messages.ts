@@ -1,7 +1,7 @@
 /**
  * The one message API of the background: what the settings pages send with
- * `runtime.sendMessage` and what they get back. Every request names an account; every
- * response is `{ok: true, value}` or `{ok: false, error}` with a message for people.
+ * `runtime.sendMessage` and what they get back. Every request but `policy.get` names an
+ * account; every response is `{ok: true, value}` or `{ok: false, error}` with a message for people.
  */
 
 import type { ExecuteFailureCode, ExecuteResult } from '../protocol/execute-result.js';
@@ -9,6 +9,7 @@ import type { ForwardState } from '../modules/forwarding.js';
 import type { EntryChange } from '../modules/lists.js';
 import type { VacationState, VacationUpdate } from '../modules/vacation.js';
 import type { SavedPasswordUpdate } from '../../experiments/xexec/api.js';
+import type { EffectivePolicy } from './policy.js';
 
 /** The standard list modules (PROTOCOL.md §6.1). */
 export type ListName = 'blacklist' | 'whitelist';
@@ -28,7 +29,12 @@ export type BackgroundRequest =
   | { readonly type: 'vacation.set'; readonly accountId: string; readonly update: VacationUpdate }
   | { readonly type: 'vacation.off'; readonly accountId: string }
   /** Any module with any arguments, for the raw console: the result as the experiment gives it. */
-  | { readonly type: 'console'; readonly accountId: string; readonly module: string; readonly args: readonly string[] };
+  | { readonly type: 'console'; readonly accountId: string; readonly module: string; readonly args: readonly string[] }
+  /**
+   * What the administrator's policy (policy.ts) says for an account, or without one the
+   * global part: hidden panels, the console locked off, a default vacation text, module names.
+   */
+  | { readonly type: 'policy.get'; readonly accountId?: string };
 
 export type RequestType = BackgroundRequest['type'];
 
@@ -60,13 +66,14 @@ export interface ResponseValues {
   'vacation.set': VacationState;
   'vacation.off': VacationState;
   'console': ConsoleResult;
+  'policy.get': EffectivePolicy;
 }
 
 /** Why a request failed, for the page to show. */
 export interface UserError {
   /**
    * server: the command failed (see `code`); input: the request was refused before
-   * anything was sent; reply: the server's answer is not what the module should say;
+   * anything was sent (also when the administrator's policy turned the panel off); reply: the server's answer is not what the module should say;
    * internal: a bug or an unexpected state of Thunderbird.
    */
   readonly kind: 'server' | 'input' | 'reply' | 'internal';
@@ -84,9 +91,9 @@ export type BackgroundResponse<T extends RequestType = RequestType> =
   | { readonly ok: true; readonly value: ResponseValues[T] }
   | { readonly ok: false; readonly error: UserError };
 
-const ACCOUNT_REQUESTS: ReadonlySet<string> = new Set<RequestType>([
+const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>([
   'discover', 'list.show', 'list.add', 'list.del', 'password.change', 'forward.show', 'forward.set',
-  'forward.off', 'vacation.show', 'vacation.set', 'vacation.off', 'console',
+  'forward.off', 'vacation.show', 'vacation.set', 'vacation.off', 'console', 'policy.get',
 ]);
 
 function isStringArray(value: unknown): value is string[] {
@@ -108,8 +115,10 @@ function isOptional(value: unknown, type: 'string' | 'number', nullable = false)
 export function isBackgroundRequest(message: unknown): message is BackgroundRequest {
   if (typeof message !== 'object' || message === null) return false;
   const m = message as Record<string, unknown>;
-  if (typeof m.type !== 'string' || !ACCOUNT_REQUESTS.has(m.type)) return false;
-  if (typeof m.accountId !== 'string' || m.accountId === '') return false;
+  if (typeof m.type !== 'string' || !REQUEST_TYPES.has(m.type)) return false;
+  const hasAccount = typeof m.accountId === 'string' && m.accountId !== '';
+  if (m.type === 'policy.get') return m.accountId === undefined || hasAccount;
+  if (!hasAccount) return false;
   switch (m.type as RequestType) {
     case 'discover':
       return m.refresh === undefined || typeof m.refresh === 'boolean';
@@ -133,6 +142,7 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
     case 'forward.off':
     case 'vacation.show':
     case 'vacation.off':
+    case 'policy.get':
       return true;
   }
 }

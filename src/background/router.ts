@@ -1,7 +1,8 @@
 /**
  * The background's message API (messages.ts): checks each request, builds the module
  * command with src/modules, runs it through `messenger.xexec.execute`, parses the reply and
- * turns every failure into a UserError. Thunderbird is reached only through `deps`, so the
+ * turns every failure into a UserError. The administrator's policy (policy.ts) names the
+ * modules it sends and turns panels off. Thunderbird is reached only through `deps`, so the
  * whole router runs in unit tests.
  */
 
@@ -29,6 +30,7 @@ import {
   vacationInputError,
   type Translate,
 } from './errors.js';
+import { DEFAULT_POLICY, standardNames, type PolicySource, type StandardModule } from './policy.js';
 import {
   isBackgroundRequest,
   type BackgroundResponse,
@@ -43,6 +45,8 @@ export interface RouterDeps {
   readonly translate: Translate;
   /** Keeps the background from being suspended while `work` runs (keepalive.ts); default: just runs it. */
   readonly keepAlive?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** The administrator's policy for an account (policy.ts); default: none. */
+  readonly policy?: PolicySource;
 }
 
 export interface Router {
@@ -56,6 +60,16 @@ type Handlers = { [K in RequestType]: (request: RequestOf<K>) => Promise<Result<
 export function createRouter(deps: RouterDeps): Router {
   const t = deps.translate;
   const keepAlive = deps.keepAlive ?? (<T>(work: () => Promise<T>) => work());
+  const policy: PolicySource = deps.policy ?? (async () => DEFAULT_POLICY);
+
+  /** Refused before anything is sent: the administrator turned it off. */
+  const policyOff = (): UserError => ({ kind: 'input', code: null, message: t('errorPolicyOff'), serverMessage: null, field: null });
+
+  /** The name the account's server knows `module` by, unless the policy hides its panel. */
+  async function moduleName(accountId: string, module: StandardModule): Promise<Result<string, UserError>> {
+    const effective = await policy(accountId);
+    return effective.hiddenPanels.includes(module) ? err(policyOff()) : ok(effective.modules[module]);
+  }
 
   /** Runs a module and parses its reply; every failure becomes a UserError. */
   async function run<T>(
@@ -76,29 +90,38 @@ export function createRouter(deps: RouterDeps): Router {
 
   const handlers: Handlers = {
     async 'discover'(r) {
+      // The cache keeps the server's own names; the pages get the standard ones.
       const found = await discovery.get(r.accountId, r.refresh === true);
-      return found.ok ? ok({ modules: found.modules }) : found;
+      return found.ok ? ok({ modules: standardNames(await policy(r.accountId), found.modules) }) : found;
     },
 
     async 'list.show'(r) {
-      const entries = await run(r.accountId, listRequest(r.list), parseListReply);
+      const module = await moduleName(r.accountId, r.list);
+      if (!module.ok) return module;
+      const entries = await run(r.accountId, listRequest(module.value), parseListReply);
       return entries.ok ? ok({ entries: entries.value }) : entries;
     },
     async 'list.add'(r) {
-      const request = addRequest(r.list, r.entries);
+      const module = await moduleName(r.accountId, r.list);
+      if (!module.ok) return module;
+      const request = addRequest(module.value, r.entries);
       if (!request.ok) return err(entryInputError(t, request.error));
       const changes = await run(r.accountId, request.value, parseAddReply);
       return changes.ok ? ok({ changes: changes.value }) : changes;
     },
     async 'list.del'(r) {
-      const request = deleteRequest(r.list, r.entries);
+      const module = await moduleName(r.accountId, r.list);
+      if (!module.ok) return module;
+      const request = deleteRequest(module.value, r.entries);
       if (!request.ok) return err(entryInputError(t, request.error));
       const changes = await run(r.accountId, request.value, parseDeleteReply);
       return changes.ok ? ok({ changes: changes.value }) : changes;
     },
 
     async 'password.change'(r) {
-      const request = changePasswordRequest(r.newPassword);
+      const module = await moduleName(r.accountId, 'changepassword');
+      if (!module.ok) return module;
+      const request = changePasswordRequest(r.newPassword, { module: module.value });
       if (!request.ok) return err(passwordInputError(t, request.error));
       const changed = await run(r.accountId, request.value, parseChangePasswordReply);
       if (!changed.ok) return changed;
@@ -113,28 +136,50 @@ export function createRouter(deps: RouterDeps): Router {
       }
     },
 
-    'forward.show': (r) => run(r.accountId, forwardShowRequest(), parseForwardState),
-    'forward.off': (r) => run(r.accountId, forwardOffRequest(), parseForwardState),
+    async 'forward.show'(r) {
+      const module = await moduleName(r.accountId, 'forwardmail');
+      return module.ok ? run(r.accountId, forwardShowRequest(module.value), parseForwardState) : module;
+    },
+    async 'forward.off'(r) {
+      const module = await moduleName(r.accountId, 'forwardmail');
+      return module.ok ? run(r.accountId, forwardOffRequest(module.value), parseForwardState) : module;
+    },
     async 'forward.set'(r) {
-      const request = forwardSetRequest(r.address, r.keepCopy);
+      const module = await moduleName(r.accountId, 'forwardmail');
+      if (!module.ok) return module;
+      const request = forwardSetRequest(r.address, r.keepCopy, module.value);
       if (!request.ok) return err(addressInputError(t, request.error));
       return run(r.accountId, request.value, parseForwardState);
     },
 
-    'vacation.show': (r) => run(r.accountId, vacationShowRequest(), parseVacationState),
-    'vacation.off': (r) => run(r.accountId, vacationOffRequest(), parseVacationState),
+    async 'vacation.show'(r) {
+      const module = await moduleName(r.accountId, 'vacation');
+      return module.ok ? run(r.accountId, vacationShowRequest(module.value), parseVacationState) : module;
+    },
+    async 'vacation.off'(r) {
+      const module = await moduleName(r.accountId, 'vacation');
+      return module.ok ? run(r.accountId, vacationOffRequest(module.value), parseVacationState) : module;
+    },
     async 'vacation.set'(r) {
-      const request = vacationSetRequest(r.update);
+      const module = await moduleName(r.accountId, 'vacation');
+      if (!module.ok) return module;
+      const request = vacationSetRequest(r.update, module.value);
       if (!request.ok) return err(vacationInputError(t, request.error));
       return run(r.accountId, request.value, parseVacationState);
     },
 
     async 'console'(r) {
+      // The raw console sends names as typed: it is the administrator's tool, unless locked off.
+      if ((await policy(r.accountId)).consoleDisabled) return err(policyOff());
       // Checked here so that a typo is an answer, not a rejected call.
       const text = buildCommandText({ module: r.module, args: r.args });
       if (!text.ok) return err(commandInputError(t, text.error));
       const result = await keepAlive(() => deps.xexec.execute(r.accountId, r.module, [...r.args]));
       return ok({ result, error: result.ok ? null : executeFailureError(t, result, r.module) });
+    },
+
+    async 'policy.get'(r) {
+      return ok(await policy(r.accountId ?? null));
     },
   };
 

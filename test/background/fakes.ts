@@ -41,11 +41,12 @@ export function failed(code: Failure['code'], message: string, detail: number | 
 
 export const UPDATED: SavedPasswordUpdate = { incomingSaved: true, incomingSession: true, outgoingSaved: false, outgoingSession: false };
 
-/** A messenger.xexec whose execute() answers through `script`; both functions are vi.fn spies. */
+/** A messenger.xexec whose execute() answers through `script`; its functions are vi.fn spies. */
 export function fakeXexec(script: Script) {
   const api = {
     execute: vi.fn(async (accountId: string, module: string, args: readonly ExecuteArgument[]) => script(module, args, accountId)),
     updateSavedPassword: vi.fn(async (_accountId: string, _newPassword: string): Promise<SavedPasswordUpdate> => UPDATED),
+    getServerHost: vi.fn(async (_accountId: string): Promise<string> => '127.0.0.1'),
   };
   const typed: XexecExperimentApi = api;
   return Object.assign(api, { typed });
