@@ -1,10 +1,10 @@
-// `npm start` (server part): a throwaway Dovecot with the XEXEC plugin and the
-// reference modules, a scripted session that shows XEXEC at work, then the
-// server stays up for you to try by hand until Ctrl-C.
-import { startServer, USERS } from '../test/server/fixture/index.js';
-import { defaultModules } from '../test/server/fixture/config.js';
+// `npm run demo:server`: the server alone, without Thunderbird. A throwaway Dovecot
+// with the XEXEC plugin and the reference modules (demo-setup.ts, as `npm start`
+// uses it), a scripted session that shows XEXEC at work, then the server stays
+// up for you to try by hand until Ctrl-C.
+import { DEMO_USER, startDemoServer } from './demo-setup.js';
 
-const user = USERS.alice;
+const user = DEMO_USER;
 
 function show(prefix: string, lines: Buffer[]): void {
   for (const line of lines) console.log(`${prefix}${line.toString('utf8')}`);
@@ -12,11 +12,7 @@ function show(prefix: string, lines: Buffer[]): void {
 
 async function main(): Promise<void> {
   console.log('Starting a throwaway Dovecot with the XEXEC plugin...');
-  const server = await startServer({
-    // Only the reference modules; the test suite's own modules stay out.
-    modules: (dir) => defaultModules(dir).filter((m) => m.command.includes('/server/modules/')),
-    argsInEnv: ['changepassword'],
-  });
+  const server = await startDemoServer();
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;

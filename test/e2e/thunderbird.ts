@@ -1,4 +1,5 @@
-// A throwaway, headless Thunderbird driven over Marionette, for end-to-end tests.
+// A throwaway Thunderbird driven over Marionette, for end-to-end tests (headless)
+// and for `npm start` (on the display, with `headless: false`).
 //
 //   const tb = await startThunderbird();
 //   const addonId = await tb.installAddon(dir);                // temporary add-on (see addon.ts)
@@ -18,6 +19,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Marionette, MarionetteError } from './marionette.js';
+import { acquireStartupSlot } from './startup-lock.js';
 
 export const E2E_DIR = path.dirname(new URL(import.meta.url).pathname);
 export const REPO_DIR = path.resolve(E2E_DIR, '../..');
@@ -43,6 +45,11 @@ export interface ThunderbirdOptions {
   startTimeoutMs?: number;
   /** Keep the temp dir after stop() (default: env XEXEC_KEEP=1). */
   keepDir?: boolean;
+  /**
+   * Default true. false: on the display of $DISPLAY / $WAYLAND_DISPLAY (npm start); the
+   * X authority and the Wayland socket are passed on, as HOME and XDG_RUNTIME_DIR are not.
+   */
+  headless?: boolean;
 }
 
 export interface ImapAccountOptions {
@@ -151,6 +158,24 @@ export function groupMembers(pgid: number): number[] {
   return out;
 }
 
+/**
+ * What a Thunderbird with its own HOME and XDG_RUNTIME_DIR needs to reach the user's display:
+ * the X authority file (else looked up in HOME) and the Wayland socket as an absolute path
+ * (else looked up in XDG_RUNTIME_DIR).
+ */
+function displayEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  if (process.env.DISPLAY) {
+    const xauthority = process.env.XAUTHORITY ?? path.join(os.homedir(), '.Xauthority');
+    if (fs.existsSync(xauthority)) env.XAUTHORITY = xauthority;
+  }
+  const wayland = process.env.WAYLAND_DISPLAY;
+  if (wayland && !path.isAbsolute(wayland) && process.env.XDG_RUNTIME_DIR) {
+    env.WAYLAND_DISPLAY = path.join(process.env.XDG_RUNTIME_DIR, wayland);
+  }
+  return env;
+}
+
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
@@ -215,7 +240,7 @@ export class Thunderbird {
   }
 
   async start(): Promise<void> {
-    const t0 = Date.now();
+    let t0 = Date.now();
     const startTimeout = this.options.startTimeoutMs ?? 90_000;
     for (const d of ['profile', 'home', 'tmp', 'cache', 'config', 'data', 'runtime']) {
       fs.mkdirSync(path.join(this.dir, d), { recursive: true, mode: 0o700 });
@@ -225,8 +250,12 @@ export class Thunderbird {
       const prefs = { ...PREFS, ...this.options.prefs, 'marionette.port': this.port };
       fs.writeFileSync(path.join(this.profile, 'user.js'),
         Object.entries(prefs).map(([k, v]) => prefLine(k, v)).join(''));
-      this.spawn();
+      // Not while policy.test.ts has a system-wide policies.json (startup-lock.ts): it is read as Thunderbird starts.
+      const waitStart = Date.now();
+      const releaseSlot = await acquireStartupSlot();
+      t0 += Date.now() - waitStart; // the wait is no part of the start-up time
       try {
+        this.spawn();
         this.marionette = await this.connect(Math.max(5_000, startTimeout - (Date.now() - t0)));
         break;
       } catch (e) {
@@ -234,6 +263,8 @@ export class Thunderbird {
         await this.kill();
         if (attempt < 3 && busy && Date.now() - t0 < startTimeout) continue;
         throw new Error(`Thunderbird did not start: ${(e as Error).message}\n${this.logTail()}`);
+      } finally {
+        releaseSlot();
       }
     }
     const m = this.marionette;
@@ -265,10 +296,16 @@ export class Thunderbird {
       MOZ_CRASHREPORTER_DISABLE: '1',
       MOZ_DISABLE_AUTO_SAFE_MODE: '1',
     };
-    delete env.DISPLAY;
-    delete env.WAYLAND_DISPLAY;
+    const headless = this.options.headless ?? true;
+    if (headless) {
+      delete env.DISPLAY;
+      delete env.WAYLAND_DISPLAY;
+    } else {
+      delete env.MOZ_HEADLESS;
+      Object.assign(env, displayEnv());
+    }
     const child = spawn(thunderbirdBinary(),
-      ['--headless', '--marionette', '-remote-allow-system-access', '--no-remote', '--profile', this.profile],
+      [...(headless ? ['--headless'] : []), '--marionette', '-remote-allow-system-access', '--no-remote', '--profile', this.profile],
       { stdio: ['ignore', log, log], detached: true, env, cwd: this.dir });
     fs.closeSync(log);
     this.child = child;
@@ -629,7 +666,7 @@ export class ExtensionPage {
   }
 }
 
-/** Starts a throwaway headless Thunderbird; call stop() when done (also done at process exit). */
+/** Starts a throwaway Thunderbird (headless unless options.headless is false); call stop() when done (also done at process exit). */
 export async function startThunderbird(options: ThunderbirdOptions = {}): Promise<Thunderbird> {
   if (!thunderbirdAvailable()) {
     throw new Error(`${thunderbirdBinary()} is missing: apt-get install -y thunderbird (or set XEXEC_THUNDERBIRD)`);

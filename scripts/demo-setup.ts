@@ -1,0 +1,16 @@
+// The demo server of `npm start` and `npm run demo:server`: a throwaway Dovecot with the
+// XEXEC plugin and only the reference modules (the test suite's own modules stay out),
+// with the fixture's demo users. Everything lives in one temp dir that stop() removes
+// (also on Ctrl-C: the fixture's exit handlers).
+import { startServer, USERS, type TestServer } from '../test/server/fixture/index.js';
+import { defaultModules } from '../test/server/fixture/config.js';
+
+/** The demo user Thunderbird's account logs in as. */
+export const DEMO_USER = USERS.alice;
+
+export function startDemoServer(): Promise<TestServer> {
+  return startServer({
+    modules: (dir) => defaultModules(dir).filter((m) => m.command.includes('/server/modules/')),
+    argsInEnv: ['changepassword'],
+  });
+}
