@@ -106,7 +106,7 @@ describe('the built add-on: .xpi and background', () => {
     const options = await tb.openExtensionPage(id, 'ui/options/options.html');
     const text = await waitFor('the settings page to show the modules', async () => {
       const t = await options.run<string>('return page.document.body.textContent;');
-      return /Offered: blacklist, whitelist/.test(t) && /cannot be managed/.test(t) ? t : '';
+      return /Offered: Block list, Allow list/.test(t) && /cannot be managed/.test(t) ? t : '';
     });
     expect(text).toContain('Mail server settings');
     expect(text).toContain("This account's server cannot be managed from Thunderbird: Error in IMAP command UID XEXEC: Unknown command");

@@ -6,7 +6,7 @@
 import { useId } from 'preact/hooks';
 import { t } from '../shared/i18n.js';
 import type { ImapAccount } from '../shared/platform.js';
-import type { Discovery } from './discovery.js';
+import { moduleLabel, showsEmail, type Discovery } from './discovery.js';
 
 export interface AccountPickerProps {
   readonly accounts: readonly ImapAccount[];
@@ -19,7 +19,7 @@ export function discoverySummary(discovery: Discovery | undefined): string {
   if (discovery === undefined || discovery.state === 'loading') return t('optionsLoading');
   if (discovery.state === 'failed') return discovery.error.message;
   if (discovery.modules.length === 0) return t('optionsNoModules');
-  return t('optionsModules', [discovery.modules.join(', ')]);
+  return t('optionsModules', [discovery.modules.map(moduleLabel).join(', ')]);
 }
 
 export function AccountPicker({ accounts, discoveries, selected, onSelect }: AccountPickerProps) {
@@ -44,7 +44,7 @@ export function AccountPicker({ accounts, discoveries, selected, onSelect }: Acc
             />
             <label for={`${id}-${account.id}`}>
               <span class="account-name">{account.name}</span>
-              {account.email !== null && account.email !== account.name && <span class="account-email">{account.email}</span>}
+              {!showsEmail(account.name, account.email) && <span class="account-email">{account.email}</span>}
             </label>
             <p id={`${id}-${account.id}-status`} class={state === 'failed' ? 'account-status error-text' : 'account-status'}>
               {state === 'loading' && <span class="spinner" aria-hidden="true" />}

@@ -9,7 +9,7 @@ import { t } from '../shared/i18n.js';
 import { Loading } from '../shared/LoadFailed.js';
 import type { ImapAccount } from '../shared/platform.js';
 import { ConsolePanel } from './ConsolePanel.js';
-import { offeredPanels, otherModules, type Discovery, type PanelInfo } from './discovery.js';
+import { offeredPanels, otherModules, showsEmail, type Discovery, type PanelInfo } from './discovery.js';
 import { ForwardPanel } from './ForwardPanel.js';
 import { ListPanel } from './ListPanel.js';
 import { PasswordPanel } from './PasswordPanel.js';
@@ -87,7 +87,7 @@ export function AccountView({ account, discovery, consoleEnabled, onRediscover }
       <div class="account-header">
         <h2 id={headingId}>
           {account.name}
-          {account.email !== null && account.email !== account.name && <span class="account-email"> {account.email}</span>}
+          {!showsEmail(account.name, account.email) && <span class="account-email"> {account.email}</span>}
         </h2>
         {discovery.state === 'ready' && (
           <button type="button" class="link-button" onClick={onRediscover}>{t('accountRefresh')}</button>

@@ -2,7 +2,7 @@
 
 import type { UserError } from '../../src/background/messages.js';
 import { offers } from '../../src/modules/discovery.js';
-import type { MessageKey } from '../shared/i18n.js';
+import { t, type MessageKey } from '../shared/i18n.js';
 
 export type Discovery =
   | { readonly state: 'loading' }
@@ -37,4 +37,15 @@ export function offeredPanels(modules: readonly string[]): { offered: PanelInfo[
 /** Modules the server offers that no panel speaks (the console can still run them). */
 export function otherModules(modules: readonly string[]): string[] {
   return modules.filter((name) => !PANELS.some((panel) => panel.module === name.toLowerCase()));
+}
+
+/** A module as people call it: the panel's name for a standard module, else the server's name. */
+export function moduleLabel(module: string): string {
+  const panel = PANELS.find((p) => p.module === module.toLowerCase());
+  return panel === undefined ? module : t(panel.label);
+}
+
+/** Whether an account's name already shows its address ("Mail for jane@example.com"). */
+export function showsEmail(name: string, email: string | null): boolean {
+  return email === null || name.toLowerCase().includes(email.toLowerCase());
 }

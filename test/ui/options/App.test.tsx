@@ -40,13 +40,25 @@ describe('the account picker', () => {
     const work = within(picker).getByRole('radio', { name: /Work/ });
     expect(work.getAttribute('aria-describedby')).toBeTruthy();
     expect(document.getElementById(work.getAttribute('aria-describedby')!)!.textContent)
-      .toBe('Offered: blacklist, whitelist, changepassword, forwardmail, vacation');
+      .toBe('Offered: Block list, Allow list, Password, Forwarding, Automatic reply');
     const home = within(picker).getByRole('radio', { name: /Home/ });
     expect(document.getElementById(home.getAttribute('aria-describedby')!)!.textContent)
       .toBe(`This account's server cannot be managed from Thunderbird: ${UNKNOWN_COMMAND}`);
     // What the e2e test of the built add-on reads.
-    expect(document.body.textContent).toMatch(/Offered: blacklist, whitelist/);
+    expect(document.body.textContent).toMatch(/Offered: Block list, Allow list/);
     expect((work as HTMLInputElement).checked).toBe(true);
+  });
+
+  it('names modules as the panels do, unknown ones by the server\'s name; shows an address the name lacks', async () => {
+    server.modules.account1 = ['vacation', 'spamlevel'];
+    setAccounts([
+      { id: 'account1', name: 'Mail for jane@work.example', type: 'imap', identities: [{ email: 'jane@work.example' }] },
+      { id: 'account3', name: 'Home', type: 'imap', identities: [{ email: 'jane@home.example' }] },
+    ]);
+    const { picker } = await open();
+    expect(within(picker).getByText('Offered: Automatic reply, spamlevel')).toBeTruthy();
+    expect(within(picker).queryAllByText('jane@work.example')).toHaveLength(0);
+    expect(within(picker).getByText('jane@home.example')).toBeTruthy();
   });
 
   it('opens the first account whose server offers something', async () => {
