@@ -8,6 +8,7 @@
 import { vi } from 'vitest';
 import type { SavedPasswordUpdate } from '../../experiments/xexec/api.js';
 import { executeFailureError } from '../../src/background/errors.js';
+import { DEFAULT_POLICY, type EffectivePolicy } from '../../src/background/policy.js';
 import type { BackgroundRequest, BackgroundResponse, RequestType, ResponseValues, UserError } from '../../src/background/messages.js';
 import { normalizeEntry } from '../../src/modules/address.js';
 import type { ForwardState } from '../../src/modules/forwarding.js';
@@ -75,6 +76,8 @@ type Value<T extends RequestType> = ResponseValues[T];
 /** Per account: the server's state, and what happens to the next requests. */
 export class FakeBackground {
   modules: Record<string, readonly string[] | UserError> = {};
+  /** The administrator's policy per account (policy.get); the defaults for the others. */
+  policies: Record<string, EffectivePolicy> = {};
   lists: Record<'blacklist' | 'whitelist', string[]> = { blacklist: [], whitelist: [] };
   forward: ForwardState = { status: 'off', address: null, keepCopy: false };
   vacation: VacationState = { status: 'off', subject: '', days: 7, start: null, end: null, body: '' };
@@ -178,6 +181,8 @@ export class FakeBackground {
         return this.vacation;
       case 'console':
         return this.console(r.module, r.args);
+      case 'policy.get':
+        return (r.accountId !== undefined ? this.policies[r.accountId] : undefined) ?? DEFAULT_POLICY;
     }
     throw new Error(`unknown request ${JSON.stringify(r)}`);
   }

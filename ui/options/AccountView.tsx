@@ -5,6 +5,7 @@
  */
 
 import { useState } from 'preact/hooks';
+import type { EffectivePolicy } from '../../src/background/policy.js';
 import { t } from '../shared/i18n.js';
 import { Loading } from '../shared/LoadFailed.js';
 import type { ImapAccount } from '../shared/platform.js';
@@ -20,11 +21,13 @@ export interface AccountViewProps {
   readonly account: ImapAccount;
   readonly discovery: Discovery;
   readonly consoleEnabled: boolean;
+  /** The administrator's policy for the account; null while it is read. */
+  readonly policy: EffectivePolicy | null;
   /** Asks the server again what it offers (bypassing the background's cache). */
   readonly onRediscover: () => void;
 }
 
-function panelTab(panel: PanelInfo, account: ImapAccount): TabSpec {
+function panelTab(panel: PanelInfo, account: ImapAccount, policy: EffectivePolicy): TabSpec {
   const render = () => {
     switch (panel.key) {
       case 'blacklist':
@@ -33,7 +36,7 @@ function panelTab(panel: PanelInfo, account: ImapAccount): TabSpec {
       case 'forwardmail':
         return <ForwardPanel accountId={account.id} />;
       case 'vacation':
-        return <VacationPanel accountId={account.id} email={account.email} />;
+        return <VacationPanel accountId={account.id} email={account.email} defaults={policy.vacationDefault} />;
       case 'changepassword':
         return <PasswordPanel accountId={account.id} avoid={account.email !== null ? [account.email] : []} />;
     }
@@ -41,12 +44,12 @@ function panelTab(panel: PanelInfo, account: ImapAccount): TabSpec {
   return { key: panel.key, label: t(panel.label), render };
 }
 
-export function AccountView({ account, discovery, consoleEnabled, onRediscover }: AccountViewProps) {
+export function AccountView({ account, discovery, policy, consoleEnabled, onRediscover }: AccountViewProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const headingId = `account-${account.id}-heading`;
 
   let body;
-  if (discovery.state === 'loading') {
+  if (discovery.state === 'loading' || (discovery.state === 'ready' && policy === null)) {
     body = <Loading text={t('optionsLoading')} />;
   } else if (discovery.state === 'failed') {
     body = (
@@ -57,9 +60,14 @@ export function AccountView({ account, discovery, consoleEnabled, onRediscover }
       </div>
     );
   } else {
-    const { offered, missing } = offeredPanels(discovery.modules);
-    const tabs: TabSpec[] = offered.map((panel) => panelTab(panel, account));
-    if (consoleEnabled) {
+    const effective = policy as EffectivePolicy;
+    // A panel the administrator hid is not shown, nor named as missing.
+    const shown = (panel: PanelInfo) => !effective.hiddenPanels.includes(panel.key);
+    const offered = offeredPanels(discovery.modules).offered.filter(shown);
+    const missing = offeredPanels(discovery.modules).missing.filter(shown);
+    const tabs: TabSpec[] = offered.map((panel) => panelTab(panel, account, effective));
+    const consoleShown = consoleEnabled && !effective.consoleDisabled;
+    if (consoleShown) {
       tabs.push({ key: 'console', label: t('tabConsole'), render: () => <ConsolePanel accountId={account.id} modules={discovery.modules} /> });
     }
     const others = otherModules(discovery.modules);
@@ -71,8 +79,10 @@ export function AccountView({ account, discovery, consoleEnabled, onRediscover }
         )}
         {offered.length === 0 && (
           <p class="notice">
-            {discovery.modules.length === 0 ? t('optionsNoModules') : t('accountNoKnownModules', [others.join(', ')])}
-            {!consoleEnabled && others.length > 0 && ` ${t('accountConsoleHint')}`}
+            {discovery.modules.length === 0
+              ? t('optionsNoModules')
+              : others.length === 0 ? t('errorPolicyOff') : t('accountNoKnownModules', [others.join(', ')])}
+            {!consoleShown && !effective.consoleDisabled && others.length > 0 && ` ${t('accountConsoleHint')}`}
           </p>
         )}
         {current !== null && (

@@ -5,7 +5,14 @@ import { t } from '../shared/i18n.js';
 import { saveSettings, type UiSettings } from '../shared/platform.js';
 import { Status, type StatusState } from '../shared/Status.js';
 
-export function Advanced({ settings, onChange }: { settings: UiSettings; onChange: (settings: UiSettings) => void }) {
+export interface AdvancedProps {
+  readonly settings: UiSettings;
+  readonly onChange: (settings: UiSettings) => void;
+  /** The administrator's policy locks the console off. */
+  readonly consoleLocked?: boolean;
+}
+
+export function Advanced({ settings, onChange, consoleLocked = false }: AdvancedProps) {
   const id = useId();
   const [status, setStatus] = useState<StatusState | null>(null);
 
@@ -25,9 +32,16 @@ export function Advanced({ settings, onChange }: { settings: UiSettings; onChang
     <section class="advanced" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>{t('advancedHeading')}</h2>
       <label class="checkbox">
-        <input type="checkbox" checked={settings.consoleEnabled} aria-describedby={`${id}-hint`} onChange={(e) => void setConsole(e.currentTarget.checked)} />
+        <input
+          type="checkbox"
+          checked={settings.consoleEnabled && !consoleLocked}
+          disabled={consoleLocked}
+          aria-describedby={consoleLocked ? `${id}-locked ${id}-hint` : `${id}-hint`}
+          onChange={(e) => void setConsole(e.currentTarget.checked)}
+        />
         {t('advancedConsoleLabel')}
       </label>
+      {consoleLocked && <p id={`${id}-locked`} class="hint">{t('errorPolicyOff')}</p>}
       <p id={`${id}-hint`} class="hint">{t('advancedConsoleHint')}</p>
       <Status status={status} />
     </section>

@@ -6,6 +6,7 @@
  */
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { DEFAULT_POLICY, type EffectivePolicy } from '../../src/background/policy.js';
 import { ask } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
 import { LoadFailed, Loading } from '../shared/LoadFailed.js';
@@ -29,6 +30,8 @@ function requestedAccount(): string | null {
 export function App() {
   const [accounts, setAccounts] = useState<Accounts>({ state: 'loading' });
   const [discoveries, setDiscoveries] = useState<ReadonlyMap<string, Discovery>>(new Map());
+  /** The administrator's policy per account (policy.get); the defaults when it cannot be read. */
+  const [policies, setPolicies] = useState<ReadonlyMap<string, EffectivePolicy>>(new Map());
   const [selected, setSelected] = useState<string | null>(null);
   const [chosenByUser, setChosenByUser] = useState(false);
   const [visited, setVisited] = useState<readonly string[]>([]);
@@ -55,7 +58,12 @@ export function App() {
           setSelected(initial.id);
           if (wanted === initial.id) setChosenByUser(true);
         }
-        for (const account of list) discover(account.id, false);
+        for (const account of list) {
+          discover(account.id, false);
+          void ask({ type: 'policy.get', accountId: account.id }).then((response) => {
+            setPolicies((current) => new Map(current).set(account.id, response.ok ? response.value : DEFAULT_POLICY));
+          });
+        }
       },
       (e: unknown) => setAccounts({ state: 'failed', message: t('accountsFailed', [e instanceof Error ? e.message : String(e)]) }),
     );
@@ -81,6 +89,10 @@ export function App() {
   useEffect(() => {
     if (selected !== null && !visited.includes(selected)) setVisited([...visited, selected]);
   }, [selected, visited]);
+
+  // Locked when the administrator locked it for every account (a server entry may allow it).
+  const consoleLocked = accounts.state === 'ready' && accounts.accounts.length > 0
+    && accounts.accounts.every((account) => policies.get(account.id)?.consoleDisabled === true);
 
   let content;
   if (accounts.state === 'loading') {
@@ -110,6 +122,7 @@ export function App() {
                 <AccountView
                   account={account}
                   discovery={discoveries.get(account.id) ?? { state: 'loading' }}
+                  policy={policies.get(account.id) ?? null}
                   consoleEnabled={settings.consoleEnabled}
                   onRediscover={() => discover(account.id, true)}
                 />
@@ -128,7 +141,7 @@ export function App() {
       </header>
       <main>{content}</main>
       <footer>
-        <Advanced settings={settings} onChange={setSettings} />
+        <Advanced settings={settings} onChange={setSettings} consoleLocked={consoleLocked} />
       </footer>
     </>
   );

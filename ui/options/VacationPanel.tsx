@@ -6,6 +6,7 @@
 
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { vacationInputError } from '../../src/background/errors.js';
+import type { VacationDefault } from '../../src/background/policy.js';
 import { MAX_DAYS, MIN_DAYS, vacationSetRequest, type VacationField, type VacationState, type VacationUpdate } from '../../src/modules/vacation.js';
 import { ActionButton } from '../shared/ActionButton.js';
 import { ask, isRetryable } from '../shared/api.js';
@@ -24,11 +25,16 @@ interface Form {
   readonly days: string;
 }
 
-function formOf(state: VacationState): Form {
+/**
+ * The form for a stored state. A reply that was never set (no text on the server) starts from
+ * the administrator's text, when the policy gives one.
+ */
+function formOf(state: VacationState, defaults: VacationDefault | null = null): Form {
+  const fresh = state.body === '' && defaults !== null;
   return {
     enabled: state.status === 'on',
-    subject: state.subject,
-    body: state.body,
+    subject: fresh && state.subject === '' ? defaults.subject ?? '' : state.subject,
+    body: fresh ? defaults.body ?? '' : state.body,
     start: state.start ?? '',
     end: state.end ?? '',
     days: String(state.days),
@@ -58,7 +64,15 @@ export function describeVacation(state: VacationState, today: string = todayIso(
 
 type Errors = Partial<Record<VacationField | 'update', string>>;
 
-export function VacationPanel({ accountId, email }: { accountId: string; email: string | null }) {
+export interface VacationPanelProps {
+  readonly accountId: string;
+  /** The account's address, for the preview. */
+  readonly email: string | null;
+  /** The administrator's text for a new reply (policy), if any. */
+  readonly defaults?: VacationDefault | null;
+}
+
+export function VacationPanel({ accountId, email, defaults = null }: VacationPanelProps) {
   const id = useId();
   const { loaded, reload, set } = useLoad(() => ask({ type: 'vacation.show', accountId }));
   const [form, setForm] = useState<Form | null>(null);
@@ -75,13 +89,13 @@ export function VacationPanel({ accountId, email }: { accountId: string; email: 
 
   const state = loaded.state === 'ready' ? loaded.value : null;
   useEffect(() => {
-    if (state !== null && form === null) setForm(formOf(state));
-  }, [state, form]);
+    if (state !== null && form === null) setForm(formOf(state, defaults));
+  }, [state, form, defaults]);
 
   if (loaded.state === 'loading') return <Loading />;
   if (loaded.state === 'failed') return <LoadFailed error={loaded.error} onRetry={reload} />;
   if (form === null || state === null) return <Loading />;
-  const saved = formOf(state);
+  const saved = formOf(state, defaults);
   const f = form;
 
   const change = (patch: Partial<Form>) => {
@@ -129,7 +143,7 @@ export function VacationPanel({ accountId, email }: { accountId: string; email: 
         return;
       }
       set(response.value);
-      setForm(formOf(response.value));
+      setForm(formOf(response.value, defaults));
       setStatus({ kind: 'success', text: describeVacation(response.value) });
     });
   }

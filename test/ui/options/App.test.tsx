@@ -2,6 +2,7 @@
 import { cleanup, render, screen, waitFor, within } from '@testing-library/preact';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_POLICY } from '../../../src/background/policy.js';
 import { App } from '../../../ui/options/App.js';
 import { browserFake, resetBackground, serverError, setAccounts, storage, type FakeBackground } from '../fakes.js';
 
@@ -199,5 +200,70 @@ describe('Advanced: the console', () => {
     storage.consoleEnabled = true;
     await open();
     expect(await screen.findByRole('tab', { name: 'Console' })).toBeTruthy();
+  });
+});
+
+describe('the administrator\'s policy', () => {
+  it('a hidden panel is neither a tab nor named as missing', async () => {
+    server.modules.account1 = ['blacklist', 'whitelist', 'vacation'];
+    server.policies.account1 = { ...DEFAULT_POLICY, managed: true, hiddenPanels: ['whitelist', 'forwardmail'] };
+    await open();
+    const tabs = within(screen.getByRole('tablist', { name: 'Settings of Work' })).getAllByRole('tab');
+    expect(tabs.map((tab) => tab.textContent)).toEqual(['Automatic reply', 'Block list']);
+    expect(screen.getByText('Not offered by this server: Password.')).toBeTruthy();
+    expect(server.callsOf('list.show').filter((c) => c.list === 'whitelist')).toEqual([]);
+  });
+
+  it('every panel hidden: says the administrator turned it off', async () => {
+    server.modules.account1 = ['vacation'];
+    server.policies.account1 = { ...DEFAULT_POLICY, managed: true, hiddenPanels: ['vacation'] };
+    await open();
+    expect(screen.getByText('Your administrator has turned this off.')).toBeTruthy();
+    expect(screen.queryByRole('tablist')).toBeNull();
+  });
+
+  it('the console locked off for every account: the setting is locked and says why, and no tab shows', async () => {
+    storage.consoleEnabled = true;
+    for (const id of ['account1', 'account3']) server.policies[id] = { ...DEFAULT_POLICY, managed: true, consoleDisabled: true };
+    await open();
+    const advanced = screen.getByRole('region', { name: 'Advanced' });
+    const box = within(advanced).getByRole('checkbox', { name: 'Show the console' }) as HTMLInputElement;
+    await waitFor(() => expect(box.disabled).toBe(true));
+    expect(box.checked).toBe(false);
+    expect(within(advanced).getByText('Your administrator has turned this off.')).toBeTruthy();
+    expect(screen.queryByRole('tab', { name: 'Console' })).toBeNull();
+  });
+
+  it('the console locked off for one server only: the others keep it', async () => {
+    storage.consoleEnabled = true;
+    server.modules.account3 = ['vacation'];
+    server.policies.account1 = { ...DEFAULT_POLICY, managed: true, consoleDisabled: true };
+    const { user, picker } = await open();
+    expect((within(screen.getByRole('region', { name: 'Advanced' })).getByRole('checkbox') as HTMLInputElement).disabled).toBe(false);
+    expect(screen.queryByRole('tab', { name: 'Console' })).toBeNull();
+    await user.click(within(picker).getByRole('radio', { name: /Home/ }));
+    expect(await screen.findByRole('tab', { name: 'Console' })).toBeTruthy();
+  });
+
+  it('a new automatic reply starts from the administrator\'s text', async () => {
+    server.modules.account1 = ['vacation'];
+    server.policies.account1 = { ...DEFAULT_POLICY, managed: true, vacationDefault: { subject: 'Out of office', body: 'I am away.\nUrgent: helpdesk@example.com' } };
+    const { user } = await open();
+    const subject = (await screen.findByRole('textbox', { name: 'Subject' })) as HTMLInputElement;
+    expect(subject.value).toBe('Out of office');
+    expect((screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement).value).toBe('I am away.\nUrgent: helpdesk@example.com');
+    await user.click(screen.getByRole('checkbox', { name: 'Send an automatic reply' }));
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await within(screen.getByRole('tabpanel')).findByText(/The automatic reply is on/, { selector: '[role=status] *' });
+    expect(server.vacation).toMatchObject({ status: 'on', subject: 'Out of office', body: 'I am away.\nUrgent: helpdesk@example.com' });
+  });
+
+  it('a reply the user already wrote is not replaced by the administrator\'s text', async () => {
+    server.modules.account1 = ['vacation'];
+    server.vacation = { status: 'off', subject: 'Mine', days: 7, start: null, end: null, body: 'My own text' };
+    server.policies.account1 = { ...DEFAULT_POLICY, managed: true, vacationDefault: { subject: 'Out of office', body: 'I am away.' } };
+    await open();
+    expect(((await screen.findByRole('textbox', { name: 'Subject' })) as HTMLInputElement).value).toBe('Mine');
+    expect((screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement).value).toBe('My own text');
   });
 });
