@@ -4,7 +4,7 @@
 # exact command to run and fails.
 set -eu
 
-packages="dovecot-imapd dovecot-dev dovecot-sieve dovecot-lmtpd gcc make libc6-dev valgrind procps util-linux thunderbird xvfb xauth"
+packages="dovecot-imapd dovecot-dev dovecot-sieve dovecot-lmtpd gcc make libc6-dev valgrind procps util-linux thunderbird xvfb xauth openssl"
 
 missing=""
 for package in $packages; do
