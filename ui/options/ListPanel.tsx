@@ -325,6 +325,7 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
             <VirtualListbox
               id={`${id}-list`}
               items={filtered.items}
+              sizeRows={entries.length}
               selected={selected}
               onSelectionChange={setSelected}
               label={t(texts.listLabel)}

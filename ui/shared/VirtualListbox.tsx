@@ -24,6 +24,12 @@ export interface VirtualListboxProps {
   readonly onDelete?: () => void;
   /** Rows rendered above and below the visible ones. */
   readonly overscan?: number;
+  /**
+   * How many rows tall the box is (the style sheet keeps it between a few rows and its
+   * maximum); default: the items. A filtered list passes the whole list's length, so the
+   * box does not jump with every keystroke.
+   */
+  readonly sizeRows?: number;
 }
 
 /** Used until the real sizes can be read (and in a DOM without layout). */
@@ -190,6 +196,7 @@ export function VirtualListbox(props: VirtualListboxProps) {
       aria-describedby={props.describedBy}
       aria-activedescendant={active >= 0 && active < items.length ? optionId(active) : undefined}
       tabIndex={0}
+      style={{ '--vlist-rows': String(props.sizeRows ?? items.length) }}
       onKeyDown={onKeyDown}
       onFocus={() => {
         if (active < 0 && items.length > 0) setActive(Math.min(items.length - 1, Math.floor(top / rowHeight)));
