@@ -1,0 +1,185 @@
+// `npm run screenshots`: every panel of the settings tab, light and dark, as Thunderbird
+// shows it, into docs/screenshots/<panel>-<light|dark>.png.
+//
+// A throwaway Dovecot with the reference modules only (so the account offers what a real
+// server would), the user's settings put there over raw IMAP (a block list, an allow list,
+// forwarding, an automatic reply), then for each colour scheme a headless Thunderbird 153
+// (1280x800, `ui.systemUsesDarkTheme` 0 or 1) with the account and the built .xpi: the
+// settings tab is used through its DOM as in test/e2e (settings-tab.ts) and the 3-pane
+// window is captured with Marionette's WebDriver:TakeScreenshot (chrome context), then
+// re-encoded losslessly (scripts/png.ts).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ADDON_ID, isoDay, OPTIONS_PAGE, SettingsTab, type PanelKey } from '../test/e2e/settings-tab.js';
+import { buildAddon } from '../test/e2e/addon.js';
+import { ExtensionPage, REPO_DIR, startThunderbird, type Thunderbird } from '../test/e2e/thunderbird.js';
+import { defaultModules, startServer, type TestServer } from '../test/server/fixture/index.js';
+import { recompressPng } from './png.js';
+
+const OUT = path.join(REPO_DIR, 'docs', 'screenshots');
+const USER = 'jane@example.com';
+const PASSWORD = 'jane-pass-1';
+const ACCOUNT_NAME = 'Work';
+const WIDTH = 1280;
+const HEIGHT = 800;
+const STANDARD = new Set(['blacklist', 'whitelist', 'changepassword', 'forwardmail', 'vacation']);
+const PANELS: readonly PanelKey[] = ['vacation', 'forwardmail', 'blacklist', 'whitelist', 'changepassword', 'console'];
+/** Added through the page in each run, so the block list shows the live region at work. */
+const ADDED = '@prize-draw.example';
+
+const BLOCKED = [
+  '@spam.example', '@casino-bonus.example', '@cheap-meds.example', 'offers@shop.example', 'newsletter@deals.example',
+  'noreply@marketing.example', 'info@lottery.example', 'promo@travel-deals.example', 'sales@seo-experts.example',
+  'winner@prize.example', 'support@phish.example', 'admin@fake-bank.example', 'crypto@get-rich.example',
+  'hello@growth-hacks.example', 'team@webinar-now.example', 'ceo@unknown-startup.example', 'deals@black-friday.example',
+  'mailer@bulk.example', 'news@daily-digest.example', 'jobs@recruit-now.example', 'survey@feedback.example',
+];
+const ALLOWED = ['@family.example', 'boss@spam.example', 'billing@bank.example', 'orders@shop.example'];
+
+/** The `~base64url` form of an argument (PROTOCOL.md §3.1): any bytes, no quoting. */
+const enc = (s: string) => `~${Buffer.from(s, 'utf8').toString('base64url')}`;
+
+async function xexec(server: TestServer, command: string): Promise<void> {
+  const c = await server.login(USER, PASSWORD);
+  try {
+    const r = await c.command(command);
+    if (r.status !== 'OK') throw new Error(`${command.slice(0, 60)}: ${r.text}`);
+  } finally {
+    c.close();
+  }
+}
+
+/** What the user has set on the server before opening the settings. */
+async function seed(server: TestServer): Promise<void> {
+  await xexec(server, `XEXEC blacklist add ${BLOCKED.join(' ')}`);
+  await xexec(server, `XEXEC whitelist add ${ALLOWED.join(' ')}`);
+  await xexec(server, 'XEXEC forwardmail set jane.doe@home.example keep');
+  const body = 'Hello,\n\nI am out of the office and read no mail until I am back.\n'
+    + 'For anything urgent, please write to office@example.com.\n\nBest regards,\nJane';
+  await xexec(server, `XEXEC vacation set ${[`subject=Out of office`, `body=${body}`, 'days=7', `start=${isoDay(0)}`, `end=${isoDay(14)}`].map(enc).join(' ')}`);
+}
+
+/** Per panel: what a person has just done there, so the shot shows the panel at work. */
+async function prepare(tab: SettingsTab, panel: PanelKey): Promise<void> {
+  switch (panel) {
+    case 'blacklist':
+      await tab.fill('blacklist', 'Add an address or domain', ADDED);
+      await tab.act('blacklist', 'Add');
+      await tab.clickRow('blacklist', '@casino-bonus.example');
+      break;
+    case 'changepassword':
+      await tab.fill('changepassword', 'New password', 'correct horse battery staple');
+      await tab.fill('changepassword', 'Repeat the new password', 'correct horse battery staple');
+      break;
+    case 'console':
+      await tab.fill('console', 'Module', 'forwardmail');
+      await tab.fill('console', 'Arguments, one a line', 'show');
+      await tab.act('console', 'Run');
+      break;
+    default:
+      break;
+  }
+}
+
+/** Scrolls the account's heading to the top (the first panel: the page's top) and drops the focus. */
+async function frame(tab: SettingsTab, panel: PanelKey): Promise<void> {
+  await tab.dom<void>(`
+    doc.activeElement?.blur();
+    if (args[0] === "vacation") window.scrollTo(0, 0);
+    else window.scrollTo(0, view().getBoundingClientRect().top + window.scrollY - 16);
+    await painted();
+  `, [panel]);
+}
+
+/**
+ * The 3-pane window with the settings tab, as on screen. Marionette's chrome screenshot
+ * (WebDriver:TakeScreenshot) leaves out what the tab paints with opacity (the dimmed
+ * buttons), so the window and the tab's content are drawn separately (drawSnapshot of each
+ * window global, what Marionette uses) and the content is put where its <browser> is.
+ */
+async function shoot(tb: Thunderbird, tab: SettingsTab, file: string): Promise<void> {
+  const dataUrl = await tb.chrome<string>(`
+    const url = arguments[0];
+    const win = Services.wm.getMostRecentWindow("mail:3pane");
+    // The status bar would still say what Thunderbird last did with the account.
+    const status = win.document.getElementById("statusText");
+    if (status) status.value = "";
+    await new Promise((r) => win.requestAnimationFrame(() => win.setTimeout(r, 0)));
+    const tabmail = win.document.getElementById("tabmail");
+    const info = tabmail.tabInfo.find((t) => t.browser && t.browser.currentURI && t.browser.currentURI.spec === url);
+    const browser = info.browser;
+    const scale = win.devicePixelRatio;
+    const chrome = await win.browsingContext.currentWindowGlobal.drawSnapshot(null, scale, "white");
+    const content = await browser.browsingContext.currentWindowGlobal.drawSnapshot(null, scale, "white");
+    const box = browser.getBoundingClientRect();
+    const canvas = win.document.createElementNS("http://www.w3.org/1999/xhtml", "canvas");
+    canvas.width = chrome.width;
+    canvas.height = chrome.height;
+    const ctx = canvas.getContext("2d");
+    ctx.drawImage(chrome, 0, 0);
+    ctx.drawImage(content, Math.round(box.left * scale), Math.round(box.top * scale));
+    return canvas.toDataURL("image/png");
+  `, [tab.page.url]);
+  const png = recompressPng(Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
+  fs.writeFileSync(file, png);
+  console.log(`  ${path.relative(REPO_DIR, file)} (${Math.round(png.length / 1024)} KiB)`);
+}
+
+/** The settings tab as the add-on's Options open it: the page's own URL (no test tag in the address bar). */
+async function openSettings(tb: Thunderbird): Promise<ExtensionPage> {
+  const url = await tb.chrome<string>(`
+    const [id, page] = arguments;
+    const url = "moz-extension://" + WebExtensionPolicy.getByID(id).mozExtensionHostname + "/" + page;
+    Services.wm.getMostRecentWindow("mail:3pane").document.getElementById("tabmail").openTab("contentTab", { url, background: false });
+    return url;
+  `, [ADDON_ID, OPTIONS_PAGE]);
+  await tb.waitFor('the settings tab', `
+    const tabmail = Services.wm.getMostRecentWindow("mail:3pane").document.getElementById("tabmail");
+    const tab = tabmail.tabInfo.find((t) => t.browser && t.browser.currentURI && t.browser.currentURI.spec === arguments[0]);
+    return !!(tab && tab.browser.browsingContext.currentWindowGlobal && !tab.browser.webProgress.isLoadingDocument);
+  `, 30_000, [url]);
+  return new ExtensionPage(tb, url);
+}
+
+async function run(server: TestServer, xpi: string, scheme: 'light' | 'dark'): Promise<void> {
+  console.log(`${scheme}:`);
+  // Overlay scrollbars, as GTK desktops have them by default (headless leaves a blank strip for classic ones).
+  const tb = await startThunderbird({ prefs: { 'ui.systemUsesDarkTheme': scheme === 'dark' ? 1 : 0, 'ui.useOverlayScrollbars': 1 } });
+  try {
+    const { accountId } = await tb.createImapAccount({ port: server.imapPort, user: USER, password: PASSWORD, savePassword: true });
+    await tb.chrome('MailServices.accounts.getAccount(arguments[0]).incomingServer.prettyName = arguments[1];', [accountId, ACCOUNT_NAME]);
+    await tb.marionette!.send('WebDriver:SetWindowRect', { width: WIDTH, height: HEIGHT });
+    if (await tb.installAddon(xpi) !== ADDON_ID) throw new Error('the .xpi installed under another id');
+    await xexec(server, `XEXEC blacklist del ${ADDED}`);
+    const tab = new SettingsTab(await openSettings(tb), accountId);
+    await tab.waitReady();
+    // The console is for administrators: shown once Advanced says so.
+    await tab.dom<void>('const box = [...doc.querySelectorAll("footer label")].find((l) => norm(l.textContent) === "Show the console").control; box.click(); await until("the console tab", () => view().querySelector(\'[role="tab"][data-panel="console"]\'));');
+    for (const panel of PANELS) {
+      await tab.openPanel(panel);
+      await prepare(tab, panel);
+      await frame(tab, panel);
+      await shoot(tb, tab, path.join(OUT, `${panel}-${scheme}.png`));
+    }
+  } finally {
+    await tb.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const built = await buildAddon();
+  const server = await startServer({
+    users: { [USER]: PASSWORD },
+    modules: (dir) => defaultModules(dir).filter((m) => STANDARD.has(m.name)),
+  });
+  try {
+    await seed(server);
+    fs.mkdirSync(OUT, { recursive: true });
+    for (const scheme of ['light', 'dark'] as const) await run(server, built.xpi, scheme);
+  } finally {
+    await server.stop();
+    built.remove();
+  }
+}
+
+await main();
