@@ -8,7 +8,7 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { entryProblemMessage } from '../../src/background/errors.js';
 import { ActionButton } from '../shared/ActionButton.js';
 import { readFileText } from '../shared/download.js';
-import { analyzeImport, type ImportAnalysis } from '../shared/entries.js';
+import { analyzeImport, type EntryLookup, type ImportAnalysis } from '../shared/entries.js';
 import { formatNumber, t } from '../shared/i18n.js';
 import type { StatusState } from '../shared/Status.js';
 import type { BatchOutcome } from './ListPanel.js';
@@ -19,7 +19,8 @@ const SHOWN_REJECTED = 100;
 const ANALYZE_DELAY_MS = 150;
 
 export interface ListImportProps {
-  readonly existing: ReadonlySet<string>;
+  /** The list's entries (a lookup: the import leaves out what is already there). */
+  readonly existing: EntryLookup;
   readonly busy: boolean;
   readonly blocked: boolean;
   /** `retry` runs the import again with what is then in the box (the entries not sent). */

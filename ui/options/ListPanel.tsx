@@ -13,7 +13,7 @@ import type { EntryChange } from '../../src/modules/lists.js';
 import { ActionButton } from '../shared/ActionButton.js';
 import { ask, isRetryable } from '../shared/api.js';
 import { downloadText } from '../shared/download.js';
-import { batchEntries, exportText, mergeSorted, removeEntries } from '../shared/entries.js';
+import { batchEntries, exportText, mergeSorted, removeEntries, sortedHas, type EntryLookup } from '../shared/entries.js';
 import { formatNumber, t, type MessageKey } from '../shared/i18n.js';
 import { LoadFailed, Loading } from '../shared/LoadFailed.js';
 import { Status, type StatusState } from '../shared/Status.js';
@@ -53,19 +53,6 @@ export interface BatchOutcome {
 }
 
 const EMPTY: readonly string[] = [];
-
-function sortedHas(sorted: readonly string[], entry: string): boolean {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const value = sorted[mid] as string;
-    if (value === entry) return true;
-    if (value < entry) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
-}
 
 export function ListPanel({ accountId, list }: { accountId: string; list: ListName }) {
   const texts = TEXTS[list];
@@ -231,7 +218,8 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
     setStatus({ kind: 'success', text: t('listExported', [formatNumber(entriesRef.current.length), `${list}.txt`]) });
   }
 
-  const existing = useMemo(() => new Set(entries), [entries]);
+  // For the import's check: a lookup in the sorted list, not a Set of 100,000 entries built on every change.
+  const existing = useMemo<EntryLookup>(() => ({ has: (entry) => sortedHas(entries, entry) }), [entries]);
 
   if (loaded.state === 'loading') return <Loading text={t('listLoading')} />;
   if (loaded.state === 'failed') return <LoadFailed error={loaded.error} onRetry={reload} />;

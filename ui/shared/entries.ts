@@ -37,6 +37,25 @@ export function mergeSorted(sorted: readonly string[], added: Iterable<string>):
   return out;
 }
 
+/** Whether a list sorted as the module sorts it holds `entry` (binary search). */
+export function sortedHas(sorted: readonly string[], entry: string): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const value = sorted[mid] as string;
+    if (value === entry) return true;
+    if (value < entry) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** What the import checks entries against: a Set, or a sorted list looked up by sortedHas. */
+export interface EntryLookup {
+  has(entry: string): boolean;
+}
+
 /** `sorted` without the entries in `removed`; a new array. */
 export function removeEntries(sorted: readonly string[], removed: ReadonlySet<string>): string[] {
   return sorted.filter((entry) => !removed.has(entry));
@@ -95,7 +114,7 @@ export interface ImportAnalysis {
  * Reads one entry a line. Blank lines and lines starting with `#` (comments, as in exported
  * files of other tools) are skipped; everything else is validated with the module's rules.
  */
-export function analyzeImport(text: string, existing: ReadonlySet<string>): ImportAnalysis {
+export function analyzeImport(text: string, existing: EntryLookup): ImportAnalysis {
   const fresh: string[] = [];
   const seen = new Set<string>();
   const rejected: RejectedLine[] = [];

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildCommandText } from '../../../src/protocol/command.js';
-import { analyzeImport, batchEntries, exportText, mergeSorted, removeEntries } from '../../../ui/shared/entries.js';
+import { analyzeImport, batchEntries, exportText, mergeSorted, removeEntries, sortedHas } from '../../../ui/shared/entries.js';
 
 const entry = fc.oneof(
   fc.stringMatching(/^[a-z0-9%+._-]{1,40}@[a-z0-9]{1,20}\.[a-z]{2,6}$/),
@@ -15,6 +15,21 @@ describe('mergeSorted and removeEntries', () => {
       expect(mergeSorted(sorted, b)).toEqual([...new Set([...a, ...b])].sort());
       expect(removeEntries(sorted, new Set(b))).toEqual(sorted.filter((e) => !b.includes(e)));
     }));
+  });
+});
+
+describe('sortedHas', () => {
+  it('finds in a sorted list exactly what a Set of it has', () => {
+    fc.assert(fc.property(fc.array(entry), fc.array(entry), (a, probes) => {
+      const sorted = [...new Set(a)].sort();
+      const set = new Set(sorted);
+      for (const probe of [...probes, ...sorted]) expect(sortedHas(sorted, probe)).toBe(set.has(probe));
+    }));
+  });
+
+  it('is what the import checks against: entries already in the sorted list are duplicates', () => {
+    const sorted = ['@x.example', 'a@b.example', 'b@c.example'];
+    expect(analyzeImport('b@c.example\nnew@d.example\n', { has: (e) => sortedHas(sorted, e) })).toMatchObject({ fresh: ['new@d.example'], duplicates: 1 });
   });
 });
 
