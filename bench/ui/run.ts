@@ -1,0 +1,209 @@
+// UI benchmark: the settings tab in the real headless Thunderbird 153 with the built add-on,
+// against a throwaway Dovecot. Run with `npm run bench:ui` (it builds the add-on first; the
+// plugin must be built: `npm test` or `npm run build:server`). It prints markdown tables and
+// asserts nothing about time; results go into docs/PERFORMANCE.md by hand.
+//
+// The settings page is the built one plus a probe (bench/ui/probe.ts, loaded first by a copy
+// of options.html, bench.html, in a staged copy of dist/addon) that times in the page:
+//   - opening the tab: from tabmail.openTab() (chrome, Date.now()) until the account's tabs,
+//     and until the first panel with its state from the server, are painted; the first open
+//     (cold: page code and the background's discovery not warm) apart, then the median;
+//   - a 100,000-entry block list: from the click on its tab until its rows are painted, split
+//     at the moment the list's data reached the page (runtime.sendMessage resolved);
+//   - the filter: each keystroke (an input event) until the filtered rows are painted.
+// Environment: BENCH_TAB_RUNS (9), BENCH_LIST_RUNS (5), BENCH_JIT=1 (baseline JIT on, as
+// upstream Thunderbird has it; Debian's package turns it off).
+import { execFileSync } from 'node:child_process';
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ExtensionPage, startThunderbird, type Thunderbird } from '../../test/e2e/thunderbird.js';
+import { defaultModules, startServer, USERS, type TestServer } from '../../test/server/fixture/index.js';
+import { Session } from '../imap-session.js';
+
+const BENCH_DIR = path.dirname(new URL(import.meta.url).pathname);
+const REPO_DIR = path.resolve(BENCH_DIR, '../..');
+const ADDON_ID = 'xexec@xexec.invalid';
+const PAGE = 'ui/options/bench.html';
+const USER = USERS.dave;
+const ENTRIES = 100_000;
+const TAB_RUNS = Number(process.env.BENCH_TAB_RUNS ?? 9);
+const LIST_RUNS = Number(process.env.BENCH_LIST_RUNS ?? 5);
+const JIT = process.env.BENCH_JIT === '1';
+const STANDARD = new Set(['blacklist', 'whitelist', 'changepassword', 'forwardmail', 'vacation']);
+
+/** The list on the server: sender<i>@bulk<i mod 97>.example. */
+const entry = (i: number) => `sender${i}@bulk${i % 97}.example`;
+/** What the filter holds after each keystroke: typing, a miss, Backspace, clearing it. */
+const FILTER_STEPS = ['b', 'bu', 'bul', 'bulk', 'bulk4', 'bulk42', 'bulk42x', 'bulk42', ''];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
+}
+
+const ms = (v: number) => v.toFixed(0);
+const runs = (values: number[]) => values.map(ms).join(', ');
+
+/** dist/addon plus the probe and bench.html (options.html loading the probe first), in a temp dir. */
+async function stageAddon(): Promise<{ dir: string; remove: () => void }> {
+  const built = path.join(REPO_DIR, 'dist', 'addon');
+  if (!fs.existsSync(path.join(built, 'manifest.json'))) throw new Error('dist/addon is missing: run `npm run bench:ui` (it builds first)');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xexec-bench-ui-'));
+  const dir = path.join(tmp, 'addon');
+  fs.cpSync(built, dir, { recursive: true });
+  const html = fs.readFileSync(path.join(dir, 'ui/options/options.html'), 'utf8');
+  const withProbe = html.replace('<script src="options.js" defer></script>', '<script src="bench-probe.js"></script>\n  <script src="options.js" defer></script>');
+  if (withProbe === html) throw new Error('options.html no longer loads options.js as the benchmark expects');
+  fs.writeFileSync(path.join(dir, PAGE), withProbe);
+  await esbuild.build({
+    entryPoints: [path.join(BENCH_DIR, 'probe.ts')], outfile: path.join(dir, 'ui/options/bench-probe.js'),
+    bundle: true, format: 'iife', target: 'firefox128', logLevel: 'warning', absWorkingDir: REPO_DIR,
+  });
+  return { dir, remove: () => fs.rmSync(tmp, { recursive: true, force: true }) };
+}
+
+async function populate(server: TestServer): Promise<number> {
+  const s = await Session.open(server.imapPort, USER, server.passwords[USER]!);
+  const t0 = performance.now();
+  for (let i = 0; i < ENTRIES; i += 1000) {
+    const reply = await s.run(`XEXEC blacklist add ${Array.from({ length: 1000 }, (_, j) => entry(i + j)).join(' ')}`);
+    if (!/ OK /.test(reply.toString('latin1').split('\r\n').at(-2) ?? '')) throw new Error('populating the block list failed');
+  }
+  s.close();
+  return performance.now() - t0;
+}
+
+interface Opened {
+  page: ExtensionPage;
+  tabs: number;
+  panel: number;
+}
+
+/** Opens the bench page in a tab (as the add-on's Options would) and waits for its first panel. */
+async function openTab(tb: Thunderbird, run: number): Promise<Opened> {
+  const { url, t0 } = await tb.chrome<{ url: string; t0: number }>(`
+    const [id, page, run] = arguments;
+    const url = "moz-extension://" + WebExtensionPolicy.getByID(id).mozExtensionHostname + "/" + page + "?run=" + run;
+    const tabmail = Services.wm.getMostRecentWindow("mail:3pane").document.getElementById("tabmail");
+    const t0 = Date.now();
+    tabmail.openTab("contentTab", { url, background: false });
+    return { url, t0 };
+  `, [ADDON_ID, PAGE, run]);
+  const page = new ExtensionPage(tb, url);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    let marks: Record<string, number> | null = null;
+    try {
+      const json = await page.run<string | null>('return page.uiBench ? page.uiBench.marks() : null;', [], 10_000);
+      marks = json === null ? null : JSON.parse(json) as Record<string, number>;
+    } catch {
+      // the page is not there yet
+    }
+    if (marks?.panel !== undefined && marks.tabs !== undefined) return { page, tabs: marks.tabs - t0, panel: marks.panel - t0 };
+    if (Date.now() > deadline) throw new Error(`the settings page did not show its first panel: ${JSON.stringify(marks)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function inPage<T>(page: ExtensionPage, call: string, args: unknown[]): Promise<T> {
+  const json = await page.run<string>(`
+    const [call, argsJson] = arguments;
+    return await page.uiBench[call](...page.JSON.parse(argsJson));
+  `, [call, JSON.stringify(args)], 600_000);
+  return JSON.parse(json) as T;
+}
+
+async function main(): Promise<void> {
+  const staged = await stageAddon();
+  const server = await startServer({ modules: (dir) => defaultModules(dir).filter((m) => STANDARD.has(m.name)) });
+  let tb: Thunderbird | null = null;
+  try {
+    const populateMs = await populate(server);
+    tb = await startThunderbird({
+      prefs: { 'privacy.reduceTimerPrecision': false, ...(JIT ? { 'javascript.options.baselinejit': true } : {}) },
+    });
+    await tb.marionette!.send('WebDriver:SetWindowRect', { width: 1280, height: 800 });
+    const { accountId } = await tb.createImapAccount({ port: server.imapPort, user: USER, password: server.passwords[USER]! });
+    if (await tb.installAddon(staged.dir) !== ADDON_ID) throw new Error('unexpected add-on id');
+    const tbVersion = await tb.chrome<string>('return Services.appinfo.version;');
+    const baselineJit = await tb.chrome<boolean>('return Services.prefs.getBoolPref("javascript.options.baselinejit", true);');
+    const dovecot = execFileSync('dovecot', ['--version'], { encoding: 'utf8' }).trim();
+    console.log(`XEXEC settings tab benchmark: ${os.cpus().length} cores (${os.cpus()[0]?.model}), Thunderbird ${tbVersion} (headless, 1280x800), ` +
+      `Dovecot ${dovecot}; JavaScript baseline JIT ${baselineJit ? 'on' : 'off'}; block list of ${ENTRIES.toLocaleString('en')} entries ` +
+      `(populated in ${(populateMs / 1000).toFixed(1)} s); account ${accountId}`);
+
+    // Opening the tab.
+    const opens: { tabs: number; panel: number }[] = [];
+    for (let i = 0; i < TAB_RUNS; i++) {
+      const opened = await openTab(tb, i);
+      opens.push({ tabs: opened.tabs, panel: opened.panel });
+      await opened.page.close();
+    }
+    const warm = opens.slice(1);
+
+    // The list and its filter: a new tab each run, so the list panel loads afresh.
+    const expected = FILTER_STEPS.map((q) => {
+      let n = 0;
+      for (let i = 0; i < ENTRIES; i++) if (entry(i).includes(q)) n++;
+      return n;
+    });
+    const lists: { total: number; sent: number; data: number; render: number; count: string; rows: number }[] = [];
+    const keys: number[][] = FILTER_STEPS.map(() => []);
+    for (let i = 0; i < LIST_RUNS; i++) {
+      const opened = await openTab(tb, TAB_RUNS + i);
+      const list = await inPage<(typeof lists)[number]>(opened.page, 'openList', ['blacklist']);
+      if (!list.count.includes('100,000')) throw new Error(`the list panel says "${list.count}"`);
+      lists.push(list);
+      const times = await inPage<number[]>(opened.page, 'typeFilter', ['blacklist', FILTER_STEPS, expected]);
+      times.forEach((t, k) => keys[k]!.push(t));
+      await opened.page.close();
+    }
+    const probe = await openTab(tb, TAB_RUNS + LIST_RUNS);
+    const parts = await inPage<{ execute: number; listShow: number; small: number; clone: number; asArray: number; asString: number; parse: number }>(probe.page, 'breakdown', [accountId, LIST_RUNS]);
+    await probe.page.close();
+
+    const allKeys = keys.flat();
+    console.log(`\n| measure | target | median ms | runs ms |`);
+    console.log('|---|---:|---:|---|');
+    console.log(`| settings tab: openTab → the account's tabs painted | | ${ms(median(warm.map((o) => o.tabs)))} | ${runs(warm.map((o) => o.tabs))} |`);
+    console.log(`| settings tab: openTab → first panel (Automatic reply, its state read from the server) painted | ≤ 200 | **${ms(median(warm.map((o) => o.panel)))}** | ${runs(warm.map((o) => o.panel))} |`);
+    console.log(`| settings tab, first open after start (cold): tabs / first panel | | ${ms(opens[0]!.tabs)} / ${ms(opens[0]!.panel)} | |`);
+    console.log(`| ${ENTRIES.toLocaleString('en')}-entry list: click on its tab → rows painted | | ${ms(median(lists.map((l) => l.total)))} | ${runs(lists.map((l) => l.total))} |`);
+    console.log(`| … of which click → the page sends \`list.show\` (the panel mounts and asks) | | ${ms(median(lists.map((l) => l.sent)))} | ${runs(lists.map((l) => l.sent))} |`);
+    console.log(`| … of which \`list.show\` sent → its answer in the page (IMAP, experiment, background, messaging) | | ${ms(median(lists.map((l) => l.data - l.sent)))} | ${runs(lists.map((l) => l.data - l.sent))} |`);
+    console.log(`| … of which data in the page → rows painted | ≤ 500 | **${ms(median(lists.map((l) => l.render)))}** | ${runs(lists.map((l) => l.render))} |`);
+    console.log(`| filter: keystroke → filtered rows painted, all ${allKeys.length} keystrokes (p95 ${ms(percentile(allKeys, 95))}, max ${ms(Math.max(...allKeys))}) | ≤ 50 | **${ms(median(allKeys))}** | |`);
+    console.log(`\nWhere the list's time goes before the page has it (in the settings page, median of ${LIST_RUNS} after a warm-up)\n`);
+    console.log('| step | median ms |');
+    console.log('|---|---:|');
+    console.log(`| \`messenger.xexec.execute(blacklist list)\` from the page: Thunderbird, decoding in the experiment, one copy to the page | ${ms(parts.execute)} |`);
+    console.log(`| \`list.show\` through the background (execute, parse into entries, the answer through runtime.sendMessage) | ${ms(parts.listShow)} |`);
+    console.log(`| a small background request (\`policy.get\`) | ${ms(parts.small)} |`);
+    console.log(`| parsing the lines into entries (\`replyFromLines\` + \`parseListReply\`, as the background does), in the page | ${ms(parts.parse)} |`);
+    console.log(`| one structured clone of the ${ENTRIES.toLocaleString('en')} entries in the page | ${ms(parts.clone)} |`);
+    console.log(`| the entries carried one way by \`runtime.sendMessage\` (page → background): as an array | ${ms(parts.asArray - parts.small)} |`);
+    console.log(`| the same as one newline-joined string | ${ms(parts.asString - parts.small)} |`);
+    console.log(`\nFilter keystrokes on the ${ENTRIES.toLocaleString('en')}-entry list (${LIST_RUNS} runs each)\n`);
+    console.log('| filter holds | matching entries | median ms | max ms |');
+    console.log('|---|---:|---:|---:|');
+    FILTER_STEPS.forEach((q, k) => {
+      console.log(`| \`${q === '' ? '(cleared)' : q}\` | ${expected[k]!.toLocaleString('en')} | ${ms(median(keys[k]!))} | ${ms(Math.max(...keys[k]!))} |`);
+    });
+  } finally {
+    await tb?.stop();
+    await server.stop();
+    staged.remove();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
