@@ -155,4 +155,10 @@ chown --reference="$pf" -- "$tmp" 2>/dev/null || chgrp --reference="$pf" -- "$tm
 sync -- "$tmp" 2>/dev/null || :
 mv -f -- "$tmp" "$pf" || xexec_fail "The password file could not be replaced; nothing was changed"
 XEXEC_CLEAN=''
+# Dovecot looks at a passwd-file's mtime (whole seconds) at most once a
+# second. Answering only once the next second has begun means any login
+# after "Password changed" sees the new file (Thunderbird logs in again at
+# once with the new password), and, since the lock is still held, the next
+# change gets a different mtime even when the new file has the same size.
+sleep 1
 echo "Password changed"
