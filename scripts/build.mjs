@@ -100,6 +100,7 @@ async function build() {
     fs.writeFileSync(path.join(ADDON, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   }
   copy(path.join(ROOT, '_locales'), path.join(ADDON, '_locales'));
+  copy(path.join(ROOT, 'icons'), path.join(ADDON, 'icons'));
   copy(path.join(ROOT, 'experiments/xexec/schema.json'), path.join(ADDON, 'experiments/xexec/schema.json'));
   for (const file of ['options.html', 'options.css']) {
     copy(path.join(ROOT, 'ui/options', file), path.join(ADDON, 'ui/options', file));

@@ -6,6 +6,7 @@
 import browser from 'webextension-polyfill';
 import type { XexecExperimentApi } from '../../experiments/xexec/api.js';
 import type { Translate } from './errors.js';
+import { registerEntryPoints, type FolderPaneClick } from './entry-points.js';
 import { KeepAlive } from './keepalive.js';
 import { createPolicySource, type ManagedStorageArea } from './policy.js';
 import { createRouter } from './router.js';
@@ -33,4 +34,22 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
   // Only the add-on's own pages talk to the background.
   if (sender.id !== browser.runtime.id) return undefined;
   return router.handle(message);
+});
+
+// The toolbar button and the folder pane's "Mail server settings…" open the settings tab.
+const menus = (browser as unknown as { menus: {
+  removeAll(): Promise<void>;
+  create(item: { id: string; title: string; contexts: string[] }): unknown;
+  onClicked: { addListener(listener: (info: FolderPaneClick) => void): void };
+} }).menus;
+void registerEntryPoints({
+  onActionClicked: (listener) => browser.action.onClicked.addListener(listener),
+  createMenu: async (item) => {
+    await menus.removeAll();
+    menus.create(item);
+  },
+  onMenuClicked: (listener) => menus.onClicked.addListener(listener),
+  openTab: (url) => browser.tabs.create({ url }),
+  getURL: (path) => browser.runtime.getURL(path),
+  menuTitle: translate('menuServerSettings'),
 });

@@ -5,7 +5,7 @@ import { fakeXexec, getMessage, okLines } from './fakes.js';
 
 type Listener = (message: unknown, sender: { id?: string }) => Promise<unknown> | undefined;
 
-const state = vi.hoisted(() => ({ listeners: [] as Listener[], pings: 0 }));
+const state = vi.hoisted(() => ({ listeners: [] as Listener[], pings: 0, menus: [] as string[] }));
 
 vi.mock('webextension-polyfill', () => ({
   default: {
@@ -18,6 +18,13 @@ vi.mock('webextension-polyfill', () => ({
       },
     },
     i18n: { getMessage: (key: string, subs?: string[]) => getMessage(key, subs) },
+    action: { onClicked: { addListener: () => undefined } },
+    menus: {
+      removeAll: async () => undefined,
+      create: (item: { id: string }) => state.menus.push(item.id),
+      onClicked: { addListener: () => undefined },
+    },
+    tabs: { create: async () => ({}) },
   },
 }));
 
@@ -31,6 +38,10 @@ describe('background/index.ts', () => {
 
   it('registers one runtime.onMessage listener at load', () => {
     expect(state.listeners.length).toBe(1);
+  });
+
+  it('adds the folder pane menu item at load', () => {
+    expect(state.menus).toEqual(['xexec-server-settings']);
   });
 
   it('answers the add-on\'s own pages through the router', async () => {
