@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackgroundResponse, RequestType } from '../../src/background/messages.js';
-import { startServer, USERS, type TestServer } from '../server/fixture/index.js';
+import { startServer, USERS, waitFor, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, TEST_PAGE, type BuiltAddon } from './addon.js';
 import { delay, startThunderbird, thunderbirdAvailable, type ExtensionPage, type ImapAccount, type Thunderbird } from './thunderbird.js';
 
@@ -202,7 +202,11 @@ describe('a password change for an account with a saved password', () => {
     // Dovecot re-reads its passwd-file at most once a second.
     await delay(1100);
     expect(await rawLogin(newPassword)).toBe(true);
+    const failedBefore = loginCounts().failed;
     expect(await rawLogin(oldPassword)).toBe(false);
+    // Dovecot's log process writes the failed login when that connection ends: wait for the
+    // line, so that the next test's count of failed logins starts after it.
+    await waitFor('the failed login in the log', () => loginCounts().failed > failedBefore, 15_000);
   });
 
   it('after a restart Thunderbird logs in with the new password, without a prompt', async () => {
