@@ -371,8 +371,8 @@ describe('xexec experiment in Thunderbird', () => {
     const r = await xexec(account, 'sleep', [marker]).finally(() => tb.chrome('Services.prefs.clearUserPref("extensions.xexec.timeout_ms");'));
     const ms = Date.now() - t0;
     expect(r).toMatchObject({ ok: false, code: 'timeout', detail: null, lines: [] });
+    // It waited for the pref's timeout (a lower bound only: no timed assertion on speed).
     expect(ms).toBeGreaterThanOrEqual(900);
-    expect(ms).toBeLessThan(4000);
     // The next command works, but Thunderbird itself queues it behind the
     // running one (same folder), so it completes only when the server gives up.
     const t1 = Date.now();
@@ -435,31 +435,6 @@ describe('xexec experiment in Thunderbird', () => {
     await expectNoDialog();
     // The account works again.
     expect(argv(await xexec(account, 'echoargs', ['again']))).toEqual([bytes('again')]);
-  });
-
-  it('latency of a small XEXEC: through Thunderbird vs a raw socket', async () => {
-    const n = 30;
-    await xexec(account, 'echoargs', ['warm']);
-    let t0 = performance.now();
-    for (let i = 0; i < n; i++) await xexec(account, 'echoargs', ['a']);
-    const viaPage = (performance.now() - t0) / n;
-    // The same through the experiment, but timed inside the page (no Marionette round trips).
-    const inPage = await page.run<number>(`
-      const [acct, n] = arguments;
-      const t0 = page.performance.now();
-      for (let i = 0; i < n; i++) await page.messenger.xexec.execute(acct, "echoargs", page.JSON.parse('["a"]'));
-      return (page.performance.now() - t0) / n;
-    `, [account, n]);
-    const c = await xexecServer.login(USERS.alice);
-    t0 = performance.now();
-    for (let i = 0; i < n; i++) {
-      const r = await c.command('UID XEXEC echoargs "a"');
-      expect(r.status).toBe('OK');
-    }
-    const raw = (performance.now() - t0) / n;
-    c.close();
-    console.log(`small XEXEC: ${inPage.toFixed(1)} ms in the page, ${viaPage.toFixed(1)} ms including Marionette, ${raw.toFixed(1)} ms on a raw socket`);
-    expect(inPage).toBeLessThan(1000);
   });
 
   it('updateSavedPassword updates the saved and in-memory passwords, and the matching SMTP server', async () => {
