@@ -15,11 +15,13 @@
 // killed with SIGKILL) make sure no process and no temp dir is left behind.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Marionette, MarionetteError } from './marionette.js';
 import { acquireStartupSlot } from './startup-lock.js';
+import { delay, freePort, track, untrack } from '../support/lifecycle.js';
+
+export { delay } from '../support/lifecycle.js';
 
 export const E2E_DIR = path.dirname(new URL(import.meta.url).pathname);
 export const REPO_DIR = path.resolve(E2E_DIR, '../..');
@@ -113,34 +115,6 @@ const PREFS: Record<string, string | number | boolean> = {
   'devtools.console.stdout.chrome': true,
   'browser.dom.window.dump.enabled': true,
 };
-
-const live = new Set<Thunderbird>();
-let handlersInstalled = false;
-
-function installExitHandlers(): void {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  const cleanAll = () => { for (const tb of [...live]) tb.cleanupSync(); };
-  process.on('exit', cleanAll);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(sig, () => { cleanAll(); process.kill(process.pid, sig); });
-  }
-}
-
-export function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Live (non-zombie) processes of a process group. */
 export function groupMembers(pgid: number): number[] {
@@ -576,7 +550,7 @@ export class Thunderbird {
     await this.quit();
     if (this.watchdog?.pid) { try { process.kill(this.watchdog.pid, 'SIGTERM'); } catch {} }
     if (!this.keepDir()) fs.rmSync(this.dir, { recursive: true, force: true });
-    live.delete(this);
+    untrack(this);
   }
 
   /** Kills the process group (content processes included) and waits for it. */
@@ -600,7 +574,7 @@ export class Thunderbird {
     }
     if (this.watchdog?.pid) { try { process.kill(this.watchdog.pid, 'SIGTERM'); } catch {} }
     if (!this.keepDir()) { try { fs.rmSync(this.dir, { recursive: true, force: true }); } catch {} }
-    live.delete(this);
+    untrack(this);
   }
 }
 
@@ -671,10 +645,9 @@ export async function startThunderbird(options: ThunderbirdOptions = {}): Promis
   if (!thunderbirdAvailable()) {
     throw new Error(`${thunderbirdBinary()} is missing: apt-get install -y thunderbird (or set XEXEC_THUNDERBIRD)`);
   }
-  installExitHandlers();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xexec-tb-'));
   const tb = new Thunderbird(dir, options);
-  live.add(tb);
+  track(tb);
   try {
     await tb.start();
   } catch (e) {

@@ -1,0 +1,47 @@
+// What the tests' throwaway Dovecots and Thunderbirds share: free loopback ports, pauses, and
+// cleanup of whatever is still running when the test process exits or is signalled.
+import * as net from 'node:net';
+
+export interface SyncCleanup {
+  /** Kills what it started and removes its files, synchronously (runs in an exit handler). */
+  cleanupSync(): void;
+}
+
+const live = new Set<SyncCleanup>();
+let handlersInstalled = false;
+
+function installExitHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  const cleanAll = () => { for (const thing of [...live]) thing.cleanupSync(); };
+  process.on('exit', cleanAll);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => { cleanAll(); process.kill(process.pid, sig); });
+  }
+}
+
+/** Cleans `thing` up at process exit unless untrack() was called first. */
+export function track(thing: SyncCleanup): void {
+  installExitHandlers();
+  live.add(thing);
+}
+
+export function untrack(thing: SyncCleanup): void {
+  live.delete(thing);
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
