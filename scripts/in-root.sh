@@ -1,0 +1,44 @@
+#!/bin/sh
+# Runs a command inside a Debian root made by scripts/debian-root.sh:
+#
+#   sh scripts/in-root.sh ROOT [--bind DIR]... -- COMMAND [ARG]...
+#
+# /proc, /dev and every --bind folder (at the same path inside as outside, so a test's temp folder
+# has one name for both sides) are mounted in a private mount namespace of the command. They
+# disappear with its last process, also when it crashes or is killed: the cached root never keeps a
+# mount, and the host never sees one. Loopback is shared with the host. Needs root.
+set -eu
+
+root=${1:?usage: in-root.sh ROOT [--bind DIR]... -- COMMAND [ARG]...}
+shift
+binds=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--bind)
+		# Folders with newlines in their names are not supported (nor made by mkdtemp).
+		binds="$binds
+$2"
+		shift 2
+		;;
+	--) shift; break ;;
+	*) echo "in-root: unexpected '$1' (want --bind DIR or --)" >&2; exit 2 ;;
+	esac
+done
+[ $# -gt 0 ] || { echo "in-root: no command" >&2; exit 2; }
+[ -f "$root/.xexec-root" ] || { echo "in-root: $root is not a root made by scripts/debian-root.sh" >&2; exit 2; }
+
+# The inner script gets the root and the bind list through the environment, then execs the
+# command with its own argv untouched.
+XEXEC_ROOT=$root XEXEC_BINDS=$binds exec unshare --mount --propagation private sh -eu -c '
+	mount -t proc proc "$XEXEC_ROOT/proc"
+	mount --rbind /dev "$XEXEC_ROOT/dev"
+	printf "%s\n" "$XEXEC_BINDS" | while IFS= read -r dir; do
+		[ -n "$dir" ] || continue
+		mkdir -p "$XEXEC_ROOT$dir"
+		mount --bind "$dir" "$XEXEC_ROOT$dir"
+	done
+	unset XEXEC_BINDS
+	root=$XEXEC_ROOT
+	unset XEXEC_ROOT
+	exec chroot "$root" "$@"
+' in-root "$@"
