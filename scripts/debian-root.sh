@@ -3,9 +3,12 @@
 # (and Thunderbird) that this machine's release does not ship. Built once with debootstrap from
 # Debian's own registry, then reused.
 #
-#   sh scripts/debian-root.sh path      print where the root is (built or not)
-#   sh scripts/debian-root.sh ensure    build it if missing, print its path
-#   sh scripts/debian-root.sh release   print the other release's version number (12 or 13)
+#   sh scripts/debian-root.sh path [12|13]     print where the root is (built or not)
+#   sh scripts/debian-root.sh ensure [12|13]   build it if missing, print its path
+#   sh scripts/debian-root.sh release          print the other release's version number (12 or 13)
+#
+# Without a release number, the root is of the other release; with one, of that release (the
+# package test installs into a root of each release).
 #
 # The root is only ever used through scripts/in-root.sh, which mounts /proc, /dev and the temp
 # folder inside a private mount namespace: nothing stays mounted after a crash.
@@ -54,8 +57,14 @@ mirror() {
 	echo "${m:-http://deb.debian.org/debian}"
 }
 
+# The release a root is for: the argument, else the other one.
+target=""
+target_release() {
+	if [ -n "$target" ]; then echo "$target"; else other_release; fi
+}
+
 root_path() {
-	echo "$cache/debian-$(other_release)"
+	echo "$cache/debian-$(target_release)"
 }
 
 ensure() {
@@ -66,7 +75,7 @@ ensure() {
 		return
 	fi
 	if [ "$(id -u)" -ne 0 ]; then
-		echo "debian-root: building the Debian $(other_release) root needs root (debootstrap, chroot)." >&2
+		echo "debian-root: building the Debian $(target_release) root needs root (debootstrap, chroot)." >&2
 		exit 1
 	fi
 	command -v debootstrap >/dev/null || {
@@ -84,8 +93,8 @@ ensure() {
 	tmp="$root.tmp.$$"
 	rm -rf "$tmp"
 	trap 'rm -rf "$tmp"' EXIT INT TERM
-	echo "debian-root: building a Debian $(other_release) root in $root (about a minute, once)" >&2
-	debootstrap --variant=minbase --include="$packages" "$(codename "$(other_release)")" "$tmp" "$(mirror)" >"$cache/debootstrap.log" 2>&1 || {
+	echo "debian-root: building a Debian $(target_release) root in $root (about a minute, once)" >&2
+	debootstrap --variant=minbase --include="$packages" "$(codename "$(target_release)")" "$tmp" "$(mirror)" >"$cache/debootstrap.log" 2>&1 || {
 		echo "debian-root: debootstrap failed; the last lines of $cache/debootstrap.log:" >&2
 		tail -n 20 "$cache/debootstrap.log" >&2
 		exit 1
@@ -99,13 +108,19 @@ ensure() {
 	echo "$root"
 }
 
+case "${2:-}" in
+"") ;;
+12 | 13) target=$2 ;;
+*) echo "debian-root: release must be 12 or 13, not '$2'" >&2; exit 2 ;;
+esac
+
 case "${1:-}" in
 path) root_path ;;
 ensure) ensure ;;
 release) other_release ;;
 this-release) this_release ;;
 *)
-	echo "usage: sh scripts/debian-root.sh path|ensure|release|this-release" >&2
+	echo "usage: sh scripts/debian-root.sh path|ensure [12|13] | release | this-release" >&2
 	exit 2
 	;;
 esac
