@@ -68,11 +68,14 @@ tmp=$(mktemp -d "$tmpbase/xexec-package.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
+# dpkg-deb and make use it too.
+TMPDIR=$tmp
+export TMPDIR
 
 # Build from a copy of the sources: objects in server/ may be from another Dovecot, and other
 # builds may be running there.
 mkdir "$tmp/src" "$tmp/stage"
-(cd "$repo/server" && tar -cf - --exclude=./modules --exclude='*.o' --exclude='*.so' .) |
+(cd "$repo/server" && tar -cf - --exclude=./modules --exclude=./build --exclude='*.o' --exclude='*.so' .) |
 	(cd "$tmp/src" && tar -xf -)
 make -s -C "$tmp/src" >"$tmp/build.log" 2>&1 || {
 	tail -n 30 "$tmp/build.log" >&2
