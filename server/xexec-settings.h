@@ -38,4 +38,24 @@ xexec_settings_read(struct mail_user *user, pool_t pool);
 const struct xexec_module *
 xexec_settings_find(const struct xexec_settings *set, const char *name);
 
+/* For the version-specific readers (xexec-settings-v23.c, -v24.c). */
+
+/* Expands %variables of one word for the user, as the Dovecot version
+   built against spells them. */
+int xexec_settings_expand_word(struct mail_user *user, const char *word,
+			       pool_t pool, const char **result_r,
+			       const char **error_r);
+
+/* Checks the name, splits the command into words FIRST and then expands
+   each word on its own, so that a value with spaces (a user name) stays one
+   argv word. Returns -1 with a reason for the log. */
+int xexec_module_init(struct mail_user *user, const char *name,
+		      const char *command, pool_t pool,
+		      struct xexec_module *module_r, const char **error_r);
+
+/* Appends a module unless one of the same name exists (then logged, naming
+   the setting as "what"). */
+void xexec_settings_add(struct xexec_settings *set, const char *what,
+			const struct xexec_module *module);
+
 #endif

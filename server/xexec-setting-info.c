@@ -1,0 +1,47 @@
+/* Dovecot 2.4 setting definitions, shared by the plugin and the settings
+   module. Nothing here may need more than libdovecot: the config process
+   that loads the settings module has no mail storage. */
+
+#include "lib.h"
+#include "array.h"
+#include "settings-parser.h"
+#include "xexec-settings.h"
+#include "xexec-setting-info.h"
+
+#undef DEF
+#define DEF(type, field, key) \
+	SETTING_DEFINE_STRUCT_##type(key, field, struct xexec_plugin_settings)
+
+static const struct setting_define xexec_setting_defines[] = {
+	DEF(TIME_MSECS, timeout, "xexec_timeout"),
+	DEF(SIZE, output_limit, "xexec_output_limit"),
+
+	/* "xexec NAME { ... }", a named list filter like sieve_script. */
+	{ .type = SET_FILTER_ARRAY, .key = "xexec",
+	  .offset = offsetof(struct xexec_plugin_settings, modules),
+	  .filter_array_field_name = "xexec_name" },
+	DEF(STR_NOVARS, name, "xexec_name"),
+	DEF(STR_NOVARS, command, "xexec_command"),
+	DEF(BOOL, args_in_env, "xexec_args_in_env"),
+
+	SETTING_DEFINE_LIST_END
+};
+
+static const struct xexec_plugin_settings xexec_default_settings = {
+	.timeout = XEXEC_DEFAULT_TIMEOUT_MSECS,
+	.output_limit = XEXEC_DEFAULT_OUTPUT_LIMIT,
+	.modules = ARRAY_INIT,
+	.name = "",
+	.command = "",
+	.args_in_env = FALSE,
+};
+
+const struct setting_parser_info xexec_setting_parser_info = {
+	.name = "xexec",
+
+	.defines = xexec_setting_defines,
+	.defaults = &xexec_default_settings,
+
+	.struct_size = sizeof(struct xexec_plugin_settings),
+	.pool_offset1 = 1 + offsetof(struct xexec_plugin_settings, pool),
+};
