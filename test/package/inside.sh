@@ -73,6 +73,8 @@ for f in "$plugin" /usr/lib/dovecot/xexec/blacklist.sh /usr/lib/dovecot/xexec/wh
 	[ -f "$f" ] || fail "$f is missing after dpkg -i"
 done
 [ -x /usr/lib/dovecot/xexec/blacklist.sh ] || fail "blacklist.sh is not executable"
+# The files match the package's md5sums.
+dpkg --verify dovecot-xexec >&2 || fail "dpkg --verify finds installed files that differ from the package"
 if [ "$series" = 2.4 ]; then
 	ls /usr/lib/dovecot/modules/settings/*xexec*.so >/dev/null 2>&1 || fail "no xexec settings module in /usr/lib/dovecot/modules/settings"
 fi
