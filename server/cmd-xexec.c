@@ -178,13 +178,22 @@ cmd_xexec_module_message(const struct xexec_run_result *result,
 	return fallback;
 }
 
-/* Runs from command_exec() once the module is done. */
+/* Runs from command_exec() once the module is done and the output is ours:
+   at once, or from client_output() when the command that held the output
+   (a FETCH in the middle of a literal) has let go of it. */
 static bool cmd_xexec_reply(struct client_command_context *cmd)
 {
 	struct cmd_xexec_context *ctx = cmd->context;
 	const struct xexec_run_result *result = ctx->result;
 	const char *name = ctx->module_name, *tagline;
 	bool relay_output = FALSE;
+
+	if (cmd->cancel) {
+		/* The client is gone: nobody to answer. */
+		xexec_run_free(&ctx->run);
+		return TRUE;
+	}
+	i_assert(cmd->client->output_cmd_lock == NULL);
 
 	switch (result->status) {
 	case XEXEC_RUN_EXITED:
@@ -240,6 +249,15 @@ cmd_xexec_finished(const struct xexec_run_result *result, void *context)
 
 	ctx->result = result;
 	cmd->func = cmd_xexec_reply;
+	if (client->output_cmd_lock != NULL) {
+		/* Another command is in the middle of a reply (a FETCH
+		   literal the client has not read yet): nothing may be sent
+		   before it is done. client_output() runs the commands that
+		   wait for output once the lock is released. */
+		cmd->state = CLIENT_COMMAND_STATE_WAIT_OUTPUT;
+		(void)client_handle_unfinished_cmd(cmd);
+		return;
+	}
 	/* Resume the command the way Dovecot's own asynchronous commands
 	   (SEARCH, URLFETCH) do. */
 	o_stream_cork(client->output);
