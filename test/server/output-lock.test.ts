@@ -10,13 +10,12 @@ import { defaultModules, USERS, waitFor, type ModuleEntry } from './fixture/inde
 import { listProcs } from './fixture/procs.mjs';
 import { parseTagged, parseXexecData, stripTiming, type ImapClient } from './imap-client.js';
 import { expectNoop, itStopsCleanly, marker, useServer } from './helpers.js';
-
-const HERE = path.dirname(new URL(import.meta.url).pathname);
+import { ownModule } from './hardening/stage.js';
 
 const server = useServer({
   modules: (dir: string): ModuleEntry[] => [
     ...defaultModules(dir),
-    { name: 'waitgo', command: `${path.join(HERE, 'hardening/waitgo.sh')} %u` },
+    ownModule(dir, 'waitgo', 'waitgo.sh'),
   ],
 });
 
