@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run, tempDir, type Result, type RunOptions } from './run.js';
+import { inDovecot, run, tempDir, type Result, type RunOptions } from './run.js';
 
 const LINES = [
   '# Dovecot passwd-file',
@@ -37,7 +37,7 @@ function field2(file: string, user: string): string {
 
 /** doveadm pw -t: the password goes on stdin, never on the command line. */
 function verifies(hash: string, password: string): boolean {
-  const r = spawnSync('doveadm', ['pw', '-t', hash], { input: `${password}\n`, encoding: 'utf8' });
+  const r = spawnSync(...inDovecot('doveadm', ['pw', '-t', hash]), { input: `${password}\n`, encoding: 'utf8' });
   return r.status === 0 && /\(verified\)/.test(r.stdout);
 }
 
@@ -207,7 +207,7 @@ describe('changepassword', () => {
     const bin = tempDir('xexec-spy-');
     const log = path.join(bin, 'log');
     for (const tool of ['doveadm', 'awk', 'mktemp', 'chmod', 'chown', 'stat', 'mv', 'readlink', 'wc', 'tr', 'flock']) {
-      const real = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+      const real = spawnSync(...inDovecot('sh', ['-c', `command -v ${tool}`]), { encoding: 'utf8' }).stdout.trim();
       fs.writeFileSync(path.join(bin, tool), [
         '#!/bin/sh', `{ printf '%s\\n' "${tool}" "$@"; env; } >>"${log}"`, `exec ${real} "$@"`, '',
       ].join('\n'), { mode: 0o755 });
@@ -225,11 +225,12 @@ describe('changepassword', () => {
     expect(logged).not.toContain(hash.slice(hash.indexOf('}') + 1));
   });
 
-  it('waits for the lock on the passwd-file', async () => {
+  it('waits for the lock on the passwd-file\'s directory, which the rename does not replace', async () => {
     const f = passwdFile();
-    const holder = spawn('flock', [f, 'sleep', '2'], { stdio: 'ignore', detached: true });
+    const dir = path.dirname(f);
+    const holder = spawn('flock', [dir, 'sleep', '2'], { stdio: 'ignore', detached: true });
     // Wait until the holder has the lock.
-    for (let i = 0; i < 100 && spawnSync('flock', ['-n', f, 'true']).status === 0; i++) {
+    for (let i = 0; i < 100 && spawnSync('flock', ['-n', dir, 'true']).status === 0; i++) {
       await new Promise((res) => setTimeout(res, 20));
     }
     const t = Date.now();

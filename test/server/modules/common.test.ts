@@ -4,7 +4,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MODULES, moduleEnv, newHome, readState, run, sieveConfig, sieveScript, stateFile, tempDir } from './run.js';
+import {
+  inDovecot, MODULES, moduleEnv, newHome, readState, run, sieveConfig, sieveScript, stateFile, tempDir,
+} from './run.js';
 
 const ALL = ['blacklist', 'whitelist', 'forwardmail', 'vacation', 'changepassword'];
 
@@ -31,7 +33,8 @@ describe('module files', () => {
     const link = path.join(d, 'bl');
     fs.symlinkSync(path.join(MODULES, 'blacklist.sh'), link);
     for (const exe of [path.join(MODULES, 'blacklist.sh'), link]) {
-      const r = spawnSync(exe, ['u@example.org', 'add', 'x@a.bc'], { env: moduleEnv('u@example.org', 'blacklist', { home }) });
+      const env = moduleEnv('u@example.org', 'blacklist', { home });
+      const r = spawnSync(...inDovecot(exe, ['u@example.org', 'add', 'x@a.bc'], '/', env), { env });
       expect(r.stderr.toString()).toBe('');
       expect(r.status).toBe(0);
     }
@@ -86,7 +89,8 @@ describe('command line', () => {
   });
 
   it('a missing user word is a usage error', () => {
-    const r = spawnSync('sh', [path.join(MODULES, 'blacklist.sh')], { env: moduleEnv('u', 'blacklist', { home: newHome() }) });
+    const env = moduleEnv('u', 'blacklist', { home: newHome() });
+    const r = spawnSync(...inDovecot('sh', [path.join(MODULES, 'blacklist.sh')], '/', env), { env });
     expect(r.status).toBe(2);
     const e = run('blacklist', '', ['list'], { home: newHome() });
     expect(e.status).toBe(2);
@@ -148,8 +152,9 @@ describe('state directory', () => {
     const n = 12;
     const runs = Array.from({ length: n }, (_, i) => new Promise<number | null>((resolve) => {
       const m = i % 3 === 0 ? 'whitelist' : 'blacklist';
-      const p = spawn('sh', [path.join(MODULES, `${m}.sh`), 'u', 'add', `user${i}@a.bc`],
-        { env: moduleEnv('u', m, { home }), stdio: 'ignore' });
+      const env = moduleEnv('u', m, { home });
+      const p = spawn(...inDovecot('sh', [path.join(MODULES, `${m}.sh`), 'u', 'add', `user${i}@a.bc`], '/', env),
+        { env, stdio: 'ignore' });
       p.on('exit', (code) => resolve(code));
     }));
     expect(await Promise.all(runs)).toEqual(Array(n).fill(0));

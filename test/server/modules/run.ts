@@ -1,14 +1,32 @@
 // Runs the reference modules of server/modules directly, as the Dovecot
 // plugin does (PROTOCOL.md §5): no shell between us and the script's argv,
-// a clean environment, stdin /dev/null.
+// a clean environment, stdin /dev/null. With XEXEC_DOVECOT=other they run inside the other
+// release's root (its sh, sievec, doveadm), from a staged copy in the temp folder.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, expect } from 'vitest';
+import { dovecotRoot, IN_ROOT_SCRIPT, isDovecot24, tempRoot } from '../fixture/dovecot.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-export const MODULES = path.resolve(here, '../../../server/modules');
+/** The reference modules in the checkout. */
+export const CHECKOUT_MODULES = path.resolve(here, '../../../server/modules');
+
+const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/**
+ * [command, args] that run `cmd args` in `cwd` with the selected Dovecot's system: as is for
+ * native; inside the root for other (in-root.sh with the system PATH; the program gets the
+ * caller's PATH back, and the working directory, which chroot resets to /).
+ */
+export function inDovecot(cmd: string, args: string[], cwd = '/', env: Record<string, string> = {}): [string, string[]] {
+  const root = dovecotRoot();
+  if (root === null) return [cmd, args];
+  return ['/usr/bin/env', [`PATH=${SYSTEM_PATH}`, 'sh', IN_ROOT_SCRIPT, root, '--bind', tempRoot(), '--',
+    '/bin/sh', '-c', 'cd "$1" || exit 127; PATH=$2; export PATH; shift 2; exec "$@"', 'sh', cwd,
+    env.PATH ?? process.env.PATH ?? SYSTEM_PATH, cmd, ...args]];
+}
 
 export interface Result {
   status: number | null;
@@ -58,11 +76,23 @@ export function moduleEnv(user: string, module: string, o: RunOptions): Record<s
   return { ...env, ...o.env };
 }
 
+/** The root sees only the temp folder: there, the modules run from a copy (removed after the file). */
+function stagedModules(): string {
+  if (dovecotRoot() === null) return CHECKOUT_MODULES;
+  const d = tempDir('xexec-refmods-');
+  fs.chmodSync(d, 0o755);
+  const m = path.join(d, 'modules');
+  fs.cpSync(CHECKOUT_MODULES, m, { recursive: true });
+  return m;
+}
+
 /** Runs server/modules/<module>.sh <options...> <user> <args...> with sh (dash). */
 export function run(module: string, user: string, args: string[], o: RunOptions = {}): Result {
   const script = path.join(MODULES, `${module}.sh`);
-  const r = spawnSync('sh', [script, ...(o.options ?? []), user, ...args], {
-    env: moduleEnv(user, module, o), cwd: o.home ?? '/', stdio: ['ignore', 'pipe', 'pipe'],
+  const env = moduleEnv(user, module, o);
+  const [cmd, argv] = inDovecot('sh', [script, ...(o.options ?? []), user, ...args], o.home ?? '/', env);
+  const r = spawnSync(cmd, argv, {
+    env, cwd: o.home ?? '/', stdio: ['ignore', 'pipe', 'pipe'],
     timeout: o.timeout ?? 60_000, maxBuffer: 64 * 1024 * 1024,
   });
   return toResult(r);
@@ -83,7 +113,8 @@ export function runBytes(module: string, user: string, args: Buffer[], o: RunOpt
   wrapper += '\nn=$#; i=0; for a in "$@"; do set -- "$@" "${a%x}"; done; shift "$n"\n';
   wrapper += 'exec sh "$MODULE_SCRIPT" "$MODULE_USER" "$@"\n';
   const env = { ...moduleEnv(user, module, o), MODULE_SCRIPT: script, MODULE_USER: user };
-  const r = spawnSync('sh', ['-c', wrapper], {
+  const [cmd, argv] = inDovecot('sh', ['-c', wrapper], o.home ?? '/', env);
+  const r = spawnSync(cmd, argv, {
     env, cwd: o.home ?? '/', stdio: ['ignore', 'pipe', 'pipe'], timeout: o.timeout ?? 60_000,
   });
   return toResult(r);
@@ -101,6 +132,8 @@ export function tempDir(prefix = 'xexec-mod-'): string {
   tempDirs.push(d);
   return d;
 }
+
+export const MODULES = stagedModules();
 
 /** A fresh home directory. */
 export function newHome(): string {
@@ -126,10 +159,11 @@ export function sieveConfig(): string {
   const d = tempDir('xexec-conf-');
   fs.chmodSync(d, 0o755);
   const f = path.join(d, 'dovecot.conf');
-  fs.writeFileSync(f, [
-    'mail_uid = 65534', 'mail_gid = 65534', `mail_location = maildir:${d}/Maildir`,
-    'plugin {', '  sieve_max_script_size = 0', '}', '',
-  ].join('\n'));
+  fs.writeFileSync(f, (isDovecot24()
+    ? ['dovecot_config_version = 2.4.1', 'dovecot_storage_version = 2.4.1', 'mail_uid = 65534', 'mail_gid = 65534',
+        'mail_driver = maildir', `mail_path = ${d}/Maildir`, 'sieve_max_script_size = 0', '']
+    : ['mail_uid = 65534', 'mail_gid = 65534', `mail_location = maildir:${d}/Maildir`,
+        'plugin {', '  sieve_max_script_size = 0', '}', '']).join('\n'));
   fs.chmodSync(f, 0o644);
   return f;
 }
@@ -137,7 +171,7 @@ export function sieveConfig(): string {
 /** Compiles a script with sievec; returns sievec's result. */
 export function sievec(script: string, config = sieveConfig()): { status: number | null; stderr: string } {
   const d = tempDir('xexec-svbin-');
-  const r = spawnSync('sievec', ['-c', config, script, path.join(d, 'out.svbin')], { encoding: 'utf8' });
+  const r = spawnSync(...inDovecot('sievec', ['-c', config, script, path.join(d, 'out.svbin')]), { encoding: 'utf8' });
   return { status: r.status, stderr: r.stderr };
 }
 
@@ -173,8 +207,8 @@ export function sieveTest(home: string, from: string, o: { envelope?: string; su
     'Message-ID: <test@example.net>', 'Date: Mon, 1 Jan 2024 10:00:00 +0000', '', 'Hello.', '',
   ].join('\r\n'));
   fs.chmodSync(mail, 0o644);
-  const r = spawnSync('sieve-test', ['-c', sieveConfig(), '-a', 'user@example.org', '-r', 'user@example.org',
-    '-f', o.envelope ?? from, script, mail], { encoding: 'utf8' });
+  const r = spawnSync(...inDovecot('sieve-test', ['-c', sieveConfig(), '-a', 'user@example.org', '-r', 'user@example.org',
+    '-f', o.envelope ?? from, script, mail]), { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`sieve-test failed (${r.status}): ${r.stderr}`);
   const out = r.stdout;
   // The vacation body is printed inside "Performed actions", so only the

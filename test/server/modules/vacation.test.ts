@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  expectCompiles, newHome, readState, run, runBytes, sieveConfig, sieveScript, sieveTest, stateFile, tempDir,
+  expectCompiles, inDovecot, newHome, readState, run, runBytes, sieveConfig, sieveScript, sieveTest, stateFile, tempDir,
 } from './run.js';
 
 const U = 'user@example.org';
@@ -21,8 +21,8 @@ function setOk(home: string, args: string[]) {
 function opcodes(home: string): string[] {
   const d = tempDir('xexec-dump-');
   const bin = path.join(d, 'x.svbin');
-  expect(spawnSync('sievec', ['-c', sieveConfig(), stateFile(home, 'xexec.sieve'), bin]).status).toBe(0);
-  const r = spawnSync('sieve-dump', ['-c', sieveConfig(), bin], { encoding: 'utf8' });
+  expect(spawnSync(...inDovecot('sievec', ['-c', sieveConfig(), stateFile(home, 'xexec.sieve'), bin])).status).toBe(0);
+  const r = spawnSync(...inDovecot('sieve-dump', ['-c', sieveConfig(), bin]), { encoding: 'utf8' });
   expect(r.status).toBe(0);
   const main = r.stdout.split('* Main program')[1] ?? '';
   return [...main.matchAll(/^[0-9a-f]{8}:\s+(?:\d+:\s+)?([A-Z][A-Z_-]*(?: [A-Z]+)*)\b/gm)].map((m) => m[1]!);
