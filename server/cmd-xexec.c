@@ -332,6 +332,17 @@ cmd_xexec_start(struct client_command_context *cmd,
 	return FALSE;
 }
 
+/* Arguments may be passwords: keep them out of logs and stats.
+   client_read_args() has already copied them onto the command's event,
+   which every exporter (and the imap_command_finished event) sends on. */
+static void cmd_xexec_forget_args(struct client_command_context *cmd)
+{
+	cmd->args = "";
+	cmd->human_args = "";
+	event_field_clear(cmd->event, "cmd_args");
+	event_field_clear(cmd->event, "cmd_human_args");
+}
+
 bool cmd_xexec(struct client_command_context *cmd)
 {
 	const struct imap_arg *args;
@@ -341,9 +352,7 @@ bool cmd_xexec(struct client_command_context *cmd)
 
 	if (!client_read_args(cmd, 0, 0, &args))
 		return FALSE;
-	/* Arguments may be passwords: keep them out of logs and stats. */
-	cmd->args = "";
-	cmd->human_args = "";
+	cmd_xexec_forget_args(cmd);
 
 	if (IMAP_ARG_IS_EOL(&args[0]))
 		return cmd_xexec_refuse(cmd, "", "XEXEC-BADARGS",
