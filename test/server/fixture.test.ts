@@ -1,23 +1,40 @@
 // The fixture itself: a server is cleaned up even when the test process dies,
 // imap really runs under valgrind in valgrind mode, and the valgrind log
 // check catches real errors (and a process that never finished).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, waitFor } from './fixture/index.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dovecotWhich, loginLogPattern, startServer, waitFor } from './fixture/index.js';
 import { FIXTURE_DIR, REPO_DIR, valgrindCommand, VALGRIND_ERROR_EXITCODE } from './fixture/config.js';
+import { ensurePlugin } from './fixture/build.js';
 import { listProcs } from './fixture/procs.mjs';
 import { readValgrindLogs, valgrindProblems } from './fixture/valgrind.js';
 import { hex, marker, xexec } from './helpers.js';
 
-interface ChildInfo { dir: string; masterPid: number; procs: Array<{ pid: number; start: string }> }
+interface ChildInfo {
+  dir: string;
+  masterPid: number;
+  procs: Array<{ pid: number; start: string }>;
+  replies: Record<string, string>;
+}
 
-/** Starts selftest/child.ts, which starts a server and a module, and returns what it started. */
-async function startChild(mark: string) {
-  const child = spawn(path.join(REPO_DIR, 'node_modules/.bin/vite-node'), [path.join(FIXTURE_DIR, 'selftest/child.ts'), mark],
-    { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+const children = new Set<ChildProcess>();
+// Every outcome: a child still running after its test (failed, timed out) is killed here, and
+// then cleans up through its watchdog like in the tests below. It would also notice that this
+// process is gone (it polls its parent) if this one died first.
+afterEach(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children.clear();
+});
+
+/** Starts selftest/child.ts of `checkout`, which starts a server and a module, and returns what it started. */
+async function startChild(mark: string, checkout = REPO_DIR) {
+  const child = spawn(path.join(REPO_DIR, 'node_modules/.bin/vite-node'),
+    [path.join(checkout, 'test/server/fixture/selftest/child.ts'), mark, String(process.pid)],
+    { cwd: checkout, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => { out += d; });
@@ -35,6 +52,12 @@ function alive(procs: ChildInfo['procs']): number[] {
   return procs.filter((p) => now.get(p.pid) === p.start).map((p) => p.pid);
 }
 
+async function expectCleanedUp(info: ChildInfo, mark: string): Promise<void> {
+  await waitFor('every process of the dead test\'s server to be gone', () =>
+    alive(info.procs).length === 0 && !listProcs().some((p) => p.cmdline.includes(mark)), 60_000);
+  await waitFor('its temp dir to be removed', () => !fs.existsSync(info.dir), 30_000);
+}
+
 describe('cleanup when the test process dies', () => {
   for (const sig of ['SIGKILL', 'SIGTERM'] as const) {
     it(`${sig}: Dovecot, its children and a running module are gone, the temp dir removed`, async () => {
@@ -44,11 +67,37 @@ describe('cleanup when the test process dies', () => {
       expect(listProcs().filter((p) => p.cmdline.includes(mark)).length).toBeGreaterThanOrEqual(2);
       expect(fs.existsSync(info.dir)).toBe(true);
       child.kill(sig);
-      await waitFor('every process of the dead test\'s server to be gone', () =>
-        alive(info.procs).length === 0 && !listProcs().some((p) => p.cmdline.includes(mark)), 60_000);
-      await waitFor('its temp dir to be removed', () => !fs.existsSync(info.dir), 30_000);
+      await expectCleanedUp(info, mark);
     });
   }
+});
+
+describe('a checkout under a 0700 folder', () => {
+  let parent: string | undefined;
+  afterEach(() => { if (parent) fs.rmSync(parent, { recursive: true, force: true }); });
+
+  it('runs a server with the reference and test modules; its watchdog cleans up after the checkout is deleted', async () => {
+    ensurePlugin(); // the copy then finds it current
+    parent = fs.mkdtempSync(path.join(os.tmpdir(), 'xexec-checkout-'));
+    expect(fs.statSync(parent).mode & 0o777).toBe(0o700);
+    const checkout = path.join(parent, 'repo');
+    // What the fixture needs, timestamps kept (so the built plugin is not stale in the copy).
+    for (const p of ['package.json', 'tsconfig.json', 'server', 'test/server', 'test/support', 'test/vectors',
+      'scripts/in-root.sh', 'scripts/debian-root.sh']) {
+      fs.cpSync(path.join(REPO_DIR, p), path.join(checkout, p), { recursive: true, preserveTimestamps: true });
+    }
+    fs.symlinkSync(path.join(REPO_DIR, 'node_modules'), path.join(checkout, 'node_modules'));
+    const mark = marker('checkout0700');
+    const { child, info } = await startChild(mark, checkout);
+    expect(info.replies['XEXEC echoargs x']).toMatch(/^\* OK 78\n\* XEXEC echoargs \("78"\)\nOK /);
+    expect(info.replies['XEXEC blacklist add spam@example.com']).toMatch(/\nOK /);
+    expect(info.replies['XEXEC blacklist list']).toMatch(/^\* OK spam@example\.com\n/);
+    // Nothing of the server refers to the checkout: it may go away.
+    expect(fs.readFileSync(path.join(info.dir, 'dovecot.conf'), 'utf8')).not.toContain(checkout);
+    fs.rmSync(parent, { recursive: true, force: true });
+    child.kill('SIGKILL');
+    await expectCleanedUp(info, mark);
+  }, 180_000);
 });
 
 describe('the server log check', () => {
@@ -56,7 +105,7 @@ describe('the server log check', () => {
     const s = await startServer({ valgrind: false });
     try {
       const c = await s.login();
-      const mpid = Number(await waitFor('the login line', () => /Login: user=<[^>]*>.*?mpid=(\d+)/.exec(s.readLog())?.[1]));
+      const mpid = Number(await waitFor('the login line', () => loginLogPattern().exec(s.readLog())?.[1]));
       expect(() => s.assertLogClean()).not.toThrow();
       process.kill(mpid, 'SIGSEGV');
       await c.waitClosed();
@@ -69,6 +118,12 @@ describe('the server log check', () => {
 });
 
 describe('valgrind mode', () => {
+  if (dovecotWhich() === 'other') {
+    it('is refused for the other release\'s Dovecot, with a sentence saying so', async () => {
+      await expect(startServer({ valgrind: true })).rejects.toThrow(/valgrind runs only with the native Dovecot/);
+    });
+    return;
+  }
   it('imap runs under valgrind, its logs are kept after stop and judged clean', async () => {
     const s = await startServer({ valgrind: true });
     try {
@@ -80,7 +135,7 @@ describe('valgrind mode', () => {
       await s.stop();
     }
     // The imap process of that session (mpid in the login line) wrote a complete log.
-    const mpid = Number(/Login: user=<[^>]*>.*?mpid=(\d+)/.exec(s.readLog())?.[1]);
+    const mpid = Number(loginLogPattern().exec(s.readLog())?.[1]);
     const log = s.valgrindLogs().find((l) => l.pid === mpid);
     expect(log?.text).toContain('Command: /usr/lib/dovecot/imap');
     expect(log?.errors).toBe(0);
