@@ -50,13 +50,14 @@ esac
 [ $# -ge 1 ] || xexec_usage "Usage: changepassword.sh [--option=value ...] <user> <new-password>"
 xexec_set_user "$1"
 shift
+[ $# -gt 0 ] || xexec_read_stdin_args
 eval "set -- \"\$@\" $(xexec_env_arg_refs)"
 [ $# -ge 1 ] || xexec_usage "Give the new password"
 [ $# -eq 1 ] || xexec_usage "Give the new password as one argument"
 pw=$1
 shift
 # Nothing this module starts needs the password in its environment.
-unset XEXEC_ARG1 XEXEC_ARGC
+unset XEXEC_ARG1 XEXEC_ARGC XEXEC_SARG1 XEXEC_SARGC
 
 # Refusals (PROTOCOL.md §6.2), all before anything is touched.
 xexec_has_ctl "$pw" && xexec_usage "The new password must not contain control characters"
@@ -100,19 +101,34 @@ if [ -z "$hash" ]; then
 	xexec_fail "The new password could not be hashed; nothing was changed"
 fi
 
-# Lock the passwd-file itself (no sibling lock file: a file like users.lock
-# may mean something else to other tools). The file is replaced by rename,
-# so after getting the lock check that we still hold the current file.
-tries=0
-while :; do
-	command exec 8<"$pf" || xexec_fail "The password file could not be opened"
-	flock -w "$XEXEC_LOCK_TIMEOUT" 8 ||
-		xexec_fail "The password file is busy; please try again in a moment"
-	[ /dev/fd/8 -ef "$pf" ] && break
-	exec 8<&-
-	tries=$((tries + 1))
-	[ "$tries" -lt 5 ] || xexec_fail "The password file is busy; please try again in a moment"
+# Lock the directory, which stays while the file is replaced by rename (a
+# lock on the file itself would be on the old file after the first rename,
+# and the next change could go ahead at once). No sibling lock file: a file
+# like users.lock may mean something else to other tools.
+command exec 8<"$dir" || xexec_fail "The password file's directory could not be opened"
+flock -w "$XEXEC_LOCK_TIMEOUT" 8 ||
+	xexec_fail "The password file is busy; please try again in a moment"
+
+# A change that was killed (SIGKILL runs no trap) may have left its
+# temporary copy, with every user's hash in it. Every change makes its copy
+# only under this lock, so any copy found now is stale.
+for t in "$dir/.${pf##*/}.xexec."*; do
+	[ ! -e "$t" ] || rm -f -- "$t" ||
+		xexec_fail "Could not remove an old temporary copy of the password file"
 done
+
+# Dovecot re-reads a passwd-file only when its mtime (whole seconds) or its
+# size changed, and SHA512-CRYPT lines all have the same length. So the new
+# file must get a later second than the file it replaces: wait (a moment at
+# most) until the clock has left the current file's second.
+past_mtime() {
+	_w=0
+	while [ "$(date +%s)" -le "$(stat -c %Y -- "$1")" ] && [ "$_w" -lt 30 ]; do
+		sleep 0.1
+		_w=$((_w + 1))
+	done
+}
+past_mtime "$pf"
 
 tmp=$(mktemp -- "$dir/.${pf##*/}.xexec.XXXXXX") ||
 	xexec_fail "Could not write next to the password file (server configuration error)"
@@ -155,10 +171,10 @@ chown --reference="$pf" -- "$tmp" 2>/dev/null || chgrp --reference="$pf" -- "$tm
 sync -- "$tmp" 2>/dev/null || :
 mv -f -- "$tmp" "$pf" || xexec_fail "The password file could not be replaced; nothing was changed"
 XEXEC_CLEAN=''
-# Dovecot looks at a passwd-file's mtime (whole seconds) at most once a
-# second. Answering only once the next second has begun means any login
-# after "Password changed" sees the new file (Thunderbird logs in again at
-# once with the new password), and, since the lock is still held, the next
-# change gets a different mtime even when the new file has the same size.
-sleep 1
+# Dovecot looks at a passwd-file at most once a second. Answering only once
+# the clock has left the new file's second means any login after "Password
+# changed" sees the new file (Thunderbird logs in again at once with the new
+# password). The lock is held until then, so the next change, even killed
+# ones, gets a later mtime.
+past_mtime "$pf"
 echo "Password changed"

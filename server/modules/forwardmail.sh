@@ -37,6 +37,7 @@ case $cmd in
 show)
 	[ $# -eq 0 ] || xexec_usage "The show command takes no arguments"
 	case ${HOME:-} in /?*) state=${HOME%/}/.xexec/forward ;; *) state=/dev/null ;; esac
+	xexec_check_step
 	forward_show "$state"
 	exit 0
 	;;
@@ -71,8 +72,7 @@ off)
 	;;
 esac
 
-xexec_init_state
-xexec_lock
+xexec_init_state # takes the lock
 state=$XDIR/forward
 new=$XTMP/forward
 if [ "$cmd" = set ]; then

@@ -81,6 +81,7 @@ case $cmd in
 show)
 	[ $# -eq 0 ] || xexec_usage "The show command takes no arguments"
 	case ${HOME:-} in /?*) state=${HOME%/}/.xexec/vacation ;; *) state=/dev/null ;; esac
+	xexec_check_step
 	vacation_show "$state"
 	exit 0
 	;;
@@ -96,13 +97,19 @@ off)
 esac
 
 # Check every key=value first; nothing is stored unless all are valid.
-g_subject='' g_body='' g_days='' g_start='' g_end=''
+g_subject='' g_body='' g_days='' g_start='' g_end='' seen=' '
 for kv in "$@"; do
 	case $kv in
 	*=*) ;;
 	*) xexec_usage "'$kv' is not of the form key=value" ;;
 	esac
 	key=${kv%%=*} val=${kv#*=}
+	# Each key once: a repeated key would only overwrite the first, and
+	# thousands of them would keep the checks below busy for long.
+	case $seen in
+	*" $key "*) xexec_usage "The key '$key' is given more than once" ;;
+	esac
+	seen="$seen$key "
 	case $key in
 	subject)
 		xexec_has_ctl "$val" && xexec_usage "The subject must not contain control characters"
@@ -142,8 +149,7 @@ for kv in "$@"; do
 	esac
 done
 
-xexec_init_state
-xexec_lock
+xexec_init_state # takes the lock
 state=$XDIR/vacation
 
 # A key not given keeps its stored value.

@@ -28,6 +28,7 @@ addrlist_main() {
 		[ $# -eq 0 ] || xexec_usage "The list command takes no arguments"
 		# Reading needs no lock: the file is only ever replaced by rename.
 		case ${HOME:-} in /?*) ;; *) exit 0 ;; esac
+		xexec_check_step
 		_f=${HOME%/}/.xexec/$_list
 		if [ -f "$_f" ]; then
 			cat -- "$_f" || xexec_fail "Could not read the $_list"
@@ -49,7 +50,7 @@ addrlist_main() {
 		esac
 	done
 
-	xexec_init_state
+	xexec_init_state # takes the lock
 	printf '%s\n' "$@" >"$XTMP/args"
 	if ! xexec_normalize_entries entry <"$XTMP/args" >"$XTMP/entries" 2>"$XTMP/bad"; then
 		_n=$(cat "$XTMP/bad")
@@ -62,7 +63,6 @@ addrlist_main() {
 		xexec_usage "'$_a' is not a valid address or @domain entry; nothing was changed"
 	fi
 
-	xexec_lock
 	_cur=$XDIR/$_list
 	[ -f "$_cur" ] || _cur=/dev/null
 	_rc=0

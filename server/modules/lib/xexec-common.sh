@@ -68,6 +68,7 @@ xexec_take_options() {
 	_handler=$1
 	shift
 	XEXEC_NOPT=0
+	_seen=' '
 	while [ $# -gt 0 ]; do
 		if [ -n "${XEXEC_USER:-}" ] && [ "$1" = "$XEXEC_USER" ]; then
 			return 0
@@ -77,6 +78,17 @@ xexec_take_options() {
 			XEXEC_NOPT=$((XEXEC_NOPT + 1))
 			return 0
 			;;
+		--?*=*)
+			# Each option once: a second value would silently win.
+			_name=${1%%=*}
+			_name=${_name#--}
+			case $_seen in
+			*" $_name "*) xexec_usage "Module option --$_name is given twice (server configuration error)" ;;
+			esac
+			_seen="$_seen$_name "
+			;;
+		esac
+		case $1 in
 		--dovecot-config=?*)
 			# The server's configuration, for sievec and doveadm
 			# (every Dovecot tool reads CONFIG_FILE). Needed when it is
@@ -88,8 +100,6 @@ xexec_take_options() {
 			shift
 			;;
 		--?*=*)
-			_name=${1%%=*}
-			_name=${_name#--}
 			"$_handler" "$_name" "${1#*=}"
 			XEXEC_NOPT=$((XEXEC_NOPT + 1))
 			shift
@@ -113,6 +123,14 @@ xexec_no_options() {
 # It prints only references ("$XEXEC_ARG1" ...), never values, so eval never
 # parses client data.
 xexec_env_arg_refs() {
+	if [ -n "${XEXEC_SARGC:-}" ]; then
+		_i=1
+		while [ "$_i" -le "$XEXEC_SARGC" ]; do
+			printf '"$XEXEC_SARG%d" ' "$_i"
+			_i=$((_i + 1))
+		done
+		return 0
+	fi
 	[ -n "${XEXEC_ARGC:-}" ] || return 0
 	case $XEXEC_ARGC in
 	*[!0-9]* | ????*) xexec_usage "XEXEC_ARGC is not a small number (server error)" ;;
@@ -122,6 +140,31 @@ xexec_env_arg_refs() {
 		printf '"$XEXEC_ARG%d" ' "$_i"
 		_i=$((_i + 1))
 	done
+}
+
+# With `xexec_args_on_stdin = <module>` the plugin writes the client's
+# arguments to standard input instead (readable by nobody else at all): a
+# line with their count N in decimal, then N lines, each one argument
+# followed by LF (such arguments never contain CR or LF), then EOF.
+# xexec_read_stdin_args reads them into XEXEC_SARGC and XEXEC_SARG1..n (shell
+# variables, never exported); xexec_env_arg_refs then refers to those. Call
+# it only when argv has no client arguments; without the setting, standard
+# input is /dev/null and there is nothing to read.
+xexec_read_stdin_args() {
+	[ -z "${XEXEC_ARGC:-}" ] || return 0
+	[ ! -t 0 ] || return 0
+	IFS= read -r _n || return 0
+	case $_n in
+	0 | [1-9] | [1-9][0-9] | [1-9][0-9][0-9]) ;;
+	*) xexec_usage "The arguments on standard input are not in the expected format (server error)" ;;
+	esac
+	_i=1
+	while [ "$_i" -le "$_n" ]; do
+		IFS= read -r "XEXEC_SARG$_i" ||
+			xexec_usage "The arguments on standard input are not in the expected format (server error)"
+		_i=$((_i + 1))
+	done
+	XEXEC_SARGC=$_n
 }
 
 # xexec_set_user WORD - the configured user word (%u).
@@ -216,34 +259,55 @@ xexec_normalize_entries() {
 # ---------------------------------------------------------------------------
 # State directory, private temporary directory, lock
 
-# xexec_init_state - sets XDIR ($HOME/.xexec) and XTMP (a private temporary
-# directory inside it, removed on exit). Temporary files live next to the
-# state so that the final rename is atomic (same file system).
+# xexec_init_state - sets XDIR ($HOME/.xexec), takes the user's lock
+# (xexec_lock) and makes XTMP, a private temporary directory inside XDIR,
+# removed on exit. Temporary files live next to the state so that the final
+# rename is atomic (same file system).
+#
+# Every module makes its temporary directory only while it holds the lock,
+# so a `.tmp.*` found then belongs to a module that was killed (SIGKILL runs
+# no trap: a timeout or a disconnect) and is removed: a cut-off change never
+# leaves a copy of the state behind for longer than the next change.
 xexec_init_state() {
 	case ${HOME:-} in
 	/?*) ;;
 	*) xexec_fail "This account has no home directory, so its settings cannot be stored" ;;
 	esac
+	if [ ! -d "$HOME" ]; then
+		# A brand-new user whose first command is XEXEC: Dovecot creates
+		# the home only when it first stores mail. Create it as Dovecot
+		# would: mode 0700, owned by the mail uid we run as.
+		mkdir -p -m 700 -- "$HOME" 2>/dev/null || [ -d "$HOME" ] ||
+			xexec_fail "This account's home directory does not exist yet and could not be created (server configuration error)"
+	fi
 	XDIR=${HOME%/}/.xexec
 	if [ ! -d "$XDIR" ]; then
 		mkdir -m 700 -- "$XDIR" 2>/dev/null || [ -d "$XDIR" ] ||
-			xexec_fail "Could not create the settings directory"
+			xexec_fail "Could not create the settings directory in this account's home directory"
 	fi
+	xexec_lock
+	for _t in "$XDIR"/.tmp.*; do
+		[ ! -e "$_t" ] || rm -rf -- "$_t" || xexec_fail "Could not remove an old temporary directory"
+	done
 	XTMP=$XDIR/.tmp.$$
-	rm -rf -- "$XTMP"
 	mkdir -m 700 -- "$XTMP" 2>/dev/null || xexec_fail "Could not create a temporary directory"
 	XEXEC_CLEAN=$XTMP
+	xexec_repair
 }
 
 # xexec_lock - serialize all changes to one user's state (all modules share
-# one lock because every change rewrites the one Sieve script).
+# one lock because every change rewrites the one Sieve script). Taken once;
+# held until the module exits.
 XEXEC_LOCK_TIMEOUT=10
+XEXEC_LOCKED=''
 xexec_lock() {
+	[ -z "$XEXEC_LOCKED" ] || return 0
 	# `command` keeps a failed redirection from ending the shell (exec is a
 	# special builtin), so our own sentence is printed.
 	command exec 9>>"$XDIR/.lock" || xexec_fail "Could not open the settings lock file"
 	flock -w "$XEXEC_LOCK_TIMEOUT" 9 ||
 		xexec_fail "Your settings are being changed by another session; please try again in a moment"
+	XEXEC_LOCKED=1
 }
 
 # xexec_state_get FILE KEY - the value of a `KEY value` line of a state file,
@@ -254,46 +318,8 @@ xexec_state_get() {
 	sed -n -e '/^body$/q' -e "s/^$2 //p" "$1" | sed -n '1p'
 }
 
-# ---------------------------------------------------------------------------
-# Committing a change
-
-# xexec_commit NAME NEWFILE
-# NAME is one of blacklist, whitelist, forward, vacation. Regenerates the Sieve
-# script from all state, with NAME's state taken from NEWFILE, and checks that
-# it compiles before anything is replaced: if it does not, the state and the
-# script stay as they were and we exit 1.
-xexec_commit() {
-	_bl=$XDIR/blacklist _wl=$XDIR/whitelist _fw=$XDIR/forward _va=$XDIR/vacation
-	case $1 in
-	blacklist) _bl=$2 ;;
-	whitelist) _wl=$2 ;;
-	forward) _fw=$2 ;;
-	vacation) _va=$2 ;;
-	*) xexec_fail "Internal error: unknown state $1" ;;
-	esac
-	# Not in an `||` list: that would switch off set -e inside the generator,
-	# and a failing step could leave a shortened but valid script.
-	xexec_sieve_generate "$_bl" "$_wl" "$_fw" "$_va" >"$XTMP/xexec.sieve"
-	if ! sievec "$XTMP/xexec.sieve" "$XTMP/check.svbin" 2>"$XTMP/sievec.err"; then
-		# Keep sievec's own words in the log-only part of stderr.
-		sed 's/^/sievec: /' "$XTMP/sievec.err" >&2
-		if grep -q 'too large' "$XTMP/sievec.err"; then
-			xexec_fail "The mail filter would exceed the server's Sieve size limit (sieve_max_script_size); nothing was changed"
-		fi
-		xexec_fail "The mail filter could not be compiled; nothing was changed"
-	fi
-	mv -f -- "$2" "$XDIR/$1" || xexec_fail "Could not save your settings; nothing was changed"
-	mv -f -- "$XTMP/xexec.sieve" "$XDIR/xexec.sieve" ||
-		xexec_fail "Your settings were saved but the mail filter could not be replaced"
-	# Compile again under the final name: a binary records its script's path
-	# (Pigeonhole checks it when loading), so one compiled from the temporary
-	# name could be thrown away and recompiled at every delivery.
-	if ! sievec "$XDIR/xexec.sieve" "$XDIR/xexec.svbin" 2>"$XTMP/sievec.err"; then
-		sed 's/^/sievec: /' "$XTMP/sievec.err" >&2
-		rm -f -- "$XDIR/xexec.svbin"
-		xexec_fail "Your settings were saved but the mail filter could not be compiled"
-	fi
-}
+# Committing a change, and keeping the script in step with the state.
+. "$XEXEC_LIBDIR/xexec-state.sh"
 
 # The Sieve generator lives in its own file to keep both readable.
 . "$XEXEC_LIBDIR/xexec-sieve.sh"
