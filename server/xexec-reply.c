@@ -9,6 +9,8 @@
 #include "unichar.h"
 #include "xexec-reply.h"
 
+#include <ctype.h>
+
 #define XEXEC_MESSAGE_MAX_BYTES 400
 
 static bool xexec_is_control(unsigned char c)
@@ -31,16 +33,39 @@ static bool xexec_line_is_plain(const unsigned char *line, size_t size)
 	return uni_utf8_data_is_valid(line, size);
 }
 
-void xexec_reply_append_human(string_t *dest, const unsigned char *line,
-			      size_t size)
+/* TRUE when the text ends in "{<digits>}" or "{<digits>+}": a client that
+   looks for a literal at the end of every untagged line (Python's imaplib
+   does, also for "* OK") would swallow that many bytes of what follows. */
+static bool xexec_ends_like_literal(const unsigned char *text, size_t size)
 {
 	size_t i;
 
+	if (size < 3 || text[size - 1] != '}')
+		return FALSE;
+	i = size - 1;
+	if (text[i - 1] == '+')
+		i--;
+	if (i == 0 || !i_isdigit(text[i - 1]))
+		return FALSE;
+	while (i > 0 && i_isdigit(text[i - 1]))
+		i--;
+	return i > 0 && text[i - 1] == '{';
+}
+
+void xexec_reply_append_human(string_t *dest, const unsigned char *line,
+			      size_t size)
+{
+	size_t i, start;
+
 	str_append(dest, "* OK ");
+	start = str_len(dest);
 	if (size > 0 && line[0] == '[')
 		str_append_c(dest, '.');
 	for (i = 0; i < size; i++)
 		str_append_c(dest, xexec_is_control(line[i]) ? '?' : line[i]);
+	if (xexec_ends_like_literal(str_data(dest) + start,
+				    str_len(dest) - start))
+		str_append_c(dest, '.');
 }
 
 void xexec_reply_append_item(string_t *dest, const unsigned char *line,

@@ -3,8 +3,10 @@
 
 /* Reply lines per docs/PROTOCOL.md section 4. */
 
-/* Appends "* OK <text>" for one output line: control bytes become '?', and a
-   leading '[' is dot-stuffed so it never reads as a response code. */
+/* Appends "* OK <text>" for one output line: control bytes become '?', a
+   leading '[' is dot-stuffed so it never reads as a response code, and a
+   '.' is appended to a line that ends in "{<digits>}" or "{<digits>+}" so it
+   never reads as a literal. */
 void xexec_reply_append_human(string_t *dest, const unsigned char *line,
 			      size_t size);
 
