@@ -1,10 +1,22 @@
 #!/bin/sh
 # vacation.sh - XEXEC "vacation" module (docs/PROTOCOL.md §6.4).
-# Configure as: xexec = vacation:/usr/local/dovecot/vacation.sh %u
+# Configure as: xexec = vacation:/usr/local/dovecot/vacation.sh [--max-replies-per-hour=N] %u
 #
 #   vacation show                 -> state
-#   vacation set <key>=<value>... -> state (keys subject, body, days, start, end)
+#   vacation set <key>=<value>... -> state (keys subject, body, days, start,
+#                                    end, only)
 #   vacation off                  -> state (the text is kept for next time)
+#
+# --max-replies-per-hour=N (the administrator's, 1-1000): at most N replies in
+# any hour for the account, whoever the senders are (forged senders cannot
+# turn the account into a mail cannon). Sieve "duplicate" keeps N slots that
+# each stay taken for an hour. It is stored in the state (`cap N`) because
+# every module regenerates the script; a change of the option takes effect at
+# the user's next vacation command.
+#
+# only=<entries>: reply only to these senders (addresses or @domain, as in
+# the lists; separated by commas, spaces or line breaks; empty: everyone). The
+# envelope sender is checked, since that is where the reply goes.
 #
 # State: $HOME/.xexec/vacation:
 #   status on|off
@@ -12,6 +24,8 @@
 #   start <YYYY-MM-DD>      (only when set)
 #   end <YYYY-MM-DD>        (only when set)
 #   subject <subject>       (may be empty)
+#   cap <n>                 (only with --max-replies-per-hour)
+#   only <entry>            (one line each, only when set)
 #   body                    (marker line, only once a body was set)
 #   <the body, to the end of the file>
 # Every value before the marker is validated to have no line break, so the
@@ -33,6 +47,7 @@ vacation_show() {
 	[ -z "$_s" ] || printf 'start %s\n' "$_s"
 	_e=$(xexec_state_get "$1" end)
 	[ -z "$_e" ] || printf 'end %s\n' "$_e"
+	[ ! -f "$1" ] || sed -n -e '/^body$/q' -e '/^only /p' "$1"
 	[ ! -f "$1" ] || sed -e '1,/^body$/d' -e 's/^/body /' "$1"
 }
 
@@ -67,7 +82,20 @@ date_number() {
 	printf '%s%s%s' "${1%%-*}" "${_x%-*}" "${1##*-}"
 }
 
-xexec_take_options xexec_no_options "$@"
+max_per_hour=''
+vacation_option() {
+	case $1 in
+	max-replies-per-hour)
+		case $2 in
+		[1-9] | [1-9][0-9] | [1-9][0-9][0-9] | 1000) max_per_hour=$2 ;;
+		*) xexec_usage "--max-replies-per-hour must be a number from 1 to 1000 (server configuration error)" ;;
+		esac
+		;;
+	*) xexec_usage "Unknown module option --$1 (server configuration error)" ;;
+	esac
+}
+
+xexec_take_options vacation_option "$@"
 shift "$XEXEC_NOPT"
 [ $# -ge 1 ] || xexec_usage "Usage: vacation.sh [--option=value ...] <user> show|set|off [<key>=<value> ...]"
 xexec_set_user "$1"
@@ -86,7 +114,7 @@ show)
 	exit 0
 	;;
 set)
-	[ $# -ge 1 ] || xexec_usage "Give at least one of subject=, body=, days=, start=, end="
+	[ $# -ge 1 ] || xexec_usage "Give at least one of subject=, body=, days=, start=, end=, only="
 	;;
 off)
 	[ $# -eq 0 ] || xexec_usage "The off command takes no arguments"
@@ -97,7 +125,7 @@ off)
 esac
 
 # Check every key=value first; nothing is stored unless all are valid.
-g_subject='' g_body='' g_days='' g_start='' g_end='' seen=' '
+g_subject='' g_body='' g_days='' g_start='' g_end='' g_only='' seen=' '
 for kv in "$@"; do
 	case $kv in
 	*=*) ;;
@@ -143,8 +171,22 @@ for kv in "$@"; do
 		fi
 		if [ "$key" = start ]; then g_start=1 v_start=$val; else g_end=1 v_end=$val; fi
 		;;
+	only)
+		# One entry a line for the checker; commas and spaces separate.
+		# A "!" line (never a valid entry) says the checker refused one.
+		v_only=$({
+			printf '%s\n' "$val" | tr ', \t\r' '\n\n\n\n' | sed '/^$/d' |
+				xexec_normalize_entries entry 2>/dev/null || echo '!'
+		} | LC_ALL=C sort -u)
+		case "$XEXEC_NL$v_only$XEXEC_NL" in
+		*"$XEXEC_NL!$XEXEC_NL"*)
+			xexec_usage "only= takes addresses or @domain entries separated by commas; one of them is not valid"
+			;;
+		esac
+		g_only=1
+		;;
 	*)
-		xexec_usage "Unknown key '$key': use subject, body, days, start or end"
+		xexec_usage "Unknown key '$key': use subject, body, days, start, end or only"
 		;;
 	esac
 done
@@ -157,6 +199,7 @@ state=$XDIR/vacation
 [ -n "$g_days" ] || v_days=$(xexec_state_get "$state" days)
 [ -n "$g_start" ] || v_start=$(xexec_state_get "$state" start)
 [ -n "$g_end" ] || v_end=$(xexec_state_get "$state" end)
+[ -n "$g_only" ] || v_only=$([ ! -f "$state" ] || sed -n -e '/^body$/q' -e 's/^only //p' "$state")
 if [ -z "$g_body" ]; then
 	v_body=''
 	[ ! -f "$state" ] || v_body=$(sed '1,/^body$/d' "$state")
@@ -181,6 +224,8 @@ new=$XTMP/vacation
 	[ -z "$v_start" ] || printf 'start %s\n' "$v_start"
 	[ -z "$v_end" ] || printf 'end %s\n' "$v_end"
 	printf 'subject %s\n' "$v_subject"
+	[ -z "$max_per_hour" ] || printf 'cap %s\n' "$max_per_hour"
+	[ -z "$v_only" ] || printf '%s\n' "$v_only" | sed 's/^/only /'
 	[ -z "$v_body" ] || printf 'body\n%s\n' "$v_body"
 } >"$new"
 xexec_commit vacation "$new"
