@@ -4,7 +4,6 @@
 // release's root (its sh, sievec, doveadm), from a staged copy in the temp folder.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { dovecotRoot, IN_ROOT_SCRIPT, isDovecot24, tempRoot } from '../fixture/dovecot.js';
@@ -128,7 +127,7 @@ afterAll(() => {
 
 /** A fresh temporary directory, removed after the test file. */
 export function tempDir(prefix = 'xexec-mod-'): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const d = fs.mkdtempSync(path.join(tempRoot(), prefix));
   tempDirs.push(d);
   return d;
 }
