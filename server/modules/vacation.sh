@@ -100,6 +100,7 @@ shift "$XEXEC_NOPT"
 [ $# -ge 1 ] || xexec_usage "Usage: vacation.sh [--option=value ...] <user> show|set|off [<key>=<value> ...]"
 xexec_set_user "$1"
 shift
+[ $# -gt 0 ] || xexec_read_stdin_args
 eval "set -- \"\$@\" $(xexec_env_arg_refs)"
 [ $# -ge 1 ] || xexec_usage "Missing command: use show, set or off"
 cmd=$1

@@ -18,6 +18,7 @@ addrlist_main() {
 	[ $# -ge 1 ] || xexec_usage "Usage: $_list.sh [--option=value ...] <user> list|add|del [<entry> ...]"
 	xexec_set_user "$1"
 	shift
+	[ $# -gt 0 ] || xexec_read_stdin_args
 	eval "set -- \"\$@\" $(xexec_env_arg_refs)"
 	[ $# -ge 1 ] || xexec_usage "Missing command: use list, add or del"
 	_cmd=$1
