@@ -41,11 +41,15 @@ export class AlertGuard {
       QueryInterface: ChromeUtils.generateQI(['nsIMsgUserFeedbackListener']),
       // true: handled, Thunderbird shows no dialog. Only for our own URLs.
       onAlert(message, alertUrl) {
-        const owner = alertUrl ? ownUrls.get(alertUrl) : undefined;
+        if (!alertUrl) return false;
+        const url = alertUrl;
+        const owner = ownUrls.get(url);
         if (!owner) return false;
         // Thunderbird's own listener (alertHook) has logged the failure as an
         // Activity Manager warning: the caller reports it, so drop that entry.
-        setTimeout(() => removeActivityWarnings(message, owner), 0);
+        setTimeout(() => {
+          if (removeActivityWarnings(message, owner) > 0) releaseAlertHookCookie(url);
+        }, 0);
         return true;
       },
       onCertError() {
@@ -86,17 +90,42 @@ interface ActivityManager {
   removeActivity(id: number): void;
 }
 
-/** Removes the Activity Manager warnings Thunderbird added for one of our alerts. */
-function removeActivityWarnings(message: string, server: IncomingServer): void {
+/** Removes the Activity Manager warnings Thunderbird added for one of our alerts; returns how many. */
+function removeActivityWarnings(message: string, server: IncomingServer): number {
+  let removed = 0;
   try {
     const manager = Cc['@mozilla.org/activity-manager;1']!.getService<ActivityManager>(Ci.nsIActivityManager);
     for (const activity of manager.getActivities()) {
       if (activity instanceof Ci.nsIActivityWarning && activity.displayText === message
           && (!activity.contextObj || activity.contextObj === server)) {
         manager.removeActivity(activity.id);
+        removed++;
       }
     }
   } catch {
     // no activity manager: nothing to clean up
+  }
+  return removed;
+}
+
+interface AlertHookModule {
+  readonly alertHook?: { observe?(subject: unknown, topic: string, data: string): void };
+}
+
+/**
+ * Thunderbird 140's alertHook blocks further alerts of a server (cookie
+ * "<host:port> alert") until the alert it showed is finished; for an alert it
+ * did not show (our URLs have no msgWindow) that never happens, so it would
+ * silence every later alert of that server until Thunderbird restarts.
+ * Finishing the cookie ourselves undoes that. Called only when alertHook
+ * handled our alert (it logged the warning we removed), so the cookie is
+ * ours. Thunderbird 153 releases the cookie itself and has no observe().
+ */
+function releaseAlertHookCookie(url: MailUrl): void {
+  try {
+    const { alertHook } = ChromeUtils.importESModule<AlertHookModule>('resource:///modules/activity/alertHook.sys.mjs');
+    if (typeof alertHook?.observe === 'function') alertHook.observe(null, 'alertfinished', `${url.hostPort} alert`);
+  } catch {
+    // no such module: nothing blocks later alerts
   }
 }

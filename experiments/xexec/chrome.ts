@@ -49,6 +49,8 @@ export interface MsgAccount {
 
 /** An nsIURI that is also an nsIMsgMailNewsUrl and an nsIImapUrl. */
 export interface MailUrl extends XPCOMObject {
+  /** nsIURI's "host:port". */
+  readonly hostPort: string;
   errorCode: string;
   errorMessage: string;
   msgWindow: unknown;
@@ -121,7 +123,10 @@ interface ChromeGlobals {
     readonly prefs: { getIntPref(name: string, fallback: number): number };
     readonly logins: {
       searchLoginsAsync(query: { origin: string; httpRealm: string }): Promise<LoginInfo[]>;
-      modifyLoginAsync(oldLogin: LoginInfo, newLogin: LoginInfo): Promise<void>;
+      /** Thunderbird 153 (the synchronous modifyLogin is gone there). */
+      modifyLoginAsync?(oldLogin: LoginInfo, newLogin: LoginInfo): Promise<void>;
+      /** Thunderbird 140 (it has no modifyLoginAsync). */
+      modifyLogin?(oldLogin: LoginInfo, newLogin: LoginInfo): void;
     };
   };
   readonly ExtensionCommon: { readonly ExtensionAPI: typeof ExtensionAPIBase };

@@ -42,7 +42,10 @@ async function findLogin(origins: string[], username: string): Promise<LoginInfo
 async function replaceLogin(login: LoginInfo, newPassword: string): Promise<void> {
   const changed = login.clone();
   changed.password = newPassword;
-  await Services.logins.modifyLoginAsync(login, changed);
+  // Thunderbird 153 has only modifyLoginAsync, 140 only the synchronous modifyLogin.
+  if (Services.logins.modifyLoginAsync) await Services.logins.modifyLoginAsync(login, changed);
+  else if (Services.logins.modifyLogin) Services.logins.modifyLogin(login, changed);
+  else throw new Error('the login manager can change no login (no modifyLoginAsync, no modifyLogin)');
 }
 
 interface OutgoingChange {

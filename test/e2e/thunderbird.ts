@@ -31,6 +31,27 @@ export function thunderbirdBinary(): string {
   return process.env.XEXEC_THUNDERBIRD ?? '/usr/lib/thunderbird/thunderbird';
 }
 
+/**
+ * The Thunderbird version of a binary (default: the one the tests run), e.g. "140.12.0": the
+ * Version of the application.ini beside it, which is what the running Thunderbird reports as
+ * Services.appinfo.version (Thunderbird.version). Starts nothing; for labels such as
+ * "thunderbird 140.12.0: N passed, 0 failed".
+ */
+export function thunderbirdVersion(binary: string = thunderbirdBinary()): string {
+  const ini = fs.readFileSync(path.join(path.dirname(fs.realpathSync(binary)), 'application.ini'), 'utf8');
+  const app = ini.split(/^\[/m).find((section) => section.startsWith('App]')) ?? '';
+  const version = /^Version=(.+)$/m.exec(app)?.[1]?.trim();
+  if (!version) throw new Error(`no [App] Version in the application.ini beside ${binary}`);
+  return version;
+}
+
+/** The major version of a version string ("140.12.0" -> 140). */
+export function majorVersion(version: string): number {
+  const major = Number.parseInt(version, 10);
+  if (!Number.isInteger(major)) throw new Error(`not a Thunderbird version: ${version}`);
+  return major;
+}
+
 export function thunderbirdAvailable(): boolean {
   try {
     fs.accessSync(thunderbirdBinary(), fs.constants.X_OK);
@@ -62,7 +83,7 @@ export interface ImapAccountOptions {
   password: string;
   /**
    * Also save the password in the login manager, as Thunderbird's account
-   * wizard does with "Remember password" (its own CreateInBackend.rememberPassword:
+   * wizard does with "Remember password" (its own rememberPassword, CHROME_HELPERS:
    * origin and realm "imap://<host>", the user name).
    */
   savePassword?: boolean;
@@ -88,6 +109,31 @@ export interface OpenedDialog {
   /** When known: the text (alerts, prompts). */
   text: string;
 }
+
+/**
+ * Chrome-script helpers to put in front of a script that saves a password as Thunderbird's account
+ * wizard does ("Remember password") or needs a server's host name:
+ *
+ *   await tb.chrome(`${CHROME_HELPERS} ...; await rememberPassword(server, pw);`)
+ *
+ * rememberPassword is Thunderbird's own CreateInBackend.rememberPassword where it is exported
+ * (153); 140 keeps that function private, so it is repeated here as 140 has it (login manager
+ * origin and realm "<type>://<host>"). hostnameOf: nsIMsgIncomingServer.hostName was renamed
+ * hostname in 153 (nsISmtpServer.hostname is the same in both).
+ */
+export const CHROME_HELPERS = `
+  const hostnameOf = (server) => server.hostname || server.hostName;
+  const rememberPassword = async (server, password) => {
+    const { CreateInBackend } = ChromeUtils.importESModule("resource:///modules/accountcreation/CreateInBackend.sys.mjs");
+    if (typeof CreateInBackend.rememberPassword === "function") return CreateInBackend.rememberPassword(server, password);
+    const origin = server instanceof Ci.nsIMsgIncomingServer
+      ? server.localStoreType + "://" + hostnameOf(server)
+      : server.type + "://" + server.serverURI.host;
+    const login = Cc["@mozilla.org/login-manager/loginInfo;1"].createInstance(Ci.nsILoginInfo);
+    login.init(origin, null, origin, server.username, password, "", "");
+    await Services.logins.addLoginAsync(login);
+  };
+`;
 
 const PREFS: Record<string, string | number | boolean> = {
   // No first-run pages, dialogs or network traffic besides our servers.
@@ -174,6 +220,8 @@ export class Thunderbird {
   exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   /** How many times restart() started Thunderbird again. */
   restarts = 0;
+  /** The running Thunderbird's Services.appinfo.version, e.g. "153.8.0" (set by start()). */
+  version = '';
   private child: ChildProcess | null = null;
   private exitPromise: Promise<void> = Promise.resolve();
   private watchdog: ChildProcess | null = null;
@@ -183,6 +231,11 @@ export class Thunderbird {
   constructor(readonly dir: string, readonly options: ThunderbirdOptions) {
     this.profile = path.join(dir, 'profile');
     this.logPath = path.join(dir, 'thunderbird.log');
+  }
+
+  /** The running Thunderbird's major version (140, 153, ...): tests branch on it where versions differ. */
+  get major(): number {
+    return majorVersion(this.version);
   }
 
   /** True while the Thunderbird main process runs. */
@@ -253,6 +306,7 @@ export class Thunderbird {
       return !!(win && win.document.readyState === "complete" && tabmail && tabmail.tabInfo.length > 0
         && typeof win.MailServices === "object");`, Math.max(5_000, startTimeout - (Date.now() - t0)));
     this.startupMs = Date.now() - t0;
+    this.version = await this.chrome<string>('return Services.appinfo.version;');
   }
 
   private spawn(): void {
@@ -365,6 +419,7 @@ export class Thunderbird {
    */
   async createImapAccount(o: ImapAccountOptions): Promise<ImapAccount> {
     return this.chrome<ImapAccount>(`
+      ${CHROME_HELPERS}
       const o = arguments[0];
       const server = MailServices.accounts.createIncomingServer(o.user, o.host || "127.0.0.1", "imap");
       server.port = o.port;
@@ -372,8 +427,7 @@ export class Thunderbird {
       server.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
       server.password = o.password;
       // Thunderbird's own code for "Remember password" in the account wizard.
-      const { CreateInBackend } = ChromeUtils.importESModule("resource:///modules/accountcreation/CreateInBackend.sys.mjs");
-      if (o.savePassword) await CreateInBackend.rememberPassword(server, o.password);
+      if (o.savePassword) await rememberPassword(server, o.password);
       const identity = MailServices.accounts.createIdentity();
       identity.email = o.email || o.user;
       let smtpKey = null;
@@ -388,7 +442,7 @@ export class Thunderbird {
         smtp.username = o.smtp.user || o.user;
         // Saving empties the SMTP server's in-memory copy (its login-manager
         // observer); set it afterwards, as after Thunderbird has used the saved one.
-        if (o.smtp.password && o.smtp.savePassword) await CreateInBackend.rememberPassword(smtp, o.smtp.password);
+        if (o.smtp.password && o.smtp.savePassword) await rememberPassword(smtp, o.smtp.password);
         if (o.smtp.password) smtp.password = o.smtp.password;
         identity.smtpServerKey = smtp.key;
         smtpKey = smtp.key;
@@ -456,6 +510,8 @@ export class Thunderbird {
             try {
               const args = w.args || (w.Dialog && w.Dialog.args);
               text = (args && args.text) || w.document.getElementById("infoBody")?.textContent || "";
+              // Thunderbird 140's notification window (alerts/alert.xhtml): its text is argument 2.
+              if (!text && w.arguments && typeof w.arguments[2] === "string") text = w.arguments[2];
             } catch (e) {}
             seen.push({ uri: w.document ? w.document.documentURI : String(w), text });
           };

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USERS, waitFor } from '../server/fixture/index.js';
 import { startSettingsTab, type SettingsSession, type SettingsTab } from './settings-tab.js';
+import { CHROME_HELPERS } from './thunderbird.js';
 
 const USER = USERS.carol;
 const NEW = 'New password';
@@ -40,10 +41,11 @@ async function rawLogin(password: string): Promise<boolean> {
 /** Thunderbird's saved and in-memory password of the account: "old", "new", "none" or "other". */
 function thunderbirdCopies(): Promise<{ saved: string; session: string }> {
   return s.tb.chrome(`
+    ${CHROME_HELPERS}
     const [accountId, oldPassword, newPassword] = arguments;
     const label = (p) => !p ? "none" : p === newPassword ? "new" : p === oldPassword ? "old" : "other";
     const server = MailServices.accounts.getAccount(accountId).incomingServer;
-    const origin = "imap://" + server.hostname;
+    const origin = "imap://" + hostnameOf(server);
     const logins = (await Services.logins.searchLoginsAsync({ origin, httpRealm: origin })).filter((l) => l.username === server.username);
     return { saved: logins.length === 1 ? label(logins[0].password) : logins.length + " logins", session: label(server.password) };
   `, [s.accountId, oldPassword, newPassword]);
