@@ -100,6 +100,30 @@ describe('a checkout under a 0700 folder', () => {
   }, 180_000);
 });
 
+describe('stop()', () => {
+  it('finds and kills a module orphaned by a killed imap process (by its working directory, also in the root)', async () => {
+    const s = await startServer({ valgrind: false, timeout: '600s' });
+    const mark = marker('orphan');
+    try {
+      const c = await s.login();
+      c.send(`z1 XEXEC sleep ${mark}\r\n`);
+      await waitFor('the module', () => listProcs().some((p) => p.cmdline.includes(`${mark}-child`)));
+      const mpid = Number(loginLogPattern().exec(s.readLog())?.[1]);
+      process.kill(mpid, 'SIGKILL');
+      await c.waitClosed();
+      // Its parent is gone: only the working directory (a home in the temp dir) ties it to the server.
+      const orphans = await waitFor('the module to be orphaned', () => {
+        const left = listProcs().filter((p) => p.cmdline.includes(mark));
+        return left.length > 0 && left.every((p) => !s.processes().some((q) => q.pid === p.ppid && q.pid !== p.pid && q.cmdline.includes('imap'))) ? left : null;
+      });
+      expect(s.processes().map((p) => p.pid)).toEqual(expect.arrayContaining(orphans.map((p) => p.pid)));
+    } finally {
+      await s.stop();
+    }
+    expect(listProcs().filter((p) => p.cmdline.includes(mark))).toEqual([]);
+  });
+});
+
 describe('the server log check', () => {
   it('a crashed imap process fails assertLogClean()', async () => {
     const s = await startServer({ valgrind: false });
