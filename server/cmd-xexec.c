@@ -221,7 +221,8 @@ static bool cmd_xexec_reply(struct client_command_context *cmd)
 		break;
 	case XEXEC_RUN_OUTPUT_LIMIT:
 		tagline = t_strdup_printf("NO [XEXEC-LIMIT %"PRIuUOFF_T"] "
-			"Module %s wrote more than %"PRIuUOFF_T" bytes",
+			"Module %s wrote more than the reply limit of "
+			"%"PRIuUOFF_T" bytes",
 			ctx->set->output_limit, name, ctx->set->output_limit);
 		break;
 	default:
@@ -318,6 +319,7 @@ cmd_xexec_start(struct client_command_context *cmd,
 				    &run_set.cwd);
 	run_set.timeout_msecs = ctx->set->timeout_msecs;
 	run_set.output_limit = ctx->set->output_limit;
+	run_set.line_cost = xexec_reply_line_cost;
 
 	ctx->run = xexec_run_start(&run_set, cmd_xexec_finished, ctx, &error);
 	if (ctx->run == NULL) {

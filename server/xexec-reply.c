@@ -88,6 +88,30 @@ void xexec_reply_append_item(string_t *dest, const unsigned char *line,
 	str_append_c(dest, '"');
 }
 
+size_t xexec_reply_line_cost(const unsigned char *line, size_t size)
+{
+	size_t human, item, i;
+
+	/* "* OK " [.] text [.] CRLF */
+	human = 5 + size + 2;
+	if (size > 0 && line[0] == '[')
+		human++;
+	if (xexec_ends_like_literal(line, size))
+		human++;
+	if (xexec_line_is_plain(line, size)) {
+		item = 2 + size;
+		for (i = 0; i < size; i++) {
+			if (line[i] == '"' || line[i] == '\\')
+				item++;
+		}
+	} else {
+		/* "~" and unpadded base64url */
+		item = 1 + (size / 3) * 4 + (size % 3 == 0 ? 0 : size % 3 + 1);
+	}
+	/* and the space between items */
+	return human + item + 1;
+}
+
 const char *xexec_reply_message(const unsigned char *data, size_t size)
 {
 	while (size > 0 && (data[0] == ' ' || data[0] == '\t')) {

@@ -15,6 +15,10 @@ void xexec_reply_append_human(string_t *dest, const unsigned char *line,
 void xexec_reply_append_item(string_t *dest, const unsigned char *line,
 			     size_t size);
 
+/* The bytes one output line (without its LF) adds to the reply: its human
+   line with CRLF and its data-line item with one separating space. */
+size_t xexec_reply_line_cost(const unsigned char *line, size_t size);
+
 /* Makes a module's message safe as the text of a tagged reply: trimmed,
    then as xexec_reply_sanitize(). */
 const char *xexec_reply_message(const unsigned char *data, size_t size);

@@ -35,7 +35,12 @@ struct xexec_run {
 	struct child_wait *child_wait;
 	struct xexec_pipe out, err;
 	struct timeout *to;
-	uoff_t output_limit, output_total;
+	/* The output limit bounds the reply: stdout counts as the bytes each
+	   line adds to it (line_cost), stderr as its bytes. */
+	uoff_t output_limit, err_total, lines_cost;
+	/* out.data up to here is complete lines, already in lines_cost */
+	size_t out_scanned;
+	size_t (*line_cost)(const unsigned char *line, size_t size);
 
 	xexec_run_callback_t *callback;
 	void *context;
@@ -79,6 +84,34 @@ xexec_run_finish(struct xexec_run *run, enum xexec_run_status status)
 	run->callback(&run->result, run->context);
 }
 
+static size_t xexec_raw_line_cost(const unsigned char *line ATTR_UNUSED,
+				  size_t size)
+{
+	return size + 1;
+}
+
+/* Adds the lines that are complete now (all of them at the end, when the
+   last one needs no LF) and returns what the output counts so far; an
+   unfinished line counts its bytes until it is complete. */
+static uoff_t xexec_run_output_size(struct xexec_run *run, bool end)
+{
+	const unsigned char *data = run->out.data->data, *lf;
+	size_t used = run->out.data->used;
+
+	while (run->out_scanned < used) {
+		lf = memchr(data + run->out_scanned, '\n',
+			    used - run->out_scanned);
+		if (lf == NULL && !end)
+			break;
+		if (lf == NULL)
+			lf = data + used;
+		run->lines_cost += run->line_cost(data + run->out_scanned,
+						  lf - (data + run->out_scanned));
+		run->out_scanned = lf - data + (lf < data + used ? 1 : 0);
+	}
+	return run->err_total + run->lines_cost + (used - run->out_scanned);
+}
+
 static void xexec_error_tail_trim(buffer_t *data)
 {
 	if (data->used <= XEXEC_ERROR_TAIL_MAX)
@@ -96,12 +129,14 @@ static int xexec_pipe_read(struct xexec_run *run, struct xexec_pipe *pipe)
 	while (pipe->fd != -1) {
 		ret = read(pipe->fd, chunk, sizeof(chunk));
 		if (ret > 0) {
-			run->output_total += ret;
-			if (run->output_total > run->output_limit)
-				return -1;
 			buffer_append(pipe->data, chunk, ret);
-			if (pipe == &run->err)
+			if (pipe == &run->err) {
+				run->err_total += ret;
 				xexec_error_tail_trim(pipe->data);
+			}
+			if (xexec_run_output_size(run, FALSE) >
+			    run->output_limit)
+				return -1;
 			continue;
 		}
 		if (ret < 0 && errno == EINTR)
@@ -151,7 +186,8 @@ xexec_run_exited(const struct child_wait_status *status,
 
 	/* Everything the module wrote before exiting is in the pipes now. */
 	if (xexec_pipe_read(run, &run->out) < 0 ||
-	    xexec_pipe_read(run, &run->err) < 0) {
+	    xexec_pipe_read(run, &run->err) < 0 ||
+	    xexec_run_output_size(run, TRUE) > run->output_limit) {
 		xexec_run_finish(run, XEXEC_RUN_OUTPUT_LIMIT);
 		return;
 	}
@@ -281,6 +317,8 @@ xexec_run_start(const struct xexec_run_settings *set,
 	run->out.fd = run->err.fd = -1;
 	run->pid = -1;
 	run->output_limit = set->output_limit;
+	run->line_cost = set->line_cost != NULL ? set->line_cost :
+		xexec_raw_line_cost;
 	run->callback = callback;
 	run->context = context;
 

@@ -8,7 +8,7 @@ enum xexec_run_status {
 	XEXEC_RUN_SIGNALED,
 	/* The run-time limit passed; the process group was killed. */
 	XEXEC_RUN_TIMEOUT,
-	/* stdout + stderr passed the output limit; the group was killed. */
+	/* The output counted more than the limit; the group was killed. */
 	XEXEC_RUN_OUTPUT_LIMIT,
 };
 
@@ -27,7 +27,10 @@ struct xexec_run_settings {
 	const char *const *env;
 	const char *cwd;
 	unsigned int timeout_msecs;
+	/* What stdout and stderr together may count: stderr its bytes, each
+	   stdout line line_cost() (NULL: its bytes and the LF). */
 	uoff_t output_limit;
+	size_t (*line_cost)(const unsigned char *line, size_t size);
 };
 
 typedef void xexec_run_callback_t(const struct xexec_run_result *result,

@@ -211,7 +211,7 @@ describe('limits and kills', () => {
     expect(r.human).toEqual([]);
     expect(r.dataLine.toString()).toBe('* XEXEC flood ()');
     expect(r.tagged).toMatchObject({
-      ok: false, code: 'XEXEC-LIMIT', detail: 1048576, message: 'Module flood wrote more than 1048576 bytes',
+      ok: false, code: 'XEXEC-LIMIT', detail: 1048576, message: 'Module flood wrote more than the reply limit of 1048576 bytes',
     });
     await waitFor('flood to be gone', () => !server().processes().some((p) => /flood\.sh|yes x{20}/.test(p.cmdline)));
     await expectNoop(c);
@@ -220,10 +220,12 @@ describe('limits and kills', () => {
 
   it('output just under the limit is not cut', async () => {
     const c = await session();
-    const r = await xexec(c, 'XEXEC big 80000'); // 80000 lines = 868894 bytes < 1 MiB
+    // 30000 lines = 288894 bytes; the reply (the limit's measure, PROTOCOL.md
+    // §4.4): 2 * 288894 + 30000 * 10 = 877788 bytes < 1 MiB
+    const r = await xexec(c, 'XEXEC big 30000');
     expect(r.tagged.ok).toBe(true);
-    expect(r.lines).toHaveLength(80000);
-    expect(r.lines[79999]).toBe('line 80000');
+    expect(r.lines).toHaveLength(30000);
+    expect(r.lines[29999]).toBe('line 30000');
     await c.logout();
   });
 
