@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultModules, mailIds, USERS } from '../fixture/index.js';
 import { itStopsCleanly, useServer, xexec } from '../helpers.js';
 import { faultPath } from './hardening.js';
-import { MODULES, moduleEnv } from './run.js';
+import { inDovecot, moduleEnv } from './run.js';
 
 const CAP = 3;
 const NEWBIE = 'newbie@example.com';
@@ -127,8 +127,9 @@ describe('state and script in step (finding 8), with LMTP', () => {
       mv: 'for a in "$@"; do :; done; case $a in */.xexec/xexec.sieve) kill -KILL "$PPID"; exit 1 ;; esac',
     });
     const env = moduleEnv(u, 'forwardmail', { home: s.home(u), env: { PATH } });
-    const k = spawnSync('sh', [path.join(MODULES, 'forwardmail.sh'), `--dovecot-config=${s.config}`, u, 'off'],
-      { env, cwd: s.home(u), uid, gid, encoding: 'utf8' });
+    // The server's staged modules and its Dovecot (sievec must parse its dovecot.conf).
+    const k = spawnSync(...inDovecot('sh', [path.join(s.staged!.refModules, 'forwardmail.sh'), `--dovecot-config=${s.config}`, u, 'off'],
+      s.home(u), env, { server: s, uid, gid }), { env, cwd: s.home(u), encoding: 'utf8' });
     expect(k.signal).toBe('SIGKILL');
     expect(fs.readFileSync(path.join(s.home(u), '.xexec/forward'), 'utf8')).toMatch(/^status off$/m);
     expect(fs.readFileSync(path.join(s.home(u), '.xexec/xexec.sieve'), 'utf8')).toMatch(/redirect/);

@@ -14,17 +14,29 @@ export const CHECKOUT_MODULES = path.resolve(here, '../../../server/modules');
 
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+export interface InDovecotOptions {
+  /** Run with this server's Dovecot prefix (its settings modules: its dovecot.conf then parses). */
+  server?: { prefix(): string[] };
+  /** Run as this uid/gid (setpriv, the last exec before `cmd`; do not pass uid/gid to spawn). */
+  uid?: number;
+  gid?: number;
+}
+
 /**
  * [command, args] that run `cmd args` in `cwd` with the selected Dovecot's system: as is for
  * native; inside the root for other (in-root.sh with the system PATH; the program gets the
- * caller's PATH back, and the working directory, which chroot resets to /).
+ * caller's PATH back, and the working directory, which chroot resets to /). Every step execs
+ * the next, so the spawned pid is `cmd`'s.
  */
-export function inDovecot(cmd: string, args: string[], cwd = '/', env: Record<string, string> = {}): [string, string[]] {
+export function inDovecot(cmd: string, args: string[], cwd = '/', env: Record<string, string> = {},
+  o: InDovecotOptions = {}): [string, string[]] {
+  const ids = o.uid === undefined ? [] : ['setpriv', `--reuid=${o.uid}`, `--regid=${o.gid ?? o.uid}`, '--clear-groups'];
   const root = dovecotRoot();
-  if (root === null) return [cmd, args];
-  return ['/usr/bin/env', [`PATH=${SYSTEM_PATH}`, 'sh', IN_ROOT_SCRIPT, root, '--bind', tempRoot(), '--',
+  if (root === null) return ids.length > 0 ? [ids[0]!, [...ids.slice(1), cmd, ...args]] : [cmd, args];
+  const prefix = o.server ? o.server.prefix() : ['sh', IN_ROOT_SCRIPT, root, '--bind', tempRoot(), '--'];
+  return ['/usr/bin/env', [`PATH=${SYSTEM_PATH}`, ...prefix,
     '/bin/sh', '-c', 'cd "$1" || exit 127; PATH=$2; export PATH; shift 2; exec "$@"', 'sh', cwd,
-    env.PATH ?? process.env.PATH ?? SYSTEM_PATH, cmd, ...args]];
+    env.PATH ?? process.env.PATH ?? SYSTEM_PATH, ...ids, cmd, ...args]];
 }
 
 export interface Result {

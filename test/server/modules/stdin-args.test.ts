@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MODULES, moduleEnv, newHome, readState, tempDir } from './run.js';
+import { inDovecot, MODULES, moduleEnv, newHome, readState, tempDir } from './run.js';
 
 function passwdFile(): string {
   const d = tempDir('xexec-passwd-');
@@ -17,15 +17,16 @@ function passwdFile(): string {
 
 /** Runs a module with `input` on stdin and nothing after the user word. */
 function runStdin(module: string, user: string, input: string, options: string[] = [], env: Record<string, string> = {}, home?: string) {
-  const r = spawnSync('sh', [path.join(MODULES, `${module}.sh`), ...options, user], {
-    env: moduleEnv(user, module, { home, env }), input, encoding: 'utf8', timeout: 30_000,
+  const e = moduleEnv(user, module, { home, env });
+  const r = spawnSync(...inDovecot('sh', [path.join(MODULES, `${module}.sh`), ...options, user], '/', e), {
+    env: e, input, encoding: 'utf8', timeout: 30_000,
   });
   const err = r.stderr.split('\n').filter((l) => l !== '');
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, message: err[err.length - 1] ?? '' };
 }
 
 function verifies(hash: string, password: string): boolean {
-  const r = spawnSync('doveadm', ['pw', '-t', hash], { input: `${password}\n`, encoding: 'utf8' });
+  const r = spawnSync(...inDovecot('doveadm', ['pw', '-t', hash]), { input: `${password}\n`, encoding: 'utf8' });
   return r.status === 0 && /\(verified\)/.test(r.stdout);
 }
 const hashOf = (f: string) => fs.readFileSync(f, 'utf8').split(':')[1]!;
@@ -61,8 +62,9 @@ describe('arguments on standard input', () => {
 
   it('argv wins: with client arguments in argv stdin is not read', () => {
     const f = passwdFile();
-    const r = spawnSync('sh', [path.join(MODULES, 'changepassword.sh'), `--passwd-file=${f}`, 'alice', 'argv password'], {
-      env: moduleEnv('alice', 'changepassword', {}), input: '1\nstdin password\n', encoding: 'utf8',
+    const env = moduleEnv('alice', 'changepassword', {});
+    const r = spawnSync(...inDovecot('sh', [path.join(MODULES, 'changepassword.sh'), `--passwd-file=${f}`, 'alice', 'argv password'], '/', env), {
+      env, input: '1\nstdin password\n', encoding: 'utf8',
     });
     expect(r.status).toBe(0);
     expect(verifies(hashOf(f), 'argv password')).toBe(true);
