@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAddon } from './addon.js';
+import { buildAddon, type BuiltAddon } from './addon.js';
 import { REPO_DIR, startThunderbird, thunderbirdAvailable, type Thunderbird } from './thunderbird.js';
 
 const ADDON_ID = 'xexec@xexec.invalid';
@@ -42,10 +42,15 @@ function makeCertificates(): { key: Buffer; cert: Buffer } {
   return { key: fs.readFileSync(path.join(tmp, 'server.key')), cert: fs.readFileSync(path.join(tmp, 'server.pem')) };
 }
 
-/** dist/addon/ with another version and the update_url, zipped as web-ext build does. */
-function stageXpi(version: string, updateUrl: string): string {
+/**
+ * The built add-on with another version and the update_url, zipped as web-ext build does. From
+ * buildAddon()'s private copy (without its test page), not from dist/addon/, which another test
+ * file's buildAddon() may be rebuilding meanwhile.
+ */
+function stageXpi(built: BuiltAddon, version: string, updateUrl: string): string {
   const dir = path.join(tmp, `addon-${version}`);
-  fs.cpSync(path.join(REPO_DIR, 'dist', 'addon'), dir, { recursive: true });
+  const testPage = path.join(built.testAddonDir, 'e2e');
+  fs.cpSync(built.testAddonDir, dir, { recursive: true, filter: (src) => src !== testPage });
   const manifestPath = path.join(dir, 'manifest.json');
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
   manifest.version = version;
@@ -62,7 +67,6 @@ describe('updates from a self-hosted update manifest', () => {
     if (!thunderbirdAvailable()) throw new Error('Thunderbird is missing: run `npm run deps` as root');
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xexec-update-'));
     const built = await buildAddon();
-    built.remove();
     const { key, cert } = makeCertificates();
     const www = path.join(tmp, 'www');
     fs.mkdirSync(www);
@@ -80,8 +84,14 @@ describe('updates from a self-hosted update manifest', () => {
     base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     const updateUrl = `${base}/updates.json`;
-    const oldXpi = stageXpi(OLD, updateUrl);
-    const newXpi = stageXpi(NEW, updateUrl);
+    let oldXpi: string;
+    let newXpi: string;
+    try {
+      oldXpi = stageXpi(built, OLD, updateUrl);
+      newXpi = stageXpi(built, NEW, updateUrl);
+    } finally {
+      built.remove();
+    }
     fs.renameSync(oldXpi, path.join(tmp, path.basename(oldXpi))); // not served
     // The form of docs/updates.json.example, with this server's links and the real hash.
     const example = JSON.parse(fs.readFileSync(path.join(REPO_DIR, 'docs', 'updates.json.example'), 'utf8'));
