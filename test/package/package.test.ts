@@ -37,8 +37,7 @@ async function session(port: number, password: string): Promise<{ c: ImapClient;
   return { c, caps };
 }
 
-// Debian 13 (Dovecot 2.4) joins once the plugin builds against 2.4.
-for (const release of [12] as const) {
+for (const release of [12, 13] as const) {
   describe(`dovecot-xexec on a fresh Debian ${release}`, () => {
     let ws: Workspace;
     let run: InsideRun;
