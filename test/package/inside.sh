@@ -149,6 +149,16 @@ echo "READY installed"
 # plugin in IMAP) and in step 2 the block's first and last line and the module's line ----------
 step enable
 stop_dovecot
+# Every setting the file offers is valid syntax for this Dovecot: uncomment all of them ("#x" and
+# "#  x"; prose is "# x") and let doveconf parse it, then put the file back.
+cp "$conf" "$shared/90-xexec.conf.orig"
+sed -i 's/^#\([^ #]\|  \)/\1/' "$conf"
+grep -q '^xexec' "$conf" || grep -q '^  xexec = ' "$conf" || fail "uncommenting 90-xexec.conf enabled no module"
+doveconf -n >/dev/null 2>"$shared/doveconf.err" || {
+	cat "$shared/doveconf.err" >&2
+	fail "doveconf rejects 90-xexec.conf with all its settings uncommented"
+}
+cp "$shared/90-xexec.conf.orig" "$conf"
 if [ "$series" = 2.3 ]; then
 	sed -i -e '/^#protocol imap {$/,/^#}$/ s/^#//' \
 		-e 's/^#plugin {$/plugin {/' \
