@@ -7,7 +7,7 @@
 #   sh scripts/other-thunderbird.sh ensure        unpack it if missing, print the binary's path
 #   sh scripts/other-thunderbird.sh package       print the package version it picks (apt's form)
 #   sh scripts/other-thunderbird.sh app-version [BINARY]
-#                                                 print a binary's Thunderbird version, e.g. 140.12.0esr
+#                                                 print a binary's Thunderbird version, e.g. 140.12.0
 #                                                 (default: the installed Thunderbird)
 #
 # Which version: apt's newest `thunderbird` whose major version differs from the installed one
@@ -75,9 +75,15 @@ package_version() {
 	echo "$other"
 }
 
-# Thunderbird's own version of a binary, from application.ini (no profile, no window).
-app_version() {
+# What a binary says it is, e.g. "140.12.0esr" (it reads its application.ini; no profile, no window).
+binary_version() {
 	HOME=/nonexistent "$1" --headless --version 2>/dev/null | sed -n 's/^Mozilla Thunderbird //p'
+}
+
+# The same without the "esr" suffix, e.g. "140.12.0": what Services.appinfo.version says, and the
+# form test/e2e/thunderbird.ts's thunderbirdVersion() gives (for labels).
+app_version() {
+	binary_version "$1" | sed 's/[^0-9.].*$//'
 }
 
 # The unpacked binary really runs: it starts far enough to create a profile (libxul and the
@@ -136,7 +142,7 @@ ensure() {
 	mkdir "$tmp/root"
 	dpkg -x "$tmp"/download/thunderbird_*.deb "$tmp/root"
 	tmpbin="$tmp/root/usr/lib/thunderbird/thunderbird"
-	got=$(app_version "$tmpbin")
+	got=$(binary_version "$tmpbin")
 	case "$version" in
 	*:"$got"-* | "$got"-*) ;;
 	*) echo "other-thunderbird: the unpacked binary says version '$got', the package is $version" >&2; exit 1 ;;
