@@ -110,12 +110,29 @@ install -m 0644 "$repo/docs/SERVER.md" "$repo/docs/PROTOCOL.md" "$doc/"
 	echo "Upstream-Name: xexec"
 	echo
 	echo "Files: *"
+	echo "Copyright: 2026 the XEXEC contributors"
 	echo "License: MPL-2.0"
 	echo
 	echo "License: MPL-2.0"
 	sed 's/^$/./; s/^/ /' "$repo/LICENSE"
 } >"$doc/copyright"
 chmod 0644 "$doc/copyright"
+
+# Debian's usual variables name the maintainer of a local build.
+maintainer="${DEBFULLNAME:-XEXEC maintainers} <${DEBEMAIL:-xexec@example.org}>"
+{
+	echo "$name ($deb_version) unstable; urgency=medium"
+	echo
+	echo "  * Built by scripts/package-server.sh for Dovecot $abi."
+	echo
+	echo " -- $maintainer  $(date -R)"
+} | gzip -9n >"$doc/changelog.gz"
+chmod 0644 "$doc/changelog.gz"
+
+# The newest glibc symbol version the shared objects use (what dpkg-shlibdeps would derive).
+libc=$(find "$stage/usr/lib/dovecot/modules" -name '*.so' -exec objdump -T {} + |
+	grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/^GLIBC_//' | sort -uV | tail -n 1)
+[ -n "$libc" ] || die "could not read the glibc symbol versions of the plugin (objdump)"
 
 install -d -m 0755 "$stage/DEBIAN"
 echo /etc/dovecot/conf.d/90-xexec.conf >"$stage/DEBIAN/conffiles"
@@ -129,6 +146,8 @@ sed -e "s|@NAME@|$name|g" \
 	-e "s|@CORE_MIN@|$epoch$series|g" \
 	-e "s|@CORE_NEXT@|$epoch$next~|g" \
 	-e "s|@SERIES@|$series|g" \
+	-e "s|@MAINTAINER@|$maintainer|g" \
+	-e "s|@LIBC@|$libc|g" \
 	"$repo/packaging/debian/control.in" >"$stage/DEBIAN/control"
 chmod -R u+rwX,go+rX,go-w "$stage"
 chmod 0644 "$stage/DEBIAN/control" "$stage/DEBIAN/conffiles" "$stage/DEBIAN/md5sums"
