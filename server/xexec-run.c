@@ -13,6 +13,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #ifdef __linux__
 #  include <sys/prctl.h>
@@ -200,12 +201,13 @@ xexec_run_exited(const struct child_wait_status *status,
 	}
 }
 
-/* In the child, between fork() and exec: only async-signal-safe calls. */
+/* In the child, between fork() and exec: only async-signal-safe calls.
+   error is the errno of the step that failed, taken right after it. */
 static void ATTR_NORETURN
-xexec_child_fail(int status_fd)
+xexec_child_fail(int status_fd, int error)
 {
-	int error = errno;
-
+	if (error == 0)
+		error = EINVAL;
 	if (write(status_fd, &error, sizeof(error)) < 0) {
 		/* nothing left to tell it with */
 	}
@@ -221,12 +223,17 @@ xexec_child(const struct xexec_run_settings *set, pid_t parent, int fd_out,
 
 	/* Its own process group, so that it can be killed whole. */
 	if (setpgid(0, 0) < 0)
-		xexec_child_fail(status_fd);
+		xexec_child_fail(status_fd, errno);
 #ifdef __linux__
 	/* If the imap process is killed outright (no chance to kill the
 	   group), the module must not run on unsupervised. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-		xexec_child_fail(status_fd);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		xexec_child_fail(status_fd, errno);
+	if (getppid() != parent) {
+		/* The imap process died before the line above: nobody is
+		   left to run for or to tell. */
+		_exit(127);
+	}
 #endif
 	/* Dovecot ignores SIGPIPE and blocks others; a module starts with
 	   the defaults. */
@@ -238,20 +245,20 @@ xexec_child(const struct xexec_run_settings *set, pid_t parent, int fd_out,
 	fd_null = open("/dev/null", O_RDONLY);
 	if (fd_null < 0 || dup2(fd_null, STDIN_FILENO) < 0 ||
 	    dup2(fd_out, STDOUT_FILENO) < 0 || dup2(fd_err, STDERR_FILENO) < 0)
-		xexec_child_fail(status_fd);
+		xexec_child_fail(status_fd, errno);
 	/* Keep only 0-2 and the close-on-exec status pipe. */
 	if (status_fd != STDERR_FILENO + 1) {
 		if (dup2(status_fd, STDERR_FILENO + 1) < 0)
-			xexec_child_fail(status_fd);
+			xexec_child_fail(status_fd, errno);
 		status_fd = STDERR_FILENO + 1;
 		(void)fcntl(status_fd, F_SETFD, FD_CLOEXEC);
 	}
 	closefrom(status_fd + 1);
 	if (chdir(set->cwd) < 0 && chdir("/") < 0)
-		xexec_child_fail(status_fd);
+		xexec_child_fail(status_fd, errno);
 	execve(set->argv[0], (char *const *)set->argv,
 	       (char *const *)set->env);
-	xexec_child_fail(status_fd);
+	xexec_child_fail(status_fd, errno);
 }
 
 /* fork() and exec with a close-on-exec status pipe: the parent learns
@@ -283,14 +290,40 @@ xexec_spawn(const struct xexec_run_settings *set, int fd_out, int fd_err,
 	do {
 		ret = read(status[0], &error, sizeof(error));
 	} while (ret < 0 && errno == EINTR);
+	if (ret < 0) {
+		/* Whether exec happened is unknown: do not let it run. */
+		error = errno;
+		(void)kill(pid, SIGKILL);
+	} else if (ret > 0 && (ret != (ssize_t)sizeof(error) || error == 0)) {
+		error = EIO;
+	}
 	i_close_fd(&status[0]);
-	if (ret == (ssize_t)sizeof(error)) {
+	if (ret != 0) {
 		/* The child exits at once; child-wait's waitpid(-1)
 		   reaps it. */
 		return error;
 	}
 	*pid_r = pid;
 	return 0;
+}
+
+/* "No such file or directory (ENOENT)", and what ENOENT means when the
+   program itself is there. */
+static const char *xexec_spawn_error(const char *path, int error)
+{
+	struct stat st;
+	const char *name = NULL, *str;
+
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
+	name = strerrorname_np(error);
+#endif
+	str = t_strdup_printf("%s (%s)", strerror(error),
+		name != NULL ? name : t_strdup_printf("errno %d", error));
+	if (error == ENOENT && stat(path, &st) == 0) {
+		str = t_strconcat(str, ": the file exists, so its #! "
+				  "interpreter is missing", NULL);
+	}
+	return str;
 }
 
 static int xexec_pipe_open(struct xexec_pipe *pipe, int *write_fd_r)
@@ -333,8 +366,8 @@ xexec_run_start(const struct xexec_run_settings *set,
 	i_close_fd(&out_w);
 	i_close_fd(&err_w);
 	if (ret != 0) {
-		*error_r = t_strdup_printf("Cannot run %s: %s",
-					   set->argv[0], strerror(ret));
+		*error_r = t_strdup_printf("Cannot run %s: %s", set->argv[0],
+					   xexec_spawn_error(set->argv[0], ret));
 		run->pid = -1;
 		xexec_run_free(&run);
 		return NULL;

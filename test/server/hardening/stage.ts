@@ -17,3 +17,14 @@ export function ownModule(dir: string, name: string, file: string, words = '%u')
   fs.chmodSync(dst, 0o755);
   return { name, command: `${dst} ${words}` };
 }
+
+/** Writes `<dir>/bin/hardening/<file>` with `content` and `mode`; returns its path. */
+export function ownFile(dir: string, file: string, content: string | Buffer, mode: number): string {
+  const to = path.join(dir, 'bin', 'hardening');
+  fs.mkdirSync(to, { recursive: true, mode: 0o755 });
+  fs.chmodSync(to, 0o755);
+  const dst = path.join(to, file);
+  fs.writeFileSync(dst, content);
+  fs.chmodSync(dst, mode);
+  return dst;
+}
