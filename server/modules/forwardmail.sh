@@ -47,15 +47,15 @@ set)
 	[ $# -le 2 ] || xexec_usage "Usage: forwardmail set <address> [keep]"
 	keep=no
 	if [ $# -eq 2 ]; then
-		[ "$2" = keep ] || xexec_usage "Unknown option '$2': the only option after the address is keep"
+		[ "$2" = keep ] || xexec_usage "Unknown option '$(xexec_short "$2")': the only option after the address is keep"
 		keep=yes
 	fi
 	case $1 in
-	*"$XEXEC_NL"*) xexec_usage "'$1' is not a valid e-mail address" ;;
+	*"$XEXEC_NL"*) xexec_usage "'$(xexec_short "$1")' is not a valid e-mail address" ;;
 	esac
 	# Lower-cased like list entries (PROTOCOL.md §6.1's grammar).
 	addr=$(printf '%s\n' "$1" | xexec_normalize_entries address 2>/dev/null) ||
-		xexec_usage "'$1' is not a valid e-mail address"
+		xexec_usage "'$(xexec_short "$1")' is not a valid e-mail address"
 	# Forwarding to oneself would loop (or at best duplicate every mail).
 	case $XUSER in
 	*@*)
@@ -69,7 +69,7 @@ off)
 	[ $# -eq 0 ] || xexec_usage "The off command takes no arguments"
 	;;
 *)
-	xexec_usage "Unknown command '$cmd': use show, set or off"
+	xexec_usage "Unknown command '$(xexec_short "$cmd")': use show, set or off"
 	;;
 esac
 

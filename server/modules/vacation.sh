@@ -121,7 +121,7 @@ off)
 	[ $# -eq 0 ] || xexec_usage "The off command takes no arguments"
 	;;
 *)
-	xexec_usage "Unknown command '$cmd': use show, set or off"
+	xexec_usage "Unknown command '$(xexec_short "$cmd")': use show, set or off"
 	;;
 esac
 
@@ -130,13 +130,13 @@ g_subject='' g_body='' g_days='' g_start='' g_end='' g_only='' seen=' '
 for kv in "$@"; do
 	case $kv in
 	*=*) ;;
-	*) xexec_usage "'$kv' is not of the form key=value" ;;
+	*) xexec_usage "'$(xexec_short "$kv")' is not of the form key=value" ;;
 	esac
 	key=${kv%%=*} val=${kv#*=}
 	# Each key once: a repeated key would only overwrite the first, and
 	# thousands of them would keep the checks below busy for long.
 	case $seen in
-	*" $key "*) xexec_usage "The key '$key' is given more than once" ;;
+	*" $key "*) xexec_usage "The key '$(xexec_short "$key")' is given more than once" ;;
 	esac
 	seen="$seen$key "
 	case $key in
@@ -187,7 +187,7 @@ for kv in "$@"; do
 		g_only=1
 		;;
 	*)
-		xexec_usage "Unknown key '$key': use subject, body, days, start, end or only"
+		xexec_usage "Unknown key '$(xexec_short "$key")': use subject, body, days, start, end or only"
 		;;
 	esac
 done

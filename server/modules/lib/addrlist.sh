@@ -37,7 +37,7 @@ addrlist_main() {
 		exit 0
 		;;
 	add | del) ;;
-	*) xexec_usage "Unknown command '$_cmd': use list, add or del" ;;
+	*) xexec_usage "Unknown command '$(xexec_short "$_cmd")': use list, add or del" ;;
 	esac
 
 	[ $# -ge 1 ] || xexec_usage "Give at least one address or @domain to $_cmd"
@@ -46,7 +46,7 @@ addrlist_main() {
 	for _a in "$@"; do
 		case $_a in
 		*"$XEXEC_NL"*)
-			xexec_usage "'$_a' is not a valid address or @domain entry; nothing was changed"
+			xexec_usage "'$(xexec_short "$_a")' is not a valid address or @domain entry; nothing was changed"
 			;;
 		esac
 	done
@@ -61,7 +61,7 @@ addrlist_main() {
 			_i=$((_i + 1))
 			[ "$_i" -eq "$_n" ] && break
 		done
-		xexec_usage "'$_a' is not a valid address or @domain entry; nothing was changed"
+		xexec_usage "'$(xexec_short "$_a")' is not a valid address or @domain entry; nothing was changed"
 	fi
 
 	_cur=$XDIR/$_list

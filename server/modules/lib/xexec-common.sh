@@ -27,6 +27,17 @@ xexec_oneline() {
 	printf '%s' "$1" | tr '\000-\037\177' '?'
 }
 
+# xexec_short VALUE - a client's value to quote in a message: whole up to 260
+# bytes (any valid address fits), else its first 200 bytes cut at a character
+# boundary and "...", so that the sentence after it still reaches the user.
+xexec_short() {
+	if [ "$(xexec_bytes "$1")" -le 260 ]; then
+		printf '%s' "$1"
+		return 0
+	fi
+	printf '%s...' "$(printf '%s' "$1" | head -c 200 | { iconv -c -f UTF-8 -t UTF-8 2>/dev/null || :; })"
+}
+
 # xexec_die STATUS SENTENCE
 xexec_die() {
 	printf '%s\n' "$(xexec_oneline "$2")" >&2
