@@ -17,8 +17,8 @@ const common = {
   bundle: true,
   minify: false,
   sourcemap: false,
-  // Thunderbird 128 ESR is the oldest supported version (manifest strict_min_version).
-  target: 'firefox128',
+  // Thunderbird 140 ESR is the oldest supported version (manifest strict_min_version).
+  target: 'firefox140',
   charset: 'utf8',
   legalComments: 'inline',
   logLevel: 'warning',

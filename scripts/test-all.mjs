@@ -22,8 +22,8 @@ const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const extraArgs = process.argv.slice(2);
 const onlyNative = process.env.XEXEC_ONLY_NATIVE === '1';
 
-/** Core e2e files: the experiment and the background, the ones run on both Thunderbirds. */
-const CORE_E2E = ['test/e2e/experiment.test.ts', 'test/e2e/background.test.ts'];
+/** Core e2e files, the ones run on both Thunderbirds: the version check, the experiment, the background, a password change. */
+const CORE_E2E = ['test/e2e/version.test.ts', 'test/e2e/experiment.test.ts', 'test/e2e/background.test.ts', 'test/e2e/password.test.ts'];
 
 function sh(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: REPO, ...opts });
@@ -41,11 +41,9 @@ function dovecotVersion(inRoot) {
   return out.split(/\s+/)[0];
 }
 
-/** "153.7.0" from "Mozilla Thunderbird 153.7.0esr". */
+/** "140.12.0", as Thunderbird reports its own version (application.ini beside the binary). */
 function thunderbirdVersion(binary) {
-  const out = sh(binary, ['--headless', '--version'], { env: { ...process.env, HOME: os.tmpdir() } });
-  const m = /(\d+\.\d+(?:\.\d+)?)/.exec(out);
-  return m ? m[1] : out;
+  return sh('sh', ['scripts/other-thunderbird.sh', 'app-version', binary]);
 }
 
 /** Runs vitest with a JSON report; returns per-file results (a file that failed to load counts as one failure). */
