@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, expect } from 'vitest';
-import { dovecotRoot, IN_ROOT_SCRIPT, isDovecot24, tempRoot } from '../fixture/dovecot.js';
+import { commandPrefix, dovecotRoot, isDovecot24, tempRoot } from '../fixture/dovecot.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 /** The reference modules in the checkout. */
@@ -31,9 +31,8 @@ export interface InDovecotOptions {
 export function inDovecot(cmd: string, args: string[], cwd = '/', env: Record<string, string> = {},
   o: InDovecotOptions = {}): [string, string[]] {
   const ids = o.uid === undefined ? [] : ['setpriv', `--reuid=${o.uid}`, `--regid=${o.gid ?? o.uid}`, '--clear-groups'];
-  const root = dovecotRoot();
-  if (root === null) return ids.length > 0 ? [ids[0]!, [...ids.slice(1), cmd, ...args]] : [cmd, args];
-  const prefix = o.server ? o.server.prefix() : ['sh', IN_ROOT_SCRIPT, root, '--bind', tempRoot(), '--'];
+  const prefix = o.server ? o.server.prefix() : commandPrefix();
+  if (prefix.length === 0) return ids.length > 0 ? [ids[0]!, [...ids.slice(1), cmd, ...args]] : [cmd, args];
   return ['/usr/bin/env', [`PATH=${SYSTEM_PATH}`, ...prefix,
     '/bin/sh', '-c', 'cd "$1" || exit 127; PATH=$2; export PATH; shift 2; exec "$@"', 'sh', cwd,
     env.PATH ?? process.env.PATH ?? SYSTEM_PATH, ...ids, cmd, ...args]];
