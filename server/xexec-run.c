@@ -9,6 +9,7 @@
 #include "ioloop.h"
 #include "fd-util.h"
 #include "child-wait.h"
+#include "xexec-kill.h"
 #include "xexec-run.h"
 
 #include <fcntl.h>
@@ -49,14 +50,22 @@ struct xexec_run {
 
 	bool exited:1;
 	bool finished:1;
+	bool killed:1;
 };
 
 static void xexec_run_kill_group(struct xexec_run *run)
 {
 	/* The module leads its own process group, so this reaches every
-	   child it started. ESRCH just means nothing was left. */
-	if (kill(-run->pid, SIGKILL) < 0 && errno != ESRCH)
-		i_error("xexec: kill(-%ld) failed: %m", (long)run->pid);
+	   child it started. Once only: a second SIGTERM could cut short
+	   the cleanup trap the first one started. */
+	if (run->killed)
+		return;
+	run->killed = TRUE;
+	/* The pipes go with it (see xexec_kill_group()). */
+	io_remove(&run->out.io);
+	io_remove(&run->err.io);
+	xexec_kill_group(run->pid, run->out.fd, run->err.fd);
+	run->out.fd = run->err.fd = -1;
 }
 
 static void xexec_pipe_close(struct xexec_pipe *pipe)
@@ -181,9 +190,6 @@ xexec_run_exited(const struct child_wait_status *status,
 
 	run->exited = TRUE;
 	child_wait_free(&run->child_wait);
-	/* Whatever the module left behind in its group must not outlive it
-	   or keep our pipes open. */
-	xexec_run_kill_group(run);
 
 	/* Everything the module wrote before exiting is in the pipes now. */
 	if (xexec_pipe_read(run, &run->out) < 0 ||
@@ -192,6 +198,9 @@ xexec_run_exited(const struct child_wait_status *status,
 		xexec_run_finish(run, XEXEC_RUN_OUTPUT_LIMIT);
 		return;
 	}
+	/* Whatever the module left behind in its group must not outlive it
+	   or keep our pipes open. */
+	xexec_run_kill_group(run);
 	if (WIFSIGNALED(wstatus)) {
 		run->result.code = WTERMSIG(wstatus);
 		xexec_run_finish(run, XEXEC_RUN_SIGNALED);
@@ -412,5 +421,6 @@ void xexec_run_init(void)
 
 void xexec_run_deinit(void)
 {
+	xexec_kill_deinit();
 	child_wait_deinit();
 }

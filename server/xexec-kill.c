@@ -1,0 +1,162 @@
+/* Ending a module's process group. SIGTERM first, so that a module's cleanup
+   traps run (the reference modules remove their temp copies of the lists and
+   of the passwd-file there); SIGKILL after a grace period to whatever ignored
+   it. Meanwhile the module's pipes stay open and are read empty: a shell
+   that prints anything then (dash reports a killed background job on
+   stderr) would otherwise die of SIGPIPE in the middle of its trap.
+
+   The group is watched from the ioloop. When the imap process ends (the
+   client disconnected: one client per process by default) the rest of the
+   grace period is waited out here, since the module gets SIGKILL from
+   PR_SET_PDEATHSIG the moment the process is gone. */
+
+#include "lib.h"
+#include "llist.h"
+#include "ioloop.h"
+#include "sleep.h"
+#include "time-util.h"
+#include "xexec-kill.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* How often a group in its grace period is looked at. */
+#define XEXEC_KILL_CHECK_MSECS 20
+
+struct xexec_kill {
+	struct xexec_kill *prev, *next;
+	pid_t pgid;
+	struct timeval deadline;
+	struct timeout *to;
+	int fds[2];
+	struct io *ios[2];
+};
+
+static struct xexec_kill *xexec_kills = NULL;
+
+static bool xexec_group_exists(pid_t pgid)
+{
+	/* A zombie leader still counts until it is reaped; EPERM means a
+	   member exists that we may not signal. */
+	return kill(-pgid, 0) == 0 || errno != ESRCH;
+}
+
+static void xexec_group_sigkill(pid_t pgid)
+{
+	if (kill(-pgid, SIGKILL) < 0 && errno != ESRCH)
+		i_error("xexec: kill(-%ld, SIGKILL) failed: %m", (long)pgid);
+}
+
+/* Reads and drops what is in the pipe; closes it at EOF. */
+static void xexec_kill_drain(struct xexec_kill *k, unsigned int i)
+{
+	unsigned char buf[4096];
+	ssize_t ret;
+
+	if (k->fds[i] == -1)
+		return;
+	do {
+		ret = read(k->fds[i], buf, sizeof(buf));
+	} while (ret > 0 || (ret < 0 && errno == EINTR));
+	if (ret < 0 && errno == EAGAIN)
+		return;
+	io_remove(&k->ios[i]);
+	i_close_fd(&k->fds[i]);
+}
+
+static void xexec_kill_drain_out(struct xexec_kill *k)
+{
+	xexec_kill_drain(k, 0);
+}
+
+static void xexec_kill_drain_err(struct xexec_kill *k)
+{
+	xexec_kill_drain(k, 1);
+}
+
+static void xexec_kill_free(struct xexec_kill *k)
+{
+	unsigned int i;
+
+	DLLIST_REMOVE(&xexec_kills, k);
+	timeout_remove(&k->to);
+	for (i = 0; i < N_ELEMENTS(k->fds); i++) {
+		io_remove(&k->ios[i]);
+		i_close_fd(&k->fds[i]);
+	}
+	i_free(k);
+}
+
+/* Returns TRUE (and frees k) when the group is done with. */
+static bool xexec_kill_check_at(struct xexec_kill *k,
+				const struct timeval *now)
+{
+	if (!xexec_group_exists(k->pgid)) {
+		xexec_kill_free(k);
+		return TRUE;
+	}
+	if (timeval_cmp(now, &k->deadline) >= 0) {
+		xexec_group_sigkill(k->pgid);
+		xexec_kill_free(k);
+		return TRUE;
+	}
+	return FALSE;
+}
+
+static void xexec_kill_check(struct xexec_kill *k)
+{
+	(void)xexec_kill_check_at(k, &ioloop_timeval);
+}
+
+void xexec_kill_group(pid_t pgid, int fd_out, int fd_err)
+{
+	struct xexec_kill *k;
+
+	i_assert(pgid > 1);
+	k = i_new(struct xexec_kill, 1);
+	k->pgid = pgid;
+	k->fds[0] = fd_out;
+	k->fds[1] = fd_err;
+	DLLIST_PREPEND(&xexec_kills, k);
+	if (kill(-pgid, SIGTERM) < 0) {
+		if (errno != ESRCH)
+			i_error("xexec: kill(-%ld, SIGTERM) failed: %m",
+				(long)pgid);
+		xexec_kill_free(k);
+		return;
+	}
+	(void)kill(-pgid, SIGCONT);
+
+	io_loop_time_refresh();
+	k->deadline = ioloop_timeval;
+	timeval_add_msecs(&k->deadline, XEXEC_KILL_GRACE_MSECS);
+	k->to = timeout_add_short(XEXEC_KILL_CHECK_MSECS,
+				  xexec_kill_check, k);
+	if (k->fds[0] != -1)
+		k->ios[0] = io_add(k->fds[0], IO_READ, xexec_kill_drain_out, k);
+	if (k->fds[1] != -1)
+		k->ios[1] = io_add(k->fds[1], IO_READ, xexec_kill_drain_err, k);
+}
+
+void xexec_kill_deinit(void)
+{
+	struct xexec_kill *k, *next;
+	struct timeval now;
+	int status;
+
+	while (xexec_kills != NULL) {
+		i_gettimeofday(&now);
+		for (k = xexec_kills; k != NULL; k = next) {
+			next = k->next;
+			xexec_kill_drain(k, 0);
+			xexec_kill_drain(k, 1);
+			/* Reap the leader (our child) here: the ioloop that
+			   would do it runs no more. */
+			(void)waitpid(k->pgid, &status, WNOHANG);
+			(void)xexec_kill_check_at(k, &now);
+		}
+		if (xexec_kills != NULL)
+			i_sleep_msecs(XEXEC_KILL_CHECK_MSECS);
+	}
+}
