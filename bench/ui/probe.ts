@@ -4,18 +4,21 @@
 //   - when the account's tabs and the first panel (its state read from the server) are shown,
 //   - how long a panel with a big list takes from the click on its tab to rows on screen,
 //     and when the list's data arrived from the background (runtime.sendMessage resolved),
-//   - how long each keystroke in the list's filter takes until the filtered rows are shown.
+//   - how long each keystroke in the list's filter takes until the filtered rows are shown,
+//   - how long adding one entry takes, from the click on Add until its row is shown.
 // "Shown" is after the next paint: a requestAnimationFrame callback, then a task.
 
+import type { XexecExperimentApi } from '../../experiments/xexec/api.js';
 import { parseListReply } from '../../src/modules/lists.js';
-import { replyFromLines } from '../../src/protocol/execute-result.js';
+import { buildCommandText } from '../../src/protocol/command.js';
+import { readReport } from '../../src/protocol/execute-result.js';
 
 interface Runtime {
   sendMessage(message: unknown, ...rest: unknown[]): Promise<unknown>;
 }
 
 declare const browser: { runtime: Runtime };
-declare const messenger: { xexec: { execute(accountId: string, module: string, args: string[]): Promise<{ ok: boolean; lines?: unknown[] }> } };
+declare const messenger: { xexec: XexecExperimentApi };
 
 const now = () => performance.now();
 
@@ -60,13 +63,17 @@ void when(() => {
 /** When each list.show request left the page, and when its answer reached it (performance.now()). */
 const listSent: number[] = [];
 const listData: number[] = [];
+/** The same for list.add (emptied before each timed add). */
+const addSent: number[] = [];
+const addData: number[] = [];
 const runtime = browser.runtime;
 const sendMessage = runtime.sendMessage.bind(runtime);
 runtime.sendMessage = (message: unknown, ...rest: unknown[]) => {
-  const isList = (message as { type?: string } | null)?.type === 'list.show';
-  if (isList) listSent.push(now());
+  const type = (message as { type?: string } | null)?.type;
+  const [sent, data] = type === 'list.show' ? [listSent, listData] : type === 'list.add' ? [addSent, addData] : [null, null];
+  sent?.push(now());
   const answer = sendMessage(message, ...rest);
-  if (isList) void answer.then(() => listData.push(now()));
+  if (data) void answer.then(() => data.push(now()));
   return answer;
 };
 
@@ -134,6 +141,29 @@ async function typeFilter(key: string, values: string[], expected: number[]): Pr
 }
 
 /**
+ * Types `entry` into the add field, clicks Add and times until its row is the first one shown
+ * (the caller picks an entry that sorts first) and the count says `count`.
+ */
+async function addEntry(key: string, entry: string, count: string): Promise<string> {
+  const panel = panelOf(key);
+  const input = panel.querySelector<HTMLInputElement>('.add-form input');
+  const button = panel.querySelector<HTMLButtonElement>('.add-form button[type="submit"]');
+  if (input === null || button === null) throw new Error('no add field');
+  input.value = entry;
+  input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: entry }));
+  await afterPaint();
+  addSent.length = 0;
+  addData.length = 0;
+  const t0 = now();
+  button.click();
+  const t1 = await when(() => {
+    const first = panel.querySelector('[role="option"] .vlist-text');
+    return (first?.textContent ?? '') === entry && (panel.querySelector('.count')?.textContent ?? '').includes(count);
+  }, 60_000);
+  return JSON.stringify({ total: t1 - t0, sent: (addSent[0] ?? NaN) - t0, data: (addData[0] ?? NaN) - t0, render: t1 - (addData[0] ?? NaN) });
+}
+
+/**
  * Where the list's time goes before it reaches the page, each the median of `runs` after a
  * warm-up: the experiment's execute() called from this page (Thunderbird, decoding, one copy to
  * the page), the same list through the background (list.show: execute, parse, the answer
@@ -153,9 +183,11 @@ async function breakdown(accountId: string, runs: number): Promise<string> {
     return med(times);
   };
   let entries: unknown = null;
-  const execute = await time(async () => {
-    const r = await messenger.xexec.execute(accountId, 'blacklist', ['list']);
-    if (!r.ok) throw new Error('blacklist list failed');
+  const text = buildCommandText({ module: 'blacklist', args: ['list'] });
+  if (!text.ok) throw new Error(text.error.message);
+  const send = await time(async () => {
+    const r = await messenger.xexec.send(accountId, text.value);
+    if (!r.stopped || r.status !== 0) throw new Error('blacklist list failed');
   });
   const listShow = await time(async () => {
     const r = await browser.runtime.sendMessage({ type: 'list.show', accountId, list: 'blacklist' }) as { ok: boolean; value: { entries: string[] } };
@@ -169,24 +201,25 @@ async function breakdown(accountId: string, runs: number): Promise<string> {
   const asArray = await time(() => browser.runtime.sendMessage({ type: 'bench.carry', entries }));
   const joined = (entries as string[]).join('\n');
   const asString = await time(() => browser.runtime.sendMessage({ type: 'bench.carry', entries: joined }));
-  let parse = NaN;
-  {
-    const r = await messenger.xexec.execute(accountId, 'blacklist', ['list']);
-    const times: number[] = [];
-    for (let i = 0; i <= runs; i++) {
-      const t0 = now();
-      const parsed = parseListReply(replyFromLines('blacklist', r.lines as never));
-      if (!parsed.ok) throw new Error('parse failed');
-      if (i > 0) times.push(now() - t0);
-    }
-    parse = med(times);
-  }
-  return JSON.stringify({ execute, listShow, small, clone, asArray, asString, parse });
+  // The background's own steps, here in the same engine: reading the report, parsing the lines.
+  const report = await messenger.xexec.send(accountId, text.value);
+  let lines: ReturnType<typeof readReport>['lines'] = [];
+  const decode = await time(async () => {
+    const r = readReport(report, 'blacklist');
+    if (!r.ok) throw new Error('decoding failed');
+    lines = r.lines;
+  });
+  const parse = await time(async () => {
+    const parsed = parseListReply({ module: 'blacklist', lines });
+    if (!parsed.ok) throw new Error('parse failed');
+  });
+  return JSON.stringify({ send, decode, listShow, small, clone, asArray, asString, parse });
 }
 
 (window as unknown as { uiBench: unknown }).uiBench = {
   marks: () => JSON.stringify(marks),
   openList,
   typeFilter,
+  addEntry,
   breakdown,
 };

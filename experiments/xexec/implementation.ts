@@ -2,23 +2,27 @@
  * License, v. 2.0. If a copy of the MPL was not distributed with this
  * file, You can obtain one at http://mozilla.org/MPL/2.0/. */
 
-// Experiment API "xexec" (schema.json): runs a server module through XEXEC
-// over Thunderbird's own IMAP session of an account, and updates saved
-// passwords after a password change.
+// Experiment API "xexec" (schema.json): a raw transport. It carries an XEXEC
+// command text over Thunderbird's own IMAP session of an account and hands
+// back what Thunderbird reported, and it updates saved passwords after a
+// password change.
 //
-// This file only moves bytes between Thunderbird and the typed codec of
-// src/protocol, which encodes the arguments (PROTOCOL.md §3.1) and decodes
-// the reply (§4). The build bundles it, unminified, into one script that
-// defines the global `xexec` class Thunderbird looks for.
+// This file only moves text between the background and Thunderbird: the
+// background's codec (src/protocol) builds the command text (PROTOCOL.md
+// §3.1) and reads the reply (§4); here the text is only checked against the
+// one rule that keeps Thunderbird from changing it (isTransportSafe). The
+// build bundles this file, unminified, into one script that defines the
+// global `xexec` class Thunderbird looks for.
 
-import './sandbox.js';
-import { buildCommandText, interpretStoppedUrl, type ExecuteResult } from '../../src/protocol/codec.js';
-import type { ExecuteArgument, SavedPasswordUpdate } from './api.js';
+import type { TransportReport } from '../../src/protocol/execute-result.js';
+import { isTransportSafe } from '../../src/protocol/transport-safe.js';
+import type { SavedPasswordUpdate } from './api.js';
 import {
   ExtensionCommon,
   ExtensionError,
   MailServices,
   Services,
+  hostnameOf,
   type ExtensionContext,
   type IncomingServer,
   type MsgAccount,
@@ -55,21 +59,19 @@ export class xexec extends ExtensionCommon.ExtensionAPI {
     const transport = this.transport;
     return {
       xexec: {
-        async execute(accountId: string, module: string, args: ExecuteArgument[]): Promise<ExecuteResult> {
+        async send(accountId: string, text: string): Promise<TransportReport> {
           const { server } = imapAccount(accountId);
-          // The codec checks the module name and encodes every argument so
-          // that Thunderbird's custom-command path carries it unchanged.
-          const text = buildCommandText({ module, args });
-          if (!text.ok) {
-            throw new ExtensionError(`xexec: ${text.error.message}`);
+          // Thunderbird would cut, strip or decode anything else (a NUL would
+          // crash it); the codec never builds such a text.
+          if (text === '' || !isTransportSafe(text)) {
+            throw new ExtensionError('xexec: the command text is empty or not transport-safe (printable ASCII without "?" and ">", "%" only as "%25")');
           }
-          const outcome = await transport.send(context, accountId, server, text.value, timeoutMs());
-          return outcome.kind === 'stopped' ? interpretStoppedUrl(outcome.url, module) : outcome.result;
+          return transport.send(context, accountId, server, text, timeoutMs());
         },
 
         async getServerHost(accountId: string): Promise<string> {
           const { server } = imapAccount(accountId);
-          return server.hostname ?? server.hostName ?? '';
+          return hostnameOf(server);
         },
 
         async updateSavedPassword(accountId: string, newPassword: string): Promise<SavedPasswordUpdate> {

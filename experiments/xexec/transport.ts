@@ -2,14 +2,15 @@
  * License, v. 2.0. If a copy of the MPL was not distributed with this
  * file, You can obtain one at http://mozilla.org/MPL/2.0/. */
 
-// Sends one XEXEC command over Thunderbird's own, already authenticated IMAP
-// session of an account and reports what Thunderbird says when it is done.
-// The only way Thunderbird 153 sends a custom IMAP command is
+// Sends one XEXEC command text over Thunderbird's own, already authenticated
+// IMAP session of an account and reports what Thunderbird says when it is
+// done, as plain values: reading them is the background's job (src/protocol).
+// The only way Thunderbird sends a custom IMAP command is
 // nsIImapService.issueCommandOnMsgs(); on the wire it becomes
-// `<tag> uid XEXEC <text>` (see the shared notes/thunderbird.md).
+// `<tag> uid XEXEC <text>` (docs/THUNDERBIRD.md).
 // One command at a time per account; a timeout; no alert dialogs.
 
-import { failure, type CommandText, type ExecuteResult, type StoppedUrl } from '../../src/protocol/codec.js';
+import type { StoppedUrl, TransportFailureCode, TransportReport } from '../../src/protocol/execute-result.js';
 import { AlertGuard } from './alerts.js';
 import {
   Cc,
@@ -25,24 +26,19 @@ import {
   type UrlListener,
 } from './chrome.js';
 
-/** How a command ended: Thunderbird stopped its URL, or it never got that far. */
-export type Outcome =
-  | { readonly kind: 'stopped'; readonly url: StoppedUrl }
-  | { readonly kind: 'failed'; readonly result: ExecuteResult };
-
 interface Job {
   settled: boolean;
   cancelled: boolean;
   cancel: (() => void) | null;
 }
 
-function failed(code: 'unsupported' | 'disconnected' | 'timeout', message: string): Outcome {
-  return { kind: 'failed', result: failure(code, message) };
+function failed(code: TransportFailureCode, message: string): TransportReport {
+  return { stopped: false, code, message };
 }
 
 export class Transport {
   /** accountId -> promise of the last queued command (one at a time per account). */
-  private readonly queues = new Map<string, Promise<Outcome>>();
+  private readonly queues = new Map<string, Promise<TransportReport>>();
   /** Commands that have not settled yet (queued or running). */
   private readonly jobs = new Set<Job>();
   /** Our URLs that Thunderbird has not stopped yet -> their listener. */
@@ -54,7 +50,7 @@ export class Transport {
    * and resolves when it is done; never rejects. A closed page or background
    * (`context`) does not wait for its commands: queued ones are never sent.
    */
-  send(context: ExtensionContext, accountId: string, server: IncomingServer, text: CommandText, timeoutMs: number): Promise<Outcome> {
+  send(context: ExtensionContext, accountId: string, server: IncomingServer, text: string, timeoutMs: number): Promise<TransportReport> {
     const job: Job = { settled: false, cancelled: false, cancel: null };
     this.jobs.add(job);
     const closer = {
@@ -74,15 +70,15 @@ export class Transport {
   }
 
   /** Sends `text` on the account's Inbox; `job.cancel()` ends the wait early. */
-  private run(server: IncomingServer, text: CommandText, timeoutMs: number, job: Job): Promise<Outcome> {
+  private run(server: IncomingServer, text: string, timeoutMs: number, job: Job): Promise<TransportReport> {
     return new Promise((resolve) => {
       let timer: number | null = null;
-      const settle = (outcome: Outcome) => {
+      const settle = (report: TransportReport) => {
         if (job.settled) return;
         job.settled = true;
         this.jobs.delete(job);
         if (timer !== null) clearTimeout(timer);
-        resolve(outcome);
+        resolve(report);
       };
       job.cancel = () => settle(failed('disconnected', 'Cancelled.'));
       if (job.cancelled) {
@@ -114,7 +110,7 @@ export class Transport {
         OnStopRunningUrl: (stoppedUrl, status) => {
           this.running.delete(url);
           this.alerts.releaseLater(url);
-          settle({ kind: 'stopped', url: readStoppedUrl(stoppedUrl, status) });
+          settle({ stopped: true, ...readStoppedUrl(stoppedUrl, status) });
         },
       };
       this.running.set(url, listener);
@@ -129,7 +125,7 @@ export class Transport {
   }
 
   /** Issues the command; returns its URL, or why Thunderbird refused it. */
-  private issue(inbox: MsgFolder, text: CommandText): MailUrl | string {
+  private issue(inbox: MsgFolder, text: string): MailUrl | string {
     // issueCommandOnMsgs refuses a null window (NS_ERROR_ILLEGAL_VALUE).
     const msgWindow = Cc['@mozilla.org/messenger/msgwindow;1']!.createInstance(Ci.nsIMsgWindow);
     let url: MailUrl;

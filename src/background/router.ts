@@ -1,7 +1,8 @@
 /**
  * The background's message API (messages.ts): checks each request, builds the module
- * command with src/modules, runs it through `messenger.xexec.execute`, parses the reply and
- * turns every failure into a UserError. The administrator's policy (policy.ts) names the
+ * command with src/modules and its text with src/protocol, sends it through the experiment's
+ * raw transport (`messenger.xexec.send`), reads the reply and parses it, and turns every
+ * failure into a UserError. The administrator's policy (policy.ts) names the
  * modules it sends and turns panels off. Thunderbird is reached only through `deps`, so the
  * whole router runs in unit tests.
  */
@@ -13,9 +14,9 @@ import { addRequest, deleteRequest, listRequest, parseAddReply, parseDeleteReply
 import { changePasswordRequest, parseChangePasswordReply } from '../modules/password.js';
 import type { ReplyError } from '../modules/reply.js';
 import { parseVacationState, vacationOffRequest, vacationSetRequest, vacationShowRequest } from '../modules/vacation.js';
-import { buildCommandText, type XexecRequest } from '../protocol/command.js';
+import { buildCommandText, type CommandError, type XexecRequest } from '../protocol/command.js';
 import type { XexecReply } from '../protocol/data-line.js';
-import { replyFromLines } from '../protocol/execute-result.js';
+import { readReport, type ExecuteResult } from '../protocol/execute-result.js';
 import { err, ok, type Result } from '../protocol/result.js';
 import { DiscoveryCache } from './discovery-cache.js';
 import {
@@ -71,15 +72,26 @@ export function createRouter(deps: RouterDeps): Router {
     return effective.hiddenPanels.includes(module) ? err(policyOff()) : ok(effective.modules[module]);
   }
 
+  /** Sends a request through the experiment and reads what Thunderbird reported. */
+  async function execute(accountId: string, request: XexecRequest): Promise<Result<ExecuteResult, CommandError>> {
+    const text = buildCommandText(request);
+    if (!text.ok) return text;
+    const report = await keepAlive(() => deps.xexec.send(accountId, text.value));
+    return ok(readReport(report, request.module));
+  }
+
   /** Runs a module and parses its reply; every failure becomes a UserError. */
   async function run<T>(
     accountId: string,
     request: XexecRequest,
     parse: (reply: XexecReply, module: string) => Result<T, ReplyError>,
   ): Promise<Result<T, UserError>> {
-    const result = await keepAlive(() => deps.xexec.execute(accountId, request.module, [...request.args]));
+    const executed = await execute(accountId, request);
+    // The modules' requests are built from checked input: a bad one is a bug.
+    if (!executed.ok) return err(internalError(t, new Error(executed.error.message)));
+    const result = executed.value;
     if (!result.ok) return err(executeFailureError(t, result, request.module));
-    const parsed = parse(replyFromLines(request.module, result.lines), request.module);
+    const parsed = parse({ module: request.module, lines: result.lines }, request.module);
     return parsed.ok ? parsed : err(replyError(t, parsed.error, request.module));
   }
 
@@ -171,10 +183,10 @@ export function createRouter(deps: RouterDeps): Router {
     async 'console'(r) {
       // The raw console sends names as typed: it is the administrator's tool, unless locked off.
       if ((await policy(r.accountId)).consoleDisabled) return err(policyOff());
-      // Checked here so that a typo is an answer, not a rejected call.
-      const text = buildCommandText({ module: r.module, args: r.args });
-      if (!text.ok) return err(commandInputError(t, text.error));
-      const result = await keepAlive(() => deps.xexec.execute(r.accountId, r.module, [...r.args]));
+      // A name or argument the codec cannot send is an answer, not a rejected call.
+      const executed = await execute(r.accountId, { module: r.module, args: r.args });
+      if (!executed.ok) return err(commandInputError(t, executed.error));
+      const result = executed.value;
       return ok({ result, error: result.ok ? null : executeFailureError(t, result, r.module) });
     },
 
@@ -190,7 +202,7 @@ export function createRouter(deps: RouterDeps): Router {
       const result = await handler(message);
       return (result.ok ? { ok: true, value: result.value } : { ok: false, error: result.error }) as BackgroundResponse;
     } catch (e) {
-      // execute() rejects only for programmer errors (an unknown account, say); so does a bug here.
+      // send() rejects only for programmer errors (an unknown account, say); so does a bug here.
       return { ok: false, error: internalError(t, e) };
     }
   }

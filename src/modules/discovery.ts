@@ -21,17 +21,17 @@ export function parseModulesReply(reply: XexecReply): Result<string[], ReplyErro
   for (let i = 0; i < lines.value.length; i++) {
     const line = lines.value[i];
     if (line === undefined) continue;
-    if (line.kind === 'binary') return err({ kind: 'not-text', line: i, message: `Line ${i + 1} is not valid UTF-8` });
-    if (!isModuleName(line.text)) {
+    if (typeof line !== 'string') return err({ kind: 'not-text', line: i, message: `Line ${i + 1} is not valid UTF-8` });
+    if (!isModuleName(line)) {
       return err({
         kind: 'bad-value',
         key: 'module',
-        value: line.text,
+        value: line,
         line: i,
-        message: `Line ${i + 1}: ${JSON.stringify(line.text)} is not a module name`,
+        message: `Line ${i + 1}: ${JSON.stringify(line)} is not a module name`,
       });
     }
-    names.push(line.text);
+    names.push(line);
   }
   return ok(names);
 }

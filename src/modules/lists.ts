@@ -88,13 +88,13 @@ export function parseListReply(reply: XexecReply, module: string = BLACKLIST): R
   for (let i = 0; i < lines.value.length; i++) {
     const line = lines.value[i];
     if (line === undefined) continue;
-    if (line.kind === 'binary') {
-      if (line.bytes.includes(0x20)) continue;
+    if (typeof line !== 'string') {
+      if (line.includes(0x20)) continue;
       return err({ kind: 'not-text', line: i, message: `Line ${i + 1} is not valid UTF-8` });
     }
-    if (line.text.includes(' ')) continue;
-    const entry = normalizeEntry(line.text);
-    if (!entry.ok) return badEntry('entry', i, line.text, entry.error);
+    if (line.includes(' ')) continue;
+    const entry = normalizeEntry(line);
+    if (!entry.ok) return badEntry('entry', i, line, entry.error);
     entries.push(entry.value);
   }
   return ok(entries);

@@ -64,7 +64,7 @@ export interface PasswordChanged {
 export function parseChangePasswordReply(reply: XexecReply, module: string = CHANGEPASSWORD): Result<PasswordChanged, ReplyError> {
   const lines = checkModule(reply, module);
   if (!lines.ok) return lines;
-  const found = lines.value.some((line) => line.kind === 'text' && line.text === CONFIRMATION);
+  const found = lines.value.includes(CONFIRMATION);
   if (!found) return err({ kind: 'missing-key', key: CONFIRMATION, message: `The reply does not say "${CONFIRMATION}"` });
   return ok({ confirmation: CONFIRMATION });
 }

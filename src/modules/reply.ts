@@ -48,18 +48,18 @@ export function readKeyValues(lines: readonly OutputLine[], known: ReadonlySet<s
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (line === undefined) continue;
-    if (line.kind === 'binary') {
+    if (typeof line !== 'string') {
       // Keys are short words: looking further than this would only cost time on huge lines.
-      const head = line.bytes.subarray(0, MAX_KEY_LENGTH + 1);
+      const head = line.subarray(0, MAX_KEY_LENGTH + 1);
       const space = head.indexOf(0x20);
       const key = latin1String(space < 0 ? head : head.subarray(0, space));
       if (known.has(key)) return err({ kind: 'not-text', line: i, message: `Line ${i + 1} (${key}) is not valid UTF-8` });
       continue;
     }
-    const space = line.text.indexOf(' ');
-    const key = space < 0 ? line.text : line.text.slice(0, space);
+    const space = line.indexOf(' ');
+    const key = space < 0 ? line : line.slice(0, space);
     if (!known.has(key)) continue;
-    out.push({ key, value: space < 0 ? '' : line.text.slice(space + 1), line: i });
+    out.push({ key, value: space < 0 ? '' : line.slice(space + 1), line: i });
   }
   return ok(out);
 }

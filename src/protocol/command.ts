@@ -11,6 +11,7 @@
 import { base64urlEncode, findLoneSurrogate, latin1String, utf8Encode } from './bytes.js';
 import { isSendableModuleName } from './module-name.js';
 import { err, ok, type Result } from './result.js';
+import { isTransportSafe } from './transport-safe.js';
 
 /** A value for one argv word: text (sent as UTF-8) or raw bytes. */
 export type Argument = string | Uint8Array;
@@ -69,8 +70,6 @@ export function encodeArgument(value: Argument): Result<string, ArgumentProblem>
   return ok('~' + base64urlEncode(value));
 }
 
-const TRANSPORT_UNSAFE = /[^\x20-\x7e]|[?>]|%(?!25)/;
-
 export function buildCommandText(request: XexecRequest): Result<CommandText, CommandError> {
   if (!isSendableModuleName(request.module)) {
     return err({
@@ -96,6 +95,6 @@ export function buildCommandText(request: XexecRequest): Result<CommandText, Com
   const text = words.join(' ').replace(/%/g, '%25');
   // Unreachable by construction (see the file comment); kept because a violation would mean
   // a cut command or an injected one, which must never reach the wire.
-  if (TRANSPORT_UNSAFE.test(text)) throw new Error('XEXEC command text invariant violated');
+  if (!isTransportSafe(text)) throw new Error('XEXEC command text invariant violated');
   return ok(text as CommandText);
 }

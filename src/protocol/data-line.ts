@@ -9,10 +9,12 @@ import { base64urlDecode, byteStringToBytes, findLoneSurrogate, latin1String, ut
 import { isSendableModuleName } from './module-name.js';
 import { err, ok, type Result } from './result.js';
 
-/** One output line of the module. `text` exists exactly when the bytes are valid UTF-8. */
-export type OutputLine =
-  | { readonly kind: 'text'; readonly text: string; readonly bytes: Uint8Array }
-  | { readonly kind: 'binary'; readonly bytes: Uint8Array };
+/**
+ * One output line of the module, the one line type from the data line to the module parsers
+ * and the console: its text when the bytes are valid UTF-8 (almost always), else the raw bytes,
+ * so that no line is ever changed on its way.
+ */
+export type OutputLine = string | Uint8Array;
 
 export interface XexecReply {
   /** As the server sent it: the configured spelling, `.modules`, or `""` for a bad name. */
@@ -74,34 +76,18 @@ function isDebris(c: number): boolean {
   return c === SP || c === 0x0d || c === 0x0a;
 }
 
-/**
- * How decoded lines are built: `quoted` gets a quoted line's bytes as a byte string (one char
- * per byte, escapes undone) and whether they are all ASCII; `encoded` an encoded line's bytes.
- */
-export interface LineMaker<L> {
-  quoted(raw: string, ascii: boolean): L;
-  encoded(bytes: Uint8Array): L;
+/** A quoted line: `raw` is its bytes as a byte string (escapes undone), `ascii` whether all are ASCII. */
+function quotedLine(raw: string, ascii: boolean): OutputLine {
+  // ASCII is its own UTF-8: the text is the line, no bytes are made for it.
+  return ascii ? raw : encodedLine(byteStringToBytes(raw) ?? new Uint8Array(0));
 }
 
-function toLine(bytes: Uint8Array, ascii: string | null): OutputLine {
-  const text = ascii ?? utf8DecodeStrict(bytes);
-  return text === null ? { kind: 'binary', bytes } : { kind: 'text', text, bytes };
+function encodedLine(bytes: Uint8Array): OutputLine {
+  return utf8DecodeStrict(bytes) ?? bytes;
 }
-
-/** Lines as OutputLine: text and bytes. */
-export const OUTPUT_LINES: LineMaker<OutputLine> = {
-  // ASCII text is its own UTF-8: the native encoder gives its bytes.
-  quoted: (raw, ascii) => (ascii ? { kind: 'text', text: raw, bytes: utf8Encode(raw) } : toLine(byteStringToBytes(raw) ?? new Uint8Array(0), null)),
-  encoded: (bytes) => toLine(bytes, null),
-};
 
 /** Decodes `customCommandResult` (the data line without `* XEXEC `). */
 export function decodeCustomCommandResult(result: string): Result<XexecReply, DecodeError> {
-  return decodeCustomCommandResultAs(result, OUTPUT_LINES);
-}
-
-/** The same, with lines built by `maker` (execute() needs no bytes of a text line). */
-export function decodeCustomCommandResultAs<L>(result: string, maker: LineMaker<L>): Result<{ module: string; lines: L[] }, DecodeError> {
   const s = asByteString(result);
   if (s === null) return fail('not-bytes', 0, 'The reply is neither a byte string nor valid Unicode');
   let start = 0;
@@ -109,7 +95,7 @@ export function decodeCustomCommandResultAs<L>(result: string, maker: LineMaker<
   while (start < end && s.charCodeAt(start) === SP) start++;
   while (end > start && isDebris(s.charCodeAt(end - 1))) end--;
   if (start === end) return fail('no-data-line', 0, 'The server sent no XEXEC data line');
-  return parseReply(s, start, end, maker);
+  return parseReply(s, start, end);
 }
 
 const DATA_LINE_PREFIX = /^\* XEXEC /i;
@@ -193,17 +179,17 @@ function readModule(s: string, cur: Cursor, end: number): Result<string, DecodeE
   return ok(name);
 }
 
-function readEncoded<L>(s: string, cur: Cursor, end: number, maker: LineMaker<L>): Result<L, DecodeError> {
+function readEncoded(s: string, cur: Cursor, end: number): Result<OutputLine, DecodeError> {
   const at = cur.pos;
   let i = at + 1;
   while (i < end && s.charCodeAt(i) !== SP && s.charCodeAt(i) !== RPAREN) i++;
   const bytes = base64urlDecode(s, at + 1, i);
   if (bytes === null) return fail('bad-base64url', at, 'An encoded line is not valid base64url');
   cur.pos = i;
-  return ok(maker.encoded(bytes));
+  return ok(encodedLine(bytes));
 }
 
-function parseReply<L>(s: string, start: number, end: number, maker: LineMaker<L>): Result<{ module: string; lines: L[] }, DecodeError> {
+function parseReply(s: string, start: number, end: number): Result<XexecReply, DecodeError> {
   const cur: Cursor = { pos: start };
   const module = readModule(s, cur, end);
   if (!module.ok) return module;
@@ -213,7 +199,7 @@ function parseReply<L>(s: string, start: number, end: number, maker: LineMaker<L
   }
   cur.pos++;
   skipSpaces(s, cur, end);
-  const lines: L[] = [];
+  const lines: OutputLine[] = [];
   for (;;) {
     if (cur.pos >= end) return fail('missing-close', cur.pos, 'The list of lines is not closed with ")"');
     const c = s.charCodeAt(cur.pos);
@@ -224,9 +210,9 @@ function parseReply<L>(s: string, start: number, end: number, maker: LineMaker<L
     if (c === DQUOTE) {
       const quoted = readQuoted(s, cur, end);
       if (!quoted.ok) return quoted;
-      lines.push(maker.quoted(quoted.value.raw, quoted.value.ascii));
+      lines.push(quotedLine(quoted.value.raw, quoted.value.ascii));
     } else if (c === TILDE) {
-      const line = readEncoded(s, cur, end, maker);
+      const line = readEncoded(s, cur, end);
       if (!line.ok) return line;
       lines.push(line.value);
     } else if (c === LBRACE) {

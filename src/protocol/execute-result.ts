@@ -1,19 +1,13 @@
 /**
- * What `messenger.xexec.execute()` resolves with, and how a finished Thunderbird URL becomes
- * that value. The experiment only collects what Thunderbird reports (status, errorCode,
- * errorMessage, customCommandResult); the reading of it lives here, in plain testable code.
+ * What a finished XEXEC command means. The experiment (`messenger.xexec.send`) only reports
+ * what Thunderbird said (status, errorCode, errorMessage, customCommandResult) or why the
+ * command never got an answer; the reading of it lives here, in plain testable code that runs
+ * in the background.
  */
 
 import { sameModule } from './module-name.js';
-import { byteStringToBytes, utf8DecodeStrict, utf8Encode } from './bytes.js';
-import { decodeCustomCommandResultAs, type LineMaker, type OutputLine, type XexecReply } from './data-line.js';
+import { decodeCustomCommandResult, type OutputLine } from './data-line.js';
 import { decodeErrorMessage, type NumericCode, type PlainCode } from './tagged.js';
-
-/**
- * One output line of the module: its text when the bytes are valid UTF-8 (almost always),
- * else the raw bytes, so that no line is ever changed on its way.
- */
-export type ExecuteLine = string | Uint8Array;
 
 export type ExecuteFailureCode =
   /** The server has no XEXEC (a plain `BAD ... Unknown command`), or Thunderbird cannot address the account safely. */
@@ -31,7 +25,7 @@ export type ExecuteFailureCode =
   | 'bad-reply';
 
 export type ExecuteResult =
-  | { readonly ok: true; readonly lines: ExecuteLine[] }
+  | { readonly ok: true; readonly lines: readonly OutputLine[] }
   | {
     readonly ok: false;
     readonly code: ExecuteFailureCode;
@@ -40,7 +34,7 @@ export type ExecuteResult =
     /** The server's text without Dovecot's timing suffix; for the local codes a sentence of the add-on or of Thunderbird. */
     readonly message: string;
     /** What a failing module printed (XEXEC-EXIT, XEXEC-SIGNAL); otherwise empty. */
-    readonly lines: ExecuteLine[];
+    readonly lines: readonly OutputLine[];
   };
 
 /** What Thunderbird tells about a URL that stopped (nsIUrlListener.OnStopRunningUrl). */
@@ -55,26 +49,24 @@ export interface StoppedUrl {
   readonly errorMessage: string;
 }
 
+/** Why the transport has no answer from Thunderbird: it refused to send, or gave up waiting. */
+export type TransportFailureCode = 'unsupported' | 'disconnected' | 'timeout';
+
+/** What `messenger.xexec.send()` resolves with. */
+export type TransportReport =
+  | ({ readonly stopped: true } & StoppedUrl)
+  | { readonly stopped: false; readonly code: TransportFailureCode; readonly message: string };
+
 /** NS_BASE_STREAM_CLOSED: the server closed the connection. */
 const NS_BASE_STREAM_CLOSED = 0x80470002;
 
-export function failure(code: ExecuteFailureCode, message: string, detail: number | null = null, lines: ExecuteLine[] = []): ExecuteResult {
+export function failure(code: ExecuteFailureCode, message: string, detail: number | null = null, lines: readonly OutputLine[] = []): ExecuteResult {
   return { ok: false, code, detail, message, lines };
 }
 
-function executeLine(bytes: Uint8Array): ExecuteLine {
-  return utf8DecodeStrict(bytes) ?? bytes;
-}
-
-/** Lines as execute() gives them: the text, or the bytes when they are not UTF-8 (no bytes made for text). */
-const EXECUTE_LINES: LineMaker<ExecuteLine> = {
-  quoted: (raw, ascii) => (ascii ? raw : executeLine(byteStringToBytes(raw) ?? new Uint8Array(0))),
-  encoded: executeLine,
-};
-
 /** The output lines of a data line for `module`, or an explanation why there are none. */
-export function readLines(customCommandResult: string, module: string): { lines: ExecuteLine[] } | { problem: string } {
-  const decoded = decodeCustomCommandResultAs(customCommandResult, EXECUTE_LINES);
+function readLines(customCommandResult: string, module: string): { lines: readonly OutputLine[] } | { problem: string } {
+  const decoded = decodeCustomCommandResult(customCommandResult);
   if (!decoded.ok) return { problem: decoded.error.message };
   // The server names the module as configured (any case), `.modules`, or "" for a name
   // outside the grammar, which this side never sends.
@@ -115,13 +107,7 @@ export function interpretStoppedUrl(url: StoppedUrl, module: string): ExecuteRes
   );
 }
 
-/**
- * The other way round, for the module parsers of src/modules: the lines execute() gave,
- * as the reply of `module` they would have decoded themselves.
- */
-export function replyFromLines(module: string, lines: readonly ExecuteLine[]): XexecReply {
-  return {
-    module,
-    lines: lines.map((line): OutputLine => (typeof line === 'string' ? { kind: 'text', text: line, bytes: utf8Encode(line) } : { kind: 'binary', bytes: line })),
-  };
+/** What the transport reported for a command to `module`, as a result. */
+export function readReport(report: TransportReport, module: string): ExecuteResult {
+  return report.stopped ? interpretStoppedUrl(report, module) : failure(report.code, report.message);
 }

@@ -95,7 +95,10 @@ describe('the built add-on: .xpi and background', () => {
     expect(experiment.split('\n').length).toBeGreaterThan(300);
     expect(Math.max(...experiment.split('\n').map((l) => l.length))).toBeLessThan(400);
     expect(experiment).toContain('// experiments/xexec/transport.ts');
-    expect(experiment).toContain('// src/protocol/data-line.ts');
+    // A raw transport: of the codec only the transport-safe rule is in it; the background builds and reads.
+    expect(experiment).toContain('// src/protocol/transport-safe.ts');
+    expect(experiment).not.toMatch(/\/\/ src\/protocol\/(?!transport-safe\.ts)/);
+    expect(experiment).not.toContain('TextEncoder');
     expect(experiment).toContain('function readStoppedUrl(url, status)');
     expect(experiment).toMatch(/^var xexec = xexecExperimentBundle\.xexec;$/m);
   });
@@ -141,6 +144,10 @@ describe('the built add-on: .xpi and background', () => {
     expect(own.error.message).toBe(`The server refused: ${own.error.serverMessage}`);
     expect(await send({ type: 'discover', accountId: plainAccount })).toMatchObject({
       ok: false, error: { kind: 'server', code: 'unsupported', serverMessage: 'Error in IMAP command UID XEXEC: Unknown command' },
+    });
+    // What no module can receive is refused by the background's codec, before the experiment.
+    expect(await send({ type: 'console', accountId: account, module: 'echoargs', args: ['ok', 'a\u0000b'] })).toEqual({
+      ok: false, error: { kind: 'input', code: null, field: 'args.1', serverMessage: null, message: expect.stringContaining('2') },
     });
     const unknown = await send({ type: 'console', accountId: account, module: 'nosuch', args: [] });
     expect(unknown).toMatchObject({ ok: true, value: { result: { ok: false, code: 'XEXEC-UNKNOWN' }, error: { message: 'The server does not offer “nosuch” to this account.' } } });

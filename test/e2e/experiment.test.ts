@@ -1,11 +1,16 @@
 // End-to-end: the xexec Experiment API of the BUILT add-on (`npm run build`) in
 // a real, headless Thunderbird (Debian's 153, or the 140 of
 // scripts/other-thunderbird.sh through XEXEC_THUNDERBIRD), called from an
-// extension page with plain argument arrays, against real Dovecots (one with
-// the xexec plugin, one without). Run with `npx vitest run test/e2e`.
+// extension page, against real Dovecots (one with the xexec plugin, one
+// without). The experiment is a raw transport: the command text is built and
+// the report read here with the background's own codec (src/protocol), so
+// every check below goes through the same code as the add-on's requests.
+// Run with `npx vitest run test/e2e`.
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExecuteFailureCode, SavedPasswordUpdate } from '../../experiments/xexec/api.js';
+import type { SavedPasswordUpdate, TransportReport } from '../../experiments/xexec/api.js';
+import { buildCommandText } from '../../src/protocol/command.js';
+import { readReport, type ExecuteFailureCode } from '../../src/protocol/execute-result.js';
 import { startServer, PASSWORDS, USERS, type TestServer } from '../server/fixture/index.js';
 import { vectors } from '../protocol/vectors.js';
 import { buildAddon, TEST_PAGE, type BuiltAddon } from './addon.js';
@@ -14,7 +19,7 @@ import { startThunderbird, thunderbirdAvailable, delay, type ExtensionPage, type
 /** An argument or output line as it crosses Marionette (JSON): text, or bytes as hex. */
 type Wire = string | { hex: string };
 
-/** execute()'s result as it crosses Marionette. */
+/** A command's result as the background reads it, with lines as they cross JSON. */
 type ExecResult = { ok: boolean; code?: ExecuteFailureCode; detail?: number | null; message?: string; lines: Wire[] };
 
 /** A value for one argv word: text or raw bytes. */
@@ -34,31 +39,42 @@ function toWire(v: Value): Wire {
   return typeof v === 'string' ? v : { hex: Buffer.from(v).toString('hex') };
 }
 
-/**
- * Runs messenger.xexec.execute(acct, module, args) in the page with a plain
- * array of strings (and Uint8Arrays for bytes that are not UTF-8). Resolves
- * the result, or {error} when the call rejected.
- */
-async function call(acct: string, module: string, args: Value[] = [], on: ExtensionPage = page): Promise<ExecResult | { error: string }> {
-  return on.run<ExecResult | { error: string }>(`
-    const [acct, module, wireArgs] = arguments;
-    const args = new page.Array();
-    for (const a of JSON.parse(wireArgs)) {
-      if (typeof a === "string") { args.push(a); continue; }
-      const bytes = new page.Uint8Array(a.hex.length / 2);
-      for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(a.hex.slice(2 * i, 2 * i + 2), 16);
-      args.push(bytes);
-    }
-    let r;
+/** messenger.xexec.send(acct, text) in the page: the report, or {error} when the call rejected. */
+async function sendText(acct: string, text: string, on: ExtensionPage = page): Promise<TransportReport | { error: string }> {
+  return on.run<TransportReport | { error: string }>(`
+    const [acct, text] = arguments;
     try {
-      r = await page.messenger.xexec.execute(acct, module, args);
+      return JSON.parse(page.JSON.stringify(await page.messenger.xexec.send(acct, text)));
     } catch (e) {
       return { error: String((e && e.message) || e) };
     }
-    const hex = (l) => Array.from(l, b => b.toString(16).padStart(2, "0")).join("");
-    const lines = Array.from(r.lines, l => typeof l === "string" ? l : { hex: hex(l) });
-    return r.ok ? { ok: true, lines } : { ok: false, code: r.code, detail: r.detail, message: r.message, lines };
-  `, [acct, module, JSON.stringify(args.map(toWire))]);
+  `, [acct, text]);
+}
+
+/** A module's result as the background reads a report: text lines, or bytes as hex. */
+function asExecResult(report: TransportReport, module: string): ExecResult {
+  const r = readReport(report, module);
+  const lines = r.lines.map((l): Wire => (typeof l === 'string' ? l : { hex: Buffer.from(l).toString('hex') }));
+  return r.ok ? { ok: true, lines } : { ok: false, code: r.code, detail: r.detail, message: r.message, lines };
+}
+
+/**
+ * Runs `module` with `args` as the background does: the codec builds the command text, the
+ * experiment carries it, the codec reads the report. Resolves the result, or {error} when the
+ * codec refused the request or the experiment rejected the call.
+ */
+async function call(acct: string, module: string, args: Value[] = [], on: ExtensionPage = page): Promise<ExecResult | { error: string }> {
+  const text = buildCommandText({ module, args });
+  if (!text.ok) return { error: text.error.message };
+  const report = await sendText(acct, text.value, on);
+  return 'error' in report ? report : asExecResult(report, module);
+}
+
+/** The command text of a request the codec accepts. */
+function commandText(module: string, args: Value[]): string {
+  const text = buildCommandText({ module, args });
+  if (!text.ok) throw new Error(text.error.message);
+  return text.value;
 }
 
 /** Like call(), but a rejection fails the test. */
@@ -342,46 +358,55 @@ describe('xexec experiment in Thunderbird', () => {
 
   it('concurrent calls are queued per account and keep their own results', async () => {
     const values = Array.from({ length: 8 }, (_, i) => `value ${i} ${'é'.repeat(i)}`);
-    const results = await page.run<ExecResult[]>(`
-      const [accounts, values] = arguments;
-      const calls = values.map((v, i) => page.messenger.xexec.execute(accounts[i % 2], "echoargs", page.JSON.parse(JSON.stringify([v]))));
+    const reports = await page.run<TransportReport[]>(`
+      const [accounts, texts] = arguments;
+      const calls = texts.map((text, i) => page.messenger.xexec.send(accounts[i % 2], text));
       const results = await Promise.all(calls);
       return JSON.parse(page.JSON.stringify(results));
-    `, [[account, server2Account], values]);
-    expect(results.map((r) => argv(r))).toEqual(values.map((v) => [bytes(v)]));
+    `, [[account, server2Account], values.map((v) => commandText('echoargs', [v]))]);
+    expect(reports.map((r) => argv(asExecResult(r, 'echoargs')))).toEqual(values.map((v) => [bytes(v)]));
   });
 
-  it('refuses (rejects) programmer errors', async () => {
+  it('refuses (rejects) programmer errors: an unknown account, a text Thunderbird would change; no crash', async () => {
     const local = await tb.chrome<string>(`
       let server;
       try { server = MailServices.accounts.localFoldersServer; } catch (e) {}
       if (!server) { MailServices.accounts.createLocalMailAccount(); server = MailServices.accounts.localFoldersServer; }
       return MailServices.accounts.findAccountForServer(server).key;
     `);
+    const unsafe = /not transport-safe/;
     const cases: [unknown[], RegExp][] = [
-      [['nope', 'echoargs', ['a']], /unknown account/],
-      [[local, 'echoargs', ['a']], /not an IMAP account/],
-      [[account, 'echo args', []], /module/i],
-      [[account, '../x', []], /module/i],
-      [[account, '', []], /module/i],
-      [[account, 'a.b', []], /module/i],
-      [[account, 'echoargs', ['ok', 'a\u0000b']], /Argument 2 contains NUL/],
-      [[account, 'echoargs', ['\ud800']], /Argument 1 .*surrogate/],
-      // The schema: args must be an array of strings (or Uint8Arrays).
-      [[account, "echoargs", "a"], /Incorrect argument types/],
-      [[account, "echoargs", [1]], /Type error for parameter args/],
-      [[account, "echoargs"], /Incorrect argument types/],
+      [['nope', 'echoargs "a"'], /unknown account/],
+      [[local, 'echoargs "a"'], /not an IMAP account/],
+      // What Thunderbird would cut, strip or decode, and a NUL, which would crash it.
+      [[account, 'echoargs "a\u0000b"'], unsafe],
+      [[account, 'echoargs "%00"'], unsafe],
+      [[account, 'echoargs "x"\r\nx2 CREATE injected'], unsafe],
+      [[account, 'echoargs "x%0D%0Ax3 CREATE injected"'], unsafe],
+      [[account, 'echoargs "a?b"'], unsafe],
+      [[account, 'echoargs "a>b"'], unsafe],
+      [[account, 'echoargs "\t"'], unsafe],
+      [[account, 'echoargs "é"'], unsafe],
+      [[account, ''], unsafe],
+      // The schema: text must be a string.
+      [[account, ['echoargs']], /Incorrect argument types/],
+      [[account, 1], /Incorrect argument types/],
+      [[account], /Incorrect argument types/],
     ];
     for (const [args, re] of cases) {
-      const r = await page.call('xexec.execute', args);
+      const r = await page.call('xexec.send', args);
       expect(r.error, JSON.stringify(args)).toMatch(re);
     }
+    // The codec refuses what no module can receive before anything reaches the experiment.
+    expect(await call(account, 'echoargs', ['ok', 'a\u0000b'])).toEqual({ error: expect.stringMatching(/Argument 2 contains NUL/) });
+    expect(await call(account, 'echo args', [])).toEqual({ error: expect.stringMatching(/module name/i) });
     // Values Thunderbird cannot carry are no programmer error: they are encoded.
     const injections = ['x%0D%0Ax2 CREATE injected', 'x\r\nx3 CREATE injected', '%0Ax4 CREATE injected', 'a?b', 'a>b', '%00'];
     expect(argv(await xexec(account, 'echoargs', injections))).toEqual(injections.map(bytes));
     // Nothing of it reached the server as a command: no mailbox was created.
     expect(fs.readdirSync(`${xexecServer.home(USERS.alice)}/Maildir`).filter((f) => /injected/i.test(f))).toEqual([]);
     expect(await tb.responsive()).toBe(true);
+    expect(tb.crashDumps()).toEqual([]);
   });
 
   it('timeout: gives up after extensions.xexec.timeout_ms; the late failure raises no dialog', async () => {
@@ -410,13 +435,13 @@ describe('xexec experiment in Thunderbird', () => {
     const m1 = `run${process.pid}x${Date.now()}`;
     const m2 = `drop${process.pid}x${Date.now()}`;
     const page2 = await tb.openExtensionPage(addonId, TEST_PAGE);
-    const start = 'page.xexecLong = page.messenger.xexec.execute(arguments[0], "sleep", page.JSON.parse(JSON.stringify([arguments[1]]))); return true;';
-    await page.run(start, [account, m1]);
+    const start = 'page.xexecLong = page.messenger.xexec.send(arguments[0], arguments[1]); return true;';
+    await page.run(start, [account, commandText('sleep', [m1])]);
     await waitUntil('the first module to start', () => procsWith(m1).length > 0);
-    await page2.run(start, [account, m2]);
+    await page2.run(start, [account, commandText('sleep', [m2])]);
     await page2.close();
     // The server kills the first module after 5 s; the queue moves on.
-    const r = await page.run<ExecResult>('return JSON.parse(page.JSON.stringify(await page.xexecLong));', [], 30_000);
+    const r = asExecResult(await page.run<TransportReport>('return JSON.parse(page.JSON.stringify(await page.xexecLong));', [], 30_000), 'sleep');
     expect(r).toMatchObject({ ok: false, code: 'XEXEC-TIMEOUT', detail: 5 });
     const deadline = Date.now() + 2000;
     while (Date.now() < deadline) {
@@ -429,8 +454,7 @@ describe('xexec experiment in Thunderbird', () => {
 
   it('disconnected: the connection drops twice (Thunderbird retries once)', async () => {
     const marker = `dis${process.pid}x${Date.now()}`;
-    await page.run(`page.xexecDrop = page.messenger.xexec.execute(arguments[0], "sleep", page.JSON.parse(JSON.stringify([arguments[1]]))); return true;`,
-      [account, marker]);
+    await page.run('page.xexecDrop = page.messenger.xexec.send(arguments[0], arguments[1]); return true;', [account, commandText('sleep', [marker])]);
     const imapPids: number[] = [];
     const starts = new Set<number>();
     // Kill the imap process serving the command; Thunderbird reconnects and
@@ -446,7 +470,7 @@ describe('xexec experiment in Thunderbird', () => {
       process.kill(mod.ppid, 'SIGKILL');
       for (const p of procsWith(marker)) { try { process.kill(p.pid, 'SIGKILL'); } catch {} }
     }
-    const r = await page.run<ExecResult>('return JSON.parse(page.JSON.stringify(await page.xexecDrop));', [], 60_000);
+    const r = asExecResult(await page.run<TransportReport>('return JSON.parse(page.JSON.stringify(await page.xexecDrop));', [], 60_000), 'sleep');
     expect(r).toMatchObject({ ok: false, code: 'disconnected', detail: null, lines: [] });
     expect(r.message).toMatch(/disconnected/i);
     console.log(`dropped connection: the module was started ${starts.size} time(s) for one call`);

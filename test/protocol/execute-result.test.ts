@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeCustomCommandResult } from '../../src/protocol/data-line.js';
-import { interpretStoppedUrl, replyFromLines, type StoppedUrl } from '../../src/protocol/execute-result.js';
+import { interpretStoppedUrl, readReport, type StoppedUrl } from '../../src/protocol/execute-result.js';
 import { serverDataLine } from './models/server.js';
 import { thunderbirdCustomCommandResult } from './models/thunderbird.js';
 import { hex, vectors } from './vectors.js';
@@ -111,26 +111,29 @@ describe('interpretStoppedUrl: failures', () => {
   });
 });
 
-describe('replyFromLines', () => {
-  it('gives the module parsers the lines as they were decoded', () => {
-    const reply = replyFromLines('blacklist', ['é', new Uint8Array([0x61, 0xff])]);
-    expect(reply.module).toBe('blacklist');
-    expect(reply.lines).toEqual([
-      { kind: 'text', text: 'é', bytes: new Uint8Array([0xc3, 0xa9]) },
-      { kind: 'binary', bytes: new Uint8Array([0x61, 0xff]) },
-    ]);
+describe('readReport', () => {
+  it('reads a stopped URL like interpretStoppedUrl', () => {
+    const url = stopped({ customCommandResult: result('emit', [hex('61ff'), hex('c3a9')]) });
+    expect(readReport({ stopped: true, ...url }, 'emit')).toEqual(interpretStoppedUrl(url, 'emit'));
+    expect(readReport({ stopped: true, ...url }, 'emit')).toEqual({ ok: true, lines: [hex('61ff'), 'é'] });
+  });
+
+  it('passes on why the transport has no report', () => {
+    for (const code of ['unsupported', 'disconnected', 'timeout'] as const) {
+      expect(readReport({ stopped: false, code, message: `why ${code}` }, 'emit')).toEqual({ ok: false, code, detail: null, message: `why ${code}`, lines: [] });
+    }
   });
 });
 
 describe('interpretStoppedUrl reads lines like decodeCustomCommandResult', () => {
-  it('any lines: the same text or bytes as the full decoder gives (execute() skips making bytes for text)', () => {
+  it('any lines: the same text or bytes as the full decoder gives', () => {
     fc.assert(fc.property(fc.array(fc.oneof(fc.uint8Array({ maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 8 }).map((t) => new TextEncoder().encode(t))), { maxLength: 8 }), (lines) => {
       const text = result('emit', lines);
       const full = decodeCustomCommandResult(text);
       expect(full.ok).toBe(true);
       if (!full.ok) return;
       expect(interpretStoppedUrl(stopped({ customCommandResult: text }), 'emit'))
-        .toEqual({ ok: true, lines: full.value.lines.map((l) => (l.kind === 'text' ? l.text : l.bytes)) });
+        .toEqual({ ok: true, lines: full.value.lines });
     }));
   });
 });

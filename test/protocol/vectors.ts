@@ -25,3 +25,8 @@ export function byteString(bytes: Uint8Array): string {
 export function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }
+
+/** The bytes of an output line: its UTF-8 when it came as text, else the bytes themselves. */
+export function lineBytes(line: string | Uint8Array): Uint8Array {
+  return typeof line === 'string' ? utf8(line) : line;
+}

@@ -6,7 +6,7 @@
 import { useId, useState } from 'preact/hooks';
 import type { ConsoleResult, UserError } from '../../src/background/messages.js';
 import { bytesToHex } from '../../src/protocol/bytes.js';
-import type { ExecuteLine } from '../../src/protocol/execute-result.js';
+import type { OutputLine } from '../../src/protocol/data-line.js';
 import { ActionButton } from '../shared/ActionButton.js';
 import { ask } from '../shared/api.js';
 import { formatNumber, t } from '../shared/i18n.js';
@@ -40,7 +40,7 @@ function commandLine(module: string, args: readonly string[]): string {
   return [module, ...args.map(show)].join(' ');
 }
 
-function Line({ line }: { line: ExecuteLine }) {
+function Line({ line }: { line: OutputLine }) {
   if (typeof line === 'string') return <li>{line === '' ? <span class="placeholder">{t('consoleEmptyLine')}</span> : line}</li>;
   return <li class="binary">{t('consoleBinaryLine', [formatNumber(line.length), bytesToHex(line)])}</li>;
 }
