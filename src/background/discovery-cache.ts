@@ -43,13 +43,4 @@ export class DiscoveryCache {
     this.entries.set(accountId, pending);
     return pending;
   }
-
-  /** Forgets an account (removed, or its server changed). */
-  forget(accountId: string): void {
-    this.entries.delete(accountId);
-  }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }

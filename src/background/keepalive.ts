@@ -36,9 +36,4 @@ export class KeepAlive {
       }
     }
   }
-
-  /** Number of calls in progress. */
-  get active(): number {
-    return this.pending;
-  }
 }

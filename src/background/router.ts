@@ -53,7 +53,6 @@ export interface RouterDeps {
 export interface Router {
   /** Answers one message; never rejects. */
   handle(message: unknown): Promise<BackgroundResponse>;
-  readonly discovery: DiscoveryCache;
 }
 
 type Handlers = { [K in RequestType]: (request: RequestOf<K>) => Promise<Result<ResponseValues[K], UserError>> };
@@ -207,5 +206,5 @@ export function createRouter(deps: RouterDeps): Router {
     }
   }
 
-  return { handle, discovery };
+  return { handle };
 }

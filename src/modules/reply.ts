@@ -4,7 +4,7 @@
  */
 
 import { latin1String } from '../protocol/bytes.js';
-import { decodeCustomCommandResult, type DecodeError, type OutputLine, type XexecReply } from '../protocol/data-line.js';
+import type { DecodeError, OutputLine, XexecReply } from '../protocol/data-line.js';
 import { sameModule } from '../protocol/module-name.js';
 import { err, ok, type Result } from '../protocol/result.js';
 
@@ -89,14 +89,4 @@ export function badValue(pair: KeyValue, why: string): { ok: false; error: Reply
     line: pair.line,
     message: `Line ${pair.line + 1}: ${pair.key} ${JSON.stringify(pair.value)} ${why}`,
   });
-}
-
-/** Decodes Thunderbird's `customCommandResult` and hands the reply to a module's parser. */
-export function parseCustomCommandResult<T>(
-  result: string,
-  parse: (reply: XexecReply) => Result<T, ReplyError>,
-): Result<T, ReplyError> {
-  const decoded = decodeCustomCommandResult(result);
-  if (!decoded.ok) return err({ kind: 'decode', cause: decoded.error, message: decoded.error.message });
-  return parse(decoded.value);
 }

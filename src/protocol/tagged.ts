@@ -5,7 +5,6 @@
  */
 
 import { byteStringToBytes, utf8DecodeStrict } from './bytes.js';
-import { err, ok, type Result } from './result.js';
 
 export type NumericCode = 'XEXEC-EXIT' | 'XEXEC-SIGNAL' | 'XEXEC-TIMEOUT' | 'XEXEC-LIMIT';
 export type PlainCode = 'XEXEC-UNKNOWN' | 'XEXEC-BADARGS' | 'XEXEC-UNAVAILABLE';
@@ -18,15 +17,6 @@ export type ServerFailure =
   | { readonly code: NumericCode; readonly detail: number; readonly message: string }
   | { readonly code: PlainCode; readonly detail: null; readonly message: string }
   | { readonly code: null; readonly detail: null; readonly message: string; readonly responseCode: string | null };
-
-export type TaggedReply =
-  | { readonly ok: true; readonly message: string }
-  | ({ readonly ok: false; readonly status: 'NO' | 'BAD' } & ServerFailure);
-
-export interface TaggedError {
-  readonly kind: 'not-a-tagged-reply';
-  readonly message: string;
-}
 
 const NUMERIC_CODES: ReadonlySet<string> = new Set<NumericCode>(['XEXEC-EXIT', 'XEXEC-SIGNAL', 'XEXEC-TIMEOUT', 'XEXEC-LIMIT']);
 const PLAIN_CODES: ReadonlySet<string> = new Set<PlainCode>(['XEXEC-UNKNOWN', 'XEXEC-BADARGS', 'XEXEC-UNAVAILABLE']);
@@ -88,18 +78,4 @@ export function decodeFailureText(text: string): ServerFailure {
  */
 export function decodeErrorMessage(errorMessage: string): ServerFailure {
   return decodeFailureText(errorMessage.replace(/^(?:NO|BAD) (?=\[)/i, ''));
-}
-
-const STATUS = /^(?:(\S+) )??(OK|NO|BAD)(?: (.*))?$/is;
-
-/** A whole tagged line, with or without its tag: `a2 NO [XEXEC-EXIT 2] ...` or `OK done`. */
-export function decodeTaggedLine(line: string): Result<TaggedReply, TaggedError> {
-  const match = STATUS.exec(line.replace(/\r?\n$/, ''));
-  const status = match?.[2]?.toUpperCase();
-  if (match === null || status === undefined) {
-    return err({ kind: 'not-a-tagged-reply', message: 'Expected OK, NO or BAD' });
-  }
-  const text = match[3] ?? '';
-  if (status === 'OK') return ok({ ok: true, message: stripTimingSuffix(repairUtf8(text)) });
-  return ok({ ok: false, status: status === 'NO' ? 'NO' : 'BAD', ...decodeFailureText(text) });
 }

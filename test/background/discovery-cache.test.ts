@@ -74,18 +74,4 @@ describe('DiscoveryCache', () => {
     expect(await cache.get('a')).toEqual({ ok: true, modules: ['new'] });
     expect(discover).toHaveBeenCalledTimes(2);
   });
-
-  it('forget and clear', async () => {
-    const discover = vi.fn(async (): Promise<Discovery> => ({ ok: true, modules: [] }));
-    const cache = new DiscoveryCache(discover);
-    await cache.get('a');
-    await cache.get('b');
-    cache.forget('a');
-    await cache.get('a');
-    await cache.get('b');
-    expect(discover).toHaveBeenCalledTimes(3);
-    cache.clear();
-    await cache.get('b');
-    expect(discover).toHaveBeenCalledTimes(4);
-  });
 });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { modulesRequest, offers, parseModulesReply } from '../../src/modules/discovery.js';
-import { parseCustomCommandResult } from '../../src/modules/reply.js';
 import { buildCommandText } from '../../src/protocol/command.js';
 import { vectors } from '../protocol/vectors.js';
-import { replyOf } from './replies.js';
+import { parseCustomCommandResult, replyOf } from './replies.js';
 
 describe('discovery', () => {
   it('sends .modules without arguments', () => {

@@ -8,9 +8,8 @@ import {
   parseListReply,
   WHITELIST,
 } from '../../src/modules/lists.js';
-import { parseCustomCommandResult } from '../../src/modules/reply.js';
 import { buildCommandText } from '../../src/protocol/command.js';
-import { customCommandResult, replyOf } from './replies.js';
+import { customCommandResult, parseCustomCommandResult, replyOf } from './replies.js';
 
 describe('requests', () => {
   it('list', () => {

@@ -4,11 +4,11 @@ import { parseModulesReply } from '../../src/modules/discovery.js';
 import { parseForwardState } from '../../src/modules/forwarding.js';
 import { parseAddReply, parseDeleteReply, parseListReply } from '../../src/modules/lists.js';
 import { parseChangePasswordReply } from '../../src/modules/password.js';
-import { parseCustomCommandResult, type ReplyError } from '../../src/modules/reply.js';
+import type { ReplyError } from '../../src/modules/reply.js';
 import { parseVacationState } from '../../src/modules/vacation.js';
 import type { XexecReply } from '../../src/protocol/data-line.js';
 import type { Result } from '../../src/protocol/result.js';
-import { customCommandResult } from './replies.js';
+import { customCommandResult, parseCustomCommandResult } from './replies.js';
 
 const parsers: ReadonlyArray<readonly [string, (reply: XexecReply) => Result<unknown, ReplyError>]> = [
   ['blacklist', (r) => parseListReply(r, 'blacklist')],

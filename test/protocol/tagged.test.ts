@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeErrorMessage, decodeTaggedLine, stripTimingSuffix } from '../../src/protocol/tagged.js';
+import { decodeErrorMessage, stripTimingSuffix } from '../../src/protocol/tagged.js';
+import { decodeTaggedLine } from './tagged-line.js';
 import { byteString, utf8, vectors } from './vectors.js';
 
 describe('every tagged[] vector', () => {

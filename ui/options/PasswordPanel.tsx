@@ -1,7 +1,7 @@
 /**
- * Change the account's password (PROTOCOL.md §6.2): the new one twice (and the current one
- * when the module asks for it: `askCurrent`, off for the standard module), a strength hint,
- * show/hide. On success it says what Thunderbird's saved passwords got (the background updates
+ * Change the account's password (PROTOCOL.md §6.2): the new one twice, a strength hint,
+ * show/hide. The current one is not asked for: the module runs in the session Thunderbird
+ * already authenticated. On success it says what Thunderbird's saved passwords got (the background updates
  * them); on failure it shows the server's reason and keeps what was typed. The password goes
  * only into the request: it is never logged, stored or put in a message.
  */
@@ -17,16 +17,9 @@ import { Status, type StatusState } from '../shared/Status.js';
 import { passwordStrength } from '../shared/strength.js';
 import { useAction } from '../shared/useAction.js';
 
-/**
- * Whether the standard changepassword module wants the current password: it does not (the
- * session is already authenticated). A module that does would set this through policy; the
- * request would then carry it.
- */
-export const STANDARD_ASKS_CURRENT = false;
-
 const STRENGTH_KEYS: readonly MessageKey[] = ['strength0', 'strength1', 'strength2', 'strength3', 'strength4'];
 
-type Field = 'current' | 'newPassword' | 'confirm';
+type Field = 'newPassword' | 'confirm';
 
 /** What the background reports about Thunderbird's own copies, in sentences. */
 export function savedPasswordReport(result: PasswordChangeResult): { kind: 'success' | 'warning'; lines: string[] } {
@@ -44,25 +37,22 @@ export interface PasswordPanelProps {
   readonly accountId: string;
   /** Words the password should not contain (the account's address), for the strength hint. */
   readonly avoid?: readonly string[];
-  readonly askCurrent?: boolean;
 }
 
-export function PasswordPanel({ accountId, avoid = [], askCurrent = STANDARD_ASKS_CURRENT }: PasswordPanelProps) {
+export function PasswordPanel({ accountId, avoid = [] }: PasswordPanelProps) {
   const id = useId();
-  const [current, setCurrent] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [show, setShow] = useState(false);
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [status, setStatus] = useState<StatusState | null>(null);
   const action = useAction<'change'>();
-  const inputs = { current: useRef<HTMLInputElement>(null), newPassword: useRef<HTMLInputElement>(null), confirm: useRef<HTMLInputElement>(null) };
+  const inputs = { newPassword: useRef<HTMLInputElement>(null), confirm: useRef<HTMLInputElement>(null) };
 
   const strength = password === '' ? null : passwordStrength(password, avoid.flatMap((word) => word.split('@')));
 
   function check(): Partial<Record<Field, string>> {
     const found: Partial<Record<Field, string>> = {};
-    if (askCurrent && current === '') found.current = t('passwordCurrentEmpty');
     const request = changePasswordRequest(password);
     if (!request.ok) found.newPassword = passwordInputError(t, request.error).message;
     else if (confirm !== password) found.confirm = t('passwordMismatch');
@@ -72,7 +62,7 @@ export function PasswordPanel({ accountId, avoid = [], askCurrent = STANDARD_ASK
   async function submit() {
     const found = check();
     setErrors(found);
-    const first = (['current', 'newPassword', 'confirm'] as const).find((field) => found[field] !== undefined);
+    const first = (['newPassword', 'confirm'] as const).find((field) => found[field] !== undefined);
     if (first !== undefined) {
       inputs[first].current?.focus();
       return;
@@ -89,7 +79,6 @@ export function PasswordPanel({ accountId, avoid = [], askCurrent = STANDARD_ASK
       }
       const report = savedPasswordReport(response.value);
       setStatus({ kind: report.kind, text: t('passwordChanged'), details: report.lines });
-      setCurrent('');
       setPassword('');
       setConfirm('');
       setErrors({});
@@ -135,7 +124,6 @@ export function PasswordPanel({ accountId, avoid = [], askCurrent = STANDARD_ASK
           void submit();
         }}
       >
-        {askCurrent && field('current', t('passwordCurrentLabel'), current, setCurrent, 'current-password')}
         {field('newPassword', t('passwordNewLabel'), password, setPassword, 'new-password', t('passwordRules'))}
         <div class="strength" aria-live="polite">
           <label for={`${id}-meter`}>{t('passwordStrengthLabel')}</label>

@@ -16,9 +16,9 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
-function open(props: { askCurrent?: boolean } = {}) {
+function open() {
   const user = userEvent.setup();
-  render(<PasswordPanel accountId="account1" avoid={['jane@example.com']} {...props} />);
+  render(<PasswordPanel accountId="account1" avoid={['jane@example.com']} />);
   return {
     user,
     password: () => screen.getByLabelText('New password') as HTMLInputElement,
@@ -52,19 +52,7 @@ describe('checks before anything is sent', () => {
     expect(server.callsOf('password.change')).toEqual([]);
   });
 
-  it('asks for the current password when the module wants it (flag)', async () => {
-    const { user, password, confirm, submit } = open({ askCurrent: true });
-    const current = screen.getByLabelText('Current password') as HTMLInputElement;
-    expect(current.getAttribute('autocomplete')).toBe('current-password');
-    await user.type(password(), SECRET);
-    await user.type(confirm(), SECRET);
-    await user.click(submit());
-    expect(screen.getByText('Enter your current password.')).toBeTruthy();
-    expect(document.activeElement).toBe(current);
-    expect(server.callsOf('password.change')).toEqual([]);
-  });
-
-  it('the standard module does not ask for the current password', () => {
+  it('does not ask for the current password (the session is already authenticated)', () => {
     open();
     expect(screen.queryByLabelText('Current password')).toBeNull();
   });
