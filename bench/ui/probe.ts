@@ -9,6 +9,7 @@
 // "Shown" is after the next paint: a requestAnimationFrame callback, then a task.
 
 import type { XexecExperimentApi } from '../../experiments/xexec/api.js';
+import { splitEntries } from '../../src/background/messages.js';
 import { parseListReply } from '../../src/modules/lists.js';
 import { buildCommandText } from '../../src/protocol/command.js';
 import { readReport } from '../../src/protocol/execute-result.js';
@@ -190,9 +191,9 @@ async function breakdown(accountId: string, runs: number): Promise<string> {
     if (!r.stopped || r.status !== 0) throw new Error('blacklist list failed');
   });
   const listShow = await time(async () => {
-    const r = await browser.runtime.sendMessage({ type: 'list.show', accountId, list: 'blacklist' }) as { ok: boolean; value: { entries: string[] } };
+    const r = await browser.runtime.sendMessage({ type: 'list.show', accountId, list: 'blacklist' }) as { ok: boolean; value: { entries: string } };
     if (!r.ok) throw new Error('list.show failed');
-    entries = r.value.entries;
+    entries = splitEntries(r.value.entries);
   });
   const small = await time(() => browser.runtime.sendMessage({ type: 'policy.get', accountId }));
   const clone = await time(async () => structuredClone(entries));

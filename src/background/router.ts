@@ -34,6 +34,7 @@ import {
 import { DEFAULT_POLICY, standardNames, type PolicySource, type StandardModule } from './policy.js';
 import {
   isBackgroundRequest,
+  joinEntries,
   type BackgroundResponse,
   type RequestOf,
   type RequestType,
@@ -110,7 +111,7 @@ export function createRouter(deps: RouterDeps): Router {
       const module = await moduleName(r.accountId, r.list);
       if (!module.ok) return module;
       const entries = await run(r.accountId, listRequest(module.value), parseListReply);
-      return entries.ok ? ok({ entries: entries.value }) : entries;
+      return entries.ok ? ok({ entries: joinEntries(entries.value) }) : entries;
     },
     async 'list.add'(r) {
       const module = await moduleName(r.accountId, r.list);

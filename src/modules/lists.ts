@@ -3,7 +3,7 @@
 import type { XexecRequest } from '../protocol/command.js';
 import type { XexecReply } from '../protocol/data-line.js';
 import { err, ok, type Result } from '../protocol/result.js';
-import { ENTRY_PROBLEM_TEXT, normalizeEntry, type EntryProblem } from './address.js';
+import { allNormalEntries, ENTRY_PROBLEM_TEXT, normalizeEntry, type EntryProblem } from './address.js';
 import { checkModule, readKeyValues, type ReplyError } from './reply.js';
 
 export const BLACKLIST = 'blacklist';
@@ -84,6 +84,8 @@ function badEntry(key: string, line: number, value: string, problem: EntryProble
 export function parseListReply(reply: XexecReply, module: string = BLACKLIST): Result<string[], ReplyError> {
   const lines = checkModule(reply, module);
   if (!lines.ok) return lines;
+  // The module stores entries normalised: the common list needs no per-line work.
+  if (allNormalEntries(lines.value)) return ok(lines.value.slice() as string[]);
   const entries: string[] = [];
   for (let i = 0; i < lines.value.length; i++) {
     const line = lines.value[i];

@@ -189,6 +189,23 @@ function readEncoded(s: string, cur: Cursor, end: number): Result<OutputLine, De
   return ok(encodedLine(bytes));
 }
 
+/**
+ * Quoted ASCII lines without escapes, NUL, CR or LF, one space apart, up to the closing `)`:
+ * what nearly every reply is (a list of entries, key/value lines). Seen whole by one native
+ * search and cut by one split, instead of a loop per line: Debian's Thunderbird runs add-on
+ * code without a JIT, where that loop cost about 60 ms for 100,000 lines.
+ */
+const PLAIN_LINES = /"[^"\\\x00\r\n\x80-\xff]*"(?: "[^"\\\x00\r\n\x80-\xff]*")*\)/y;
+
+/** The lines of `s[start, end)` when it is such a list; null for anything else (the loop decides). */
+function plainLines(s: string, start: number, end: number): OutputLine[] | null {
+  if (s.charCodeAt(start) !== DQUOTE) return null;
+  PLAIN_LINES.lastIndex = start;
+  if (!PLAIN_LINES.test(s) || PLAIN_LINES.lastIndex !== end) return null;
+  // No line contains a quote, so `" "` occurs only between lines.
+  return s.slice(start + 1, end - 2).split('" "');
+}
+
 function parseReply(s: string, start: number, end: number): Result<XexecReply, DecodeError> {
   const cur: Cursor = { pos: start };
   const module = readModule(s, cur, end);
@@ -199,6 +216,8 @@ function parseReply(s: string, start: number, end: number): Result<XexecReply, D
   }
   cur.pos++;
   skipSpaces(s, cur, end);
+  const plain = plainLines(s, cur.pos, end);
+  if (plain !== null) return ok({ module: module.value, lines: plain });
   const lines: OutputLine[] = [];
   for (;;) {
     if (cur.pos >= end) return fail('missing-close', cur.pos, 'The list of lines is not closed with ")"');

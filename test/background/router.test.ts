@@ -83,7 +83,7 @@ describe('block and allow lists', () => {
   it('list.show', async () => {
     const { router, xexec } = setup(() => okLines('@spam.example', 'spam@example.com', 'future key value'));
     expect(value(await router.handle({ type: 'list.show', accountId: ACCOUNT, list: 'whitelist' }), 'list.show')).toEqual({
-      entries: ['@spam.example', 'spam@example.com'],
+      entries: '@spam.example\nspam@example.com',
     });
     expect(xexec.execute).toHaveBeenCalledWith(ACCOUNT, 'whitelist', ['list']);
   });

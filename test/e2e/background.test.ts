@@ -121,11 +121,11 @@ describe('the built add-on: .xpi and background', () => {
   });
 
   it('a block list round trip through the background', async () => {
-    expect(await send({ type: 'list.show', accountId: account, list: 'blacklist' })).toEqual({ ok: true, value: { entries: [] } });
+    expect(await send({ type: 'list.show', accountId: account, list: 'blacklist' })).toEqual({ ok: true, value: { entries: '' } });
     expect(await send({ type: 'list.add', accountId: account, list: 'blacklist', entries: [' Spam@Example.COM', '@spam.example', 'spam@example.com'] }))
       .toEqual({ ok: true, value: { changes: [{ entry: 'spam@example.com', outcome: 'added' }, { entry: '@spam.example', outcome: 'added' }] } });
     expect(await serverBlacklist()).toEqual(['@spam.example', 'spam@example.com']);
-    expect(await send({ type: 'list.show', accountId: account, list: 'blacklist' })).toEqual({ ok: true, value: { entries: ['@spam.example', 'spam@example.com'] } });
+    expect(await send({ type: 'list.show', accountId: account, list: 'blacklist' })).toEqual({ ok: true, value: { entries: '@spam.example\nspam@example.com' } });
     expect(await send({ type: 'list.del', accountId: account, list: 'blacklist', entries: ['spam@example.com', 'other@example.com'] }))
       .toEqual({ ok: true, value: { changes: [{ entry: 'spam@example.com', outcome: 'removed' }, { entry: 'other@example.com', outcome: 'absent' }] } });
     expect(await serverBlacklist()).toEqual(['@spam.example']);
@@ -187,7 +187,7 @@ describe('the built add-on: .xpi and background', () => {
     const ms = Date.now() - t0;
     expect(ms).toBeGreaterThan(3 * IDLE_MS);
     expect(r).toMatchObject({ ok: true, value: { result: { ok: false, code: 'XEXEC-TIMEOUT', detail: 5 } } });
-    expect(await send({ type: 'list.show', accountId: account, list: 'blacklist' })).toEqual({ ok: true, value: { entries: ['@spam.example'] } });
+    expect(await send({ type: 'list.show', accountId: account, list: 'blacklist' })).toEqual({ ok: true, value: { entries: '@spam.example' } });
   });
 
   it('Thunderbird is still alive at the end', async () => {

@@ -225,7 +225,7 @@ describe('a password change for an account with a saved password', () => {
     // An XEXEC through the add-on (temporary add-ons do not survive a restart: install it again).
     expect(await tb.installAddon(built.testAddonDir)).toBe(ADDON_ID);
     page = await tb.openExtensionPage(ADDON_ID, TEST_PAGE);
-    expect(await send({ type: 'list.show', accountId: account.accountId, list: 'blacklist' })).toEqual({ ok: true, value: { entries: [] } });
+    expect(await send({ type: 'list.show', accountId: account.accountId, list: 'blacklist' })).toEqual({ ok: true, value: { entries: '' } });
     expect(await tb.openedDialogs()).toEqual([]);
     expect(await tb.alertText()).toBeNull();
     expect((await tb.openWindows()).filter((w) => !w.endsWith('/messenger.xhtml'))).toEqual([]);

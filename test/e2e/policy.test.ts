@@ -211,7 +211,7 @@ describe('an administrator\'s rollout: policies.json force-installs the .xpi and
     expect(await send({ type: 'forward.show', accountId })).toEqual(off);
     expect(await send({ type: 'list.show', accountId, list: 'whitelist' })).toEqual(off);
     expect(await send({ type: 'console', accountId, module: 'blacklist', args: ['list'] })).toEqual(off);
-    expect(await send({ type: 'list.show', accountId, list: 'blacklist' })).toEqual({ ok: true, value: { entries: [] } });
+    expect(await send({ type: 'list.show', accountId, list: 'blacklist' })).toEqual({ ok: true, value: { entries: '' } });
   });
 
   it('Thunderbird is still alive at the end', async () => {

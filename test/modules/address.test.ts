@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeAddress, normalizeEntry } from '../../src/modules/address.js';
+import fc from 'fast-check';
+import { allNormalEntries, normalizeAddress, normalizeEntry } from '../../src/modules/address.js';
 
 const label63 = 'a'.repeat(63);
 const local64 = 'l'.repeat(64);
@@ -68,5 +69,30 @@ describe('normalizeAddress', () => {
   it('refuses what is not an address', () => {
     expect(normalizeAddress('boss')).toEqual({ ok: false, error: 'missing-at' });
     expect(normalizeAddress('boss@localhost')).toEqual({ ok: false, error: 'domain' });
+  });
+});
+
+describe('allNormalEntries: the one-search check for lists already in normal form', () => {
+  it('holds for normalised entries only', () => {
+    expect(allNormalEntries(['a@b.example', '@c.example', "x.y+z!#$%&'*/=^_`{|}~-@d-e.example"])).toBe(true);
+    for (const bad of ['A@b.example', ' a@b.example', 'a@b.example ', 'a b@c.example', '', 'a@b', 'a@-b.example', 'key value', `${'a'.repeat(65)}@b.example`]) {
+      expect(allNormalEntries(['a@b.example', bad]), JSON.stringify(bad)).toBe(false);
+    }
+    expect(allNormalEntries([`${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`])).toBe(true);
+    expect(allNormalEntries([`${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(62)}`])).toBe(false);
+    expect(allNormalEntries([])).toBe(false);
+    expect(allNormalEntries(['a@b.example', new Uint8Array([0x61, 0x40, 0x62])])).toBe(false);
+  });
+
+  it('agrees with normalizeEntry on any line: true exactly when each line comes back unchanged', () => {
+    const char = fc.constantFrom(...'aZ0.@-_ +\t\u212a!#'.split(''));
+    const line = fc.oneof(fc.array(char, { maxLength: 12 }).map((c) => c.join('')), fc.constantFrom('a@b.example', '@x.example'));
+    fc.assert(fc.property(fc.array(line, { minLength: 1, maxLength: 5 }), (lines) => {
+      const unchanged = lines.every((l) => {
+        const n = normalizeEntry(l);
+        return n.ok && n.value === l;
+      });
+      expect(allNormalEntries(lines)).toBe(unchanged);
+    }), { numRuns: 3000 });
   });
 });

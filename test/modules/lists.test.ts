@@ -65,6 +65,10 @@ describe('parseListReply', () => {
     expect(parseListReply(replyOf('BlackList', ['a@b.example']), 'blacklist')).toEqual({ ok: true, value: ['a@b.example'] });
   });
 
+  it('normalises lines the module did not store in normal form (the per-line path)', () => {
+    expect(parseListReply(replyOf('blacklist', ['b@x.example', 'A@X.EXAMPLE']))).toEqual({ ok: true, value: ['b@x.example', 'a@x.example'] });
+  });
+
   it('skips <key> <value> lines a later module version may add', () => {
     expect(parseListReply(replyOf('blacklist', ['count 2', 'a@b.example', 'x@y.example']))).toEqual({
       ok: true,

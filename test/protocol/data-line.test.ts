@@ -177,3 +177,21 @@ describe('hostile and broken replies are errors, never exceptions', () => {
     }
   });
 });
+
+describe('decodeCustomCommandResult: the one-search path for plain quoted lines', () => {
+  it('gives what the loop gives', () => {
+    expect(decodeCustomCommandResult('m ("a" "b c" "" "\t x") \r\n ')).toEqual({ ok: true, value: { module: 'm', lines: ['a', 'b c', '', '\t x'] } });
+    // Escapes, non-ASCII, encoded lines and two spaces are the loop's: the same lines come back.
+    expect(decodeCustomCommandResult('m ("a" "b\\"c" "d") \r\n ')).toEqual({ ok: true, value: { module: 'm', lines: ['a', 'b"c', 'd'] } });
+    expect(decodeCustomCommandResult(byteString(utf8('m ("a" "é")')))).toEqual({ ok: true, value: { module: 'm', lines: ['a', 'é'] } });
+    expect(decodeCustomCommandResult('m ("a" ~Yg "c")')).toEqual({ ok: true, value: { module: 'm', lines: ['a', 'b', 'c'] } });
+    expect(decodeCustomCommandResult('m ("a"  "b")')).toEqual({ ok: true, value: { module: 'm', lines: ['a', 'b'] } });
+  });
+
+  it('leaves every error to the loop', () => {
+    expect(decodeCustomCommandResult('m ("a" "b") x')).toMatchObject({ ok: false, error: { kind: 'trailing-garbage' } });
+    expect(decodeCustomCommandResult('m ("a" "b"')).toMatchObject({ ok: false, error: { kind: 'missing-close' } });
+    expect(decodeCustomCommandResult('m ("a""b")')).toMatchObject({ ok: false, error: { kind: 'unexpected-item' } });
+    expect(decodeCustomCommandResult('m ("a" "b\u0000")')).toMatchObject({ ok: false, error: { kind: 'bad-char-in-quoted' } });
+  });
+});

@@ -9,7 +9,7 @@ import { vi } from 'vitest';
 import type { SavedPasswordUpdate } from '../../experiments/xexec/api.js';
 import { executeFailureError } from '../../src/background/errors.js';
 import { DEFAULT_POLICY, type EffectivePolicy } from '../../src/background/policy.js';
-import type { BackgroundRequest, BackgroundResponse, RequestType, ResponseValues, UserError } from '../../src/background/messages.js';
+import { joinEntries, type BackgroundRequest, type BackgroundResponse, type RequestType, type ResponseValues, type UserError } from '../../src/background/messages.js';
 import { normalizeEntry } from '../../src/modules/address.js';
 import type { ForwardState } from '../../src/modules/forwarding.js';
 import type { EntryChange } from '../../src/modules/lists.js';
@@ -132,7 +132,7 @@ export class FakeBackground {
         return { modules };
       }
       case 'list.show':
-        return { entries: [...this.lists[r.list]] };
+        return { entries: joinEntries(this.lists[r.list]) };
       case 'list.add':
       case 'list.del': {
         const list = new Set(this.lists[r.list]);

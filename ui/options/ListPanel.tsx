@@ -6,7 +6,7 @@
  */
 
 import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
-import type { ListName, UserError } from '../../src/background/messages.js';
+import { splitEntries, type ListName, type UserError } from '../../src/background/messages.js';
 import { entryProblemMessage } from '../../src/background/errors.js';
 import { normalizeEntry } from '../../src/modules/address.js';
 import type { EntryChange } from '../../src/modules/lists.js';
@@ -57,7 +57,10 @@ const EMPTY: readonly string[] = [];
 export function ListPanel({ accountId, list }: { accountId: string; list: ListName }) {
   const texts = TEXTS[list];
   const id = useId();
-  const { loaded, reload, set } = useLoad(() => ask({ type: 'list.show', accountId, list }));
+  const { loaded, reload, set } = useLoad(async () => {
+    const response = await ask({ type: 'list.show', accountId, list });
+    return response.ok ? { ok: true, value: { entries: splitEntries(response.value.entries) } } as const : response;
+  });
   const entries = loaded.state === 'ready' ? loaded.value.entries : EMPTY;
   const entriesRef = useRef(entries);
   entriesRef.current = entries;

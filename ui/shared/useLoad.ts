@@ -4,15 +4,17 @@
  */
 
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { BackgroundResponse, RequestType, UserError } from '../../src/background/messages.js';
+import type { UserError } from '../../src/background/messages.js';
 
 export type Loaded<T> =
   | { readonly state: 'loading' }
   | { readonly state: 'ready'; readonly value: T }
   | { readonly state: 'failed'; readonly error: UserError };
 
-export function useLoad<K extends RequestType>(load: () => Promise<BackgroundResponse<K>>) {
-  type Value = Extract<BackgroundResponse<K>, { ok: true }>['value'];
+/** What `load` answers: a background response, or one a panel made from it. */
+export type LoadResponse<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: UserError };
+
+export function useLoad<Value>(load: () => Promise<LoadResponse<Value>>) {
   const [loaded, setLoaded] = useState<Loaded<Value>>({ state: 'loading' });
   const generation = useRef(0);
   const loadRef = useRef(load);
@@ -23,7 +25,7 @@ export function useLoad<K extends RequestType>(load: () => Promise<BackgroundRes
     setLoaded({ state: 'loading' });
     void loadRef.current().then((response) => {
       if (mine !== generation.current) return;
-      setLoaded(response.ok ? { state: 'ready', value: response.value as Value } : { state: 'failed', error: response.error });
+      setLoaded(response.ok ? { state: 'ready', value: response.value } : { state: 'failed', error: response.error });
     });
   }, []);
 
