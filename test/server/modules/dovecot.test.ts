@@ -45,7 +45,9 @@ describe('a brand-new user (home not created yet)', () => {
     const s = server();
     const { uid, gid } = mailIds();
     // As on a real server: the mail uid may create homes under their parent.
-    fs.chownSync(path.dirname(s.home(NEWBIE)), uid, gid);
+    const parent = path.dirname(s.home(NEWBIE));
+    const was = fs.statSync(parent);
+    fs.chownSync(parent, uid, gid);
     try {
       fs.rmSync(s.home(NEWBIE), { recursive: true, force: true });
       const r = await run(NEWBIE, 'XEXEC blacklist add pest@example.org');
@@ -55,7 +57,7 @@ describe('a brand-new user (home not created yet)', () => {
       expect(st.mode & 0o777).toBe(0o700);
       expect([st.uid, st.gid]).toEqual([uid, gid]);
     } finally {
-      fs.chownSync(path.dirname(s.home(NEWBIE)), 0, 0);
+      fs.chownSync(parent, was.uid, was.gid);
     }
     // Delivery then follows the new script.
     await deliver('pest@example.org', NEWBIE);
@@ -65,7 +67,11 @@ describe('a brand-new user (home not created yet)', () => {
   it('when the home cannot be created, the answer names the cause', async () => {
     const s = server();
     fs.rmSync(s.home(ORPHAN), { recursive: true, force: true });
-    const r = await run(ORPHAN, 'XEXEC vacation set body=away');
+    // A parent the mail uid cannot write to (also when the tests run as that uid).
+    const parent = path.dirname(s.home(ORPHAN));
+    const mode = fs.statSync(parent).mode & 0o7777;
+    fs.chmodSync(parent, 0o555);
+    const r = await run(ORPHAN, 'XEXEC vacation set body=away').finally(() => fs.chmodSync(parent, mode));
     expect(r.tagged).toMatchObject({ ok: false, code: 'XEXEC-EXIT' });
     expect(r.tagged.message).toBe(
       "This account's home directory does not exist yet and could not be created (server configuration error)");
