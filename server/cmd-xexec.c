@@ -14,6 +14,7 @@
 #include "xexec-args.h"
 #include "xexec-reply.h"
 #include "xexec-run.h"
+#include "xexec-slots.h"
 #include "xexec-plugin.h"
 
 #include <sys/stat.h>
@@ -284,6 +285,42 @@ static bool cmd_xexec_wait(struct client_command_context *cmd)
 	return TRUE;
 }
 
+/* For a module with xexec_args_on_stdin every argument is one line. */
+static bool
+cmd_xexec_args_fit_lines(const ARRAY_TYPE(const_string) *args,
+			 const char *module_name, const char **error_r)
+{
+	const char *const *arg;
+	unsigned int n = 0;
+
+	array_foreach(args, arg) {
+		n++;
+		if (strpbrk(*arg, "\r\n") != NULL) {
+			*error_r = t_strdup_printf("Argument %u contains a "
+				"line break, which module %s cannot take",
+				n, module_name);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* The stdin format of xexec_args_on_stdin: the count, then one argument a
+   line, each line ending in LF (docs/PROTOCOL.md section 5). */
+static const buffer_t *
+cmd_xexec_stdin_data(const ARRAY_TYPE(const_string) *args)
+{
+	string_t *str = t_str_new(128);
+	const char *const *arg;
+
+	str_printfa(str, "%u\n", array_count(args));
+	array_foreach(args, arg) {
+		str_append(str, *arg);
+		str_append_c(str, '\n');
+	}
+	return str;
+}
+
 static bool
 cmd_xexec_start(struct client_command_context *cmd,
 		const struct xexec_settings *set,
@@ -305,21 +342,46 @@ cmd_xexec_start(struct client_command_context *cmd,
 	if (!xexec_args_decode(client_args, 1, cmd->pool, &decoded, &error))
 		return cmd_xexec_refuse(cmd, module->name,
 					"XEXEC-BADARGS", error);
+	if (module->args_on_stdin &&
+	    !cmd_xexec_args_fit_lines(&decoded, module->name, &error))
+		return cmd_xexec_refuse(cmd, module->name,
+					"XEXEC-BADARGS", error);
+	if (xexec_run_count() >= set->max_per_process) {
+		return cmd_xexec_refuse(cmd, module->name, "XEXEC-BUSY",
+			t_strdup_printf("Too many modules are running in this "
+					"server process (%u at most); try "
+					"again when one has finished",
+					set->max_per_process));
+	}
+	i_zero(&run_set);
+	run_set.hold_fd = -1;
+	if (xexec_slot_take(client->user, set->max_per_user,
+			    &run_set.hold_fd) == 0) {
+		return cmd_xexec_refuse(cmd, module->name, "XEXEC-BUSY",
+			t_strdup_printf("Too many modules are running for "
+					"this user (%u at most); try again "
+					"when one has finished",
+					set->max_per_user));
+	}
+
 	p_array_init(&argv, cmd->pool, 16);
 	for (word = module->argv; *word != NULL; word++)
 		array_push_back(&argv, word);
-	if (!module->args_in_env)
+	if (!module->args_in_env && !module->args_on_stdin)
 		array_append_array(&argv, &decoded);
 	array_append_zero(&argv);
 
-	i_zero(&run_set);
 	run_set.argv = array_front(&argv);
 	run_set.env = cmd_xexec_env(client->user, module->name,
-				    module->args_in_env ? &decoded : NULL,
+				    module->args_in_env &&
+				    !module->args_on_stdin ? &decoded : NULL,
 				    &run_set.cwd);
 	run_set.timeout_msecs = ctx->set->timeout_msecs;
 	run_set.output_limit = ctx->set->output_limit;
 	run_set.line_cost = xexec_reply_line_cost;
+	run_set.cpu_limit_secs = ctx->set->cpu_limit_secs;
+	if (module->args_on_stdin)
+		run_set.stdin_data = cmd_xexec_stdin_data(&decoded);
 
 	ctx->run = xexec_run_start(&run_set, cmd_xexec_finished, ctx, &error);
 	if (ctx->run == NULL) {

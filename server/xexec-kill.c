@@ -17,7 +17,10 @@
 #include "time-util.h"
 #include "xexec-kill.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,18 +32,58 @@ struct xexec_kill {
 	pid_t pgid;
 	struct timeval deadline;
 	struct timeout *to;
-	int fds[2];
+	/* the module's stdout and stderr, drained; a held fd, kept */
+	int fds[3];
 	struct io *ios[2];
 };
 
 static struct xexec_kill *xexec_kills = NULL;
 
+#ifdef __linux__
+/* TRUE when a process of the group still runs. kill(-pgid, 0) would also
+   count zombies, and members whose parent died are reaped by init, which
+   in a container may take its time (or never come). */
 static bool xexec_group_exists(pid_t pgid)
 {
-	/* A zombie leader still counts until it is reaped; EPERM means a
-	   member exists that we may not signal. */
+	DIR *dir;
+	struct dirent *d;
+	char path[64], buf[512], *p, state;
+	long pgrp;
+	ssize_t len;
+	int fd;
+	bool found = FALSE;
+
+	if ((dir = opendir("/proc")) == NULL)
+		return kill(-pgid, 0) == 0 || errno != ESRCH;
+	while (!found && (d = readdir(dir)) != NULL) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		if (i_snprintf(path, sizeof(path), "/proc/%s/stat",
+			       d->d_name) < 0 ||
+		    (fd = open(path, O_RDONLY)) < 0)
+			continue;
+		len = read(fd, buf, sizeof(buf) - 1);
+		i_close_fd(&fd);
+		if (len <= 0)
+			continue;
+		buf[len] = '\0';
+		/* "pid (comm) state ppid pgrp ...": comm may hold spaces
+		   and parentheses, so look from the last ')' */
+		if ((p = strrchr(buf, ')')) == NULL ||
+		    sscanf(p + 1, " %c %*d %ld", &state, &pgrp) != 2)
+			continue;
+		found = pgrp == pgid && state != 'Z' && state != 'X';
+	}
+	(void)closedir(dir);
+	return found;
+}
+#else
+static bool xexec_group_exists(pid_t pgid)
+{
+	/* EPERM means a member exists that we may not signal. */
 	return kill(-pgid, 0) == 0 || errno != ESRCH;
 }
+#endif
 
 static void xexec_group_sigkill(pid_t pgid)
 {
@@ -81,10 +124,10 @@ static void xexec_kill_free(struct xexec_kill *k)
 
 	DLLIST_REMOVE(&xexec_kills, k);
 	timeout_remove(&k->to);
-	for (i = 0; i < N_ELEMENTS(k->fds); i++) {
+	for (i = 0; i < N_ELEMENTS(k->ios); i++)
 		io_remove(&k->ios[i]);
+	for (i = 0; i < N_ELEMENTS(k->fds); i++)
 		i_close_fd(&k->fds[i]);
-	}
 	i_free(k);
 }
 
@@ -109,7 +152,7 @@ static void xexec_kill_check(struct xexec_kill *k)
 	(void)xexec_kill_check_at(k, &ioloop_timeval);
 }
 
-void xexec_kill_group(pid_t pgid, int fd_out, int fd_err)
+void xexec_kill_group(pid_t pgid, int fd_out, int fd_err, int fd_hold)
 {
 	struct xexec_kill *k;
 
@@ -118,6 +161,7 @@ void xexec_kill_group(pid_t pgid, int fd_out, int fd_err)
 	k->pgid = pgid;
 	k->fds[0] = fd_out;
 	k->fds[1] = fd_err;
+	k->fds[2] = fd_hold;
 	DLLIST_PREPEND(&xexec_kills, k);
 	if (kill(-pgid, SIGTERM) < 0) {
 		if (errno != ESRCH)

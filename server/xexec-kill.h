@@ -8,9 +8,10 @@
    gets it) at once, SIGKILL to whatever is left after the grace period.
    Takes over fd_out and fd_err (the read ends of the module's pipes, -1 for
    none) and reads them empty until the group is gone, so that a cleanup
-   trap that still prints is not killed by SIGPIPE. Returns at once; the
+   trap that still prints is not killed by SIGPIPE; fd_hold (a slot lock,
+   or -1) is closed then too. Returns at once; the
    rest happens in the ioloop. */
-void xexec_kill_group(pid_t pgid, int fd_out, int fd_err);
+void xexec_kill_group(pid_t pgid, int fd_out, int fd_err, int fd_hold);
 
 /* The process is ending: waits (up to the grace period) for the groups
    still being ended, then SIGKILLs what is left. */

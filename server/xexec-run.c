@@ -10,10 +10,12 @@
 #include "fd-util.h"
 #include "child-wait.h"
 #include "xexec-kill.h"
+#include "xexec-stdin.h"
 #include "xexec-run.h"
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #ifdef __linux__
@@ -36,6 +38,9 @@ struct xexec_run {
 	pid_t pid;
 	struct child_wait *child_wait;
 	struct xexec_pipe out, err;
+	struct xexec_stdin in;
+	/* Given by the caller; released when the run and its group end. */
+	int hold_fd;
 	struct timeout *to;
 	/* The output limit bounds the reply: stdout counts as the bytes each
 	   line adds to it (line_cost), stderr as its bytes. */
@@ -51,7 +56,16 @@ struct xexec_run {
 	bool exited:1;
 	bool finished:1;
 	bool killed:1;
+	bool counted:1;
 };
+
+/* Runs between start and free, for xexec_max_per_process. */
+static unsigned int xexec_runs_alive = 0;
+
+unsigned int xexec_run_count(void)
+{
+	return xexec_runs_alive;
+}
 
 static void xexec_run_kill_group(struct xexec_run *run)
 {
@@ -61,11 +75,12 @@ static void xexec_run_kill_group(struct xexec_run *run)
 	if (run->killed)
 		return;
 	run->killed = TRUE;
-	/* The pipes go with it (see xexec_kill_group()). */
+	/* The pipes and the held fd go with it (see xexec_kill_group()). */
 	io_remove(&run->out.io);
 	io_remove(&run->err.io);
-	xexec_kill_group(run->pid, run->out.fd, run->err.fd);
-	run->out.fd = run->err.fd = -1;
+	xexec_stdin_close(&run->in);
+	xexec_kill_group(run->pid, run->out.fd, run->err.fd, run->hold_fd);
+	run->out.fd = run->err.fd = run->hold_fd = -1;
 }
 
 static void xexec_pipe_close(struct xexec_pipe *pipe)
@@ -86,6 +101,7 @@ xexec_run_finish(struct xexec_run *run, enum xexec_run_status status)
 	timeout_remove(&run->to);
 	xexec_pipe_close(&run->out);
 	xexec_pipe_close(&run->err);
+	xexec_stdin_close(&run->in);
 
 	run->result.status = status;
 	run->result.output = run->out.data;
@@ -223,12 +239,18 @@ xexec_child_fail(int status_fd, int error)
 	_exit(127);
 }
 
+/* The pipe ends the child gets as 0, 1 and 2 (in -1: /dev/null). */
+struct xexec_child_fds {
+	int in, out, err;
+};
+
 static void ATTR_NORETURN
-xexec_child(const struct xexec_run_settings *set, pid_t parent, int fd_out,
-	    int fd_err, int status_fd)
+xexec_child(const struct xexec_run_settings *set, pid_t parent,
+	    const struct xexec_child_fds *fds, int status_fd)
 {
+	struct rlimit rl;
 	sigset_t none;
-	int sig, fd_null;
+	int sig, fd_in;
 
 	/* Its own process group, so that it can be killed whole. */
 	if (setpgid(0, 0) < 0)
@@ -251,9 +273,18 @@ xexec_child(const struct xexec_run_settings *set, pid_t parent, int fd_out,
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 
-	fd_null = open("/dev/null", O_RDONLY);
-	if (fd_null < 0 || dup2(fd_null, STDIN_FILENO) < 0 ||
-	    dup2(fd_out, STDOUT_FILENO) < 0 || dup2(fd_err, STDERR_FILENO) < 0)
+	if (set->cpu_limit_secs > 0) {
+		/* SIGXCPU at the limit, SIGKILL a second later */
+		rl.rlim_cur = set->cpu_limit_secs;
+		rl.rlim_max = (rlim_t)set->cpu_limit_secs + 1;
+		if (setrlimit(RLIMIT_CPU, &rl) < 0)
+			xexec_child_fail(status_fd, errno);
+	}
+
+	fd_in = fds->in != -1 ? fds->in : open("/dev/null", O_RDONLY);
+	if (fd_in < 0 || dup2(fd_in, STDIN_FILENO) < 0 ||
+	    dup2(fds->out, STDOUT_FILENO) < 0 ||
+	    dup2(fds->err, STDERR_FILENO) < 0)
 		xexec_child_fail(status_fd, errno);
 	/* Keep only 0-2 and the close-on-exec status pipe. */
 	if (status_fd != STDERR_FILENO + 1) {
@@ -275,8 +306,8 @@ xexec_child(const struct xexec_run_settings *set, pid_t parent, int fd_out,
    posix_spawn()'s shared-memory error report does not work. Returns 0 or
    the errno of the failed step. */
 static int
-xexec_spawn(const struct xexec_run_settings *set, int fd_out, int fd_err,
-	    pid_t *pid_r)
+xexec_spawn(const struct xexec_run_settings *set,
+	    const struct xexec_child_fds *fds, pid_t *pid_r)
 {
 	int status[2], error = 0;
 	ssize_t ret;
@@ -293,7 +324,7 @@ xexec_spawn(const struct xexec_run_settings *set, int fd_out, int fd_err,
 	}
 	if (pid == 0) {
 		close(status[0]);
-		xexec_child(set, parent, fd_out, fd_err, status[1]);
+		xexec_child(set, parent, fds, status[1]);
 	}
 	i_close_fd(&status[1]);
 	do {
@@ -353,10 +384,12 @@ xexec_run_start(const struct xexec_run_settings *set,
 		const char **error_r)
 {
 	struct xexec_run *run;
-	int out_w = -1, err_w = -1, ret;
+	struct xexec_child_fds fds = { .in = -1, .out = -1, .err = -1 };
+	int ret;
 
 	run = i_new(struct xexec_run, 1);
-	run->out.fd = run->err.fd = -1;
+	run->out.fd = run->err.fd = run->in.fd = -1;
+	run->hold_fd = set->hold_fd;
 	run->pid = -1;
 	run->output_limit = set->output_limit;
 	run->line_cost = set->line_cost != NULL ? set->line_cost :
@@ -364,16 +397,20 @@ xexec_run_start(const struct xexec_run_settings *set,
 	run->callback = callback;
 	run->context = context;
 
-	if (xexec_pipe_open(&run->out, &out_w) < 0 ||
-	    xexec_pipe_open(&run->err, &err_w) < 0) {
+	if (xexec_pipe_open(&run->out, &fds.out) < 0 ||
+	    xexec_pipe_open(&run->err, &fds.err) < 0 ||
+	    (set->stdin_data != NULL &&
+	     xexec_stdin_open(&run->in, &fds.in, set->stdin_data) < 0)) {
 		*error_r = t_strdup_printf("pipe() failed: %m");
-		i_close_fd(&out_w);
+		i_close_fd(&fds.out);
+		i_close_fd(&fds.err);
 		xexec_run_free(&run);
 		return NULL;
 	}
-	ret = xexec_spawn(set, out_w, err_w, &run->pid);
-	i_close_fd(&out_w);
-	i_close_fd(&err_w);
+	ret = xexec_spawn(set, &fds, &run->pid);
+	i_close_fd(&fds.in);
+	i_close_fd(&fds.out);
+	i_close_fd(&fds.err);
 	if (ret != 0) {
 		*error_r = t_strdup_printf("Cannot run %s: %s", set->argv[0],
 					   xexec_spawn_error(set->argv[0], ret));
@@ -389,6 +426,10 @@ xexec_run_start(const struct xexec_run_settings *set,
 	run->out.io = io_add(run->out.fd, IO_READ, xexec_run_stdout, run);
 	run->err.io = io_add(run->err.fd, IO_READ, xexec_run_stderr, run);
 	run->to = timeout_add(set->timeout_msecs, xexec_run_timeout, run);
+	if (run->in.fd != -1)
+		xexec_stdin_write(&run->in);
+	run->counted = TRUE;
+	xexec_runs_alive++;
 	return run;
 }
 
@@ -402,6 +443,8 @@ void xexec_run_free(struct xexec_run **_run)
 
 	if (run->pid > 0 && !run->exited)
 		xexec_run_kill_group(run);
+	if (run->counted)
+		xexec_runs_alive--;
 	/* Without our wait the killed child is still reaped by child-wait's
 	   waitpid(-1), so no zombie stays behind. */
 	if (run->child_wait != NULL)
@@ -409,6 +452,8 @@ void xexec_run_free(struct xexec_run **_run)
 	timeout_remove(&run->to);
 	xexec_pipe_close(&run->out);
 	xexec_pipe_close(&run->err);
+	xexec_stdin_close(&run->in);
+	i_close_fd(&run->hold_fd);
 	buffer_free(&run->out.data);
 	buffer_free(&run->err.data);
 	i_free(run);

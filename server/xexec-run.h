@@ -31,13 +31,21 @@ struct xexec_run_settings {
 	   stdout line line_cost() (NULL: its bytes and the LF). */
 	uoff_t output_limit;
 	size_t (*line_cost)(const unsigned char *line, size_t size);
+	/* Written to the module's stdin, which is then closed (NULL: stdin is
+	   /dev/null). Copied; the copy is wiped when done. */
+	const buffer_t *stdin_data;
+	/* RLIMIT_CPU of the module and everything it starts (0: none). */
+	unsigned int cpu_limit_secs;
+	/* An fd the run takes over and closes when the module's group is
+	   gone (a slot lock), or -1. */
+	int hold_fd;
 };
 
 typedef void xexec_run_callback_t(const struct xexec_run_result *result,
 				  void *context);
 
 /* Starts argv[0] without a shell in a process group of its own, stdin from
-   /dev/null and no other inherited descriptors. The callback runs once, from
+   stdin_data or /dev/null and no other inherited descriptors. The callback runs once, from
    the ioloop, when the program is done; it may free the run. Returns NULL and
    a reason for the server log when the program cannot be started. */
 struct xexec_run *
@@ -48,6 +56,9 @@ xexec_run_start(const struct xexec_run_settings *set,
 /* Kills whatever still runs in the process group and frees everything. The
    callback is not called. */
 void xexec_run_free(struct xexec_run **run);
+
+/* How many runs this process has between start and free. */
+unsigned int xexec_run_count(void);
 
 void xexec_run_init(void);
 void xexec_run_deinit(void);

@@ -15,6 +15,9 @@
 static const struct setting_define xexec_setting_defines[] = {
 	DEF(TIME_MSECS, timeout, "xexec_timeout"),
 	DEF(SIZE, output_limit, "xexec_output_limit"),
+	DEF(UINT, max_per_user, "xexec_max_per_user"),
+	DEF(UINT, max_per_process, "xexec_max_per_process"),
+	DEF(TIME, cpu_limit, "xexec_cpu_limit"),
 
 	/* "xexec NAME { ... }", a named list filter like sieve_script. */
 	{ .type = SET_FILTER_ARRAY, .key = "xexec",
@@ -23,6 +26,7 @@ static const struct setting_define xexec_setting_defines[] = {
 	DEF(STR_NOVARS, name, "xexec_name"),
 	DEF(STR_NOVARS, command, "xexec_command"),
 	DEF(BOOL, args_in_env, "xexec_args_in_env"),
+	DEF(BOOL, args_on_stdin, "xexec_args_on_stdin"),
 
 	SETTING_DEFINE_LIST_END
 };
@@ -30,10 +34,14 @@ static const struct setting_define xexec_setting_defines[] = {
 static const struct xexec_plugin_settings xexec_default_settings = {
 	.timeout = XEXEC_DEFAULT_TIMEOUT_MSECS,
 	.output_limit = XEXEC_DEFAULT_OUTPUT_LIMIT,
+	.max_per_user = XEXEC_DEFAULT_MAX_PER_USER,
+	.max_per_process = XEXEC_DEFAULT_MAX_PER_PROCESS,
+	.cpu_limit = XEXEC_DEFAULT_CPU_LIMIT_SECS,
 	.modules = ARRAY_INIT,
 	.name = "",
 	.command = "",
 	.args_in_env = FALSE,
+	.args_on_stdin = FALSE,
 };
 
 const struct setting_parser_info xexec_setting_parser_info = {

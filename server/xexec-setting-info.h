@@ -12,6 +12,8 @@ struct xexec_plugin_settings {
 	/* xexec_timeout, xexec_output_limit: for all modules. */
 	unsigned int timeout;
 	uoff_t output_limit;
+	/* xexec_max_per_user, xexec_max_per_process, xexec_cpu_limit. */
+	unsigned int max_per_user, max_per_process, cpu_limit;
 	/* The names of the "xexec NAME { }" blocks, in configuration order. */
 	ARRAY_TYPE(const_string) modules;
 
@@ -21,6 +23,7 @@ struct xexec_plugin_settings {
 	const char *name;
 	const char *command;
 	bool args_in_env;
+	bool args_on_stdin;
 };
 
 extern const struct setting_parser_info xexec_setting_parser_info;

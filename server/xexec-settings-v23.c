@@ -5,6 +5,10 @@
      xexec_timeout = 30s
      xexec_output_limit = 8M
      xexec_args_in_env = changepassword
+     xexec_args_on_stdin = changepassword
+     xexec_max_per_user = 2
+     xexec_max_per_process = 8
+     xexec_cpu_limit = 30s
 
    Dovecot has already %-expanded every plugin {} value when a plugin asks
    for it, so the commands are read from the unexpanded settings. */
@@ -77,6 +81,22 @@ xexec_module_parse(struct mail_user *user, const char *value, pool_t pool,
 				 pool, module_r, error_r);
 }
 
+/* A positive number; anything else is logged and the default used. */
+static unsigned int
+xexec_read_count(struct mail_user *user, const char *name, unsigned int def)
+{
+	const char *value = mail_user_plugin_getenv(user, name);
+	unsigned int n;
+
+	if (value == NULL)
+		return def;
+	if (str_to_uint(value, &n) < 0 || n == 0) {
+		i_error("xexec: Invalid %s '%s', using %u", name, value, def);
+		return def;
+	}
+	return n;
+}
+
 static void
 xexec_read_limits(struct mail_user *user, struct xexec_settings *set)
 {
@@ -104,29 +124,49 @@ xexec_read_limits(struct mail_user *user, struct xexec_settings *set)
 			set->output_limit = bytes;
 		}
 	}
+
+	set->max_per_user = xexec_read_count(user, "xexec_max_per_user",
+					     XEXEC_DEFAULT_MAX_PER_USER);
+	set->max_per_process = xexec_read_count(user, "xexec_max_per_process",
+						XEXEC_DEFAULT_MAX_PER_PROCESS);
+	set->cpu_limit_secs = XEXEC_DEFAULT_CPU_LIMIT_SECS;
+	value = mail_user_plugin_getenv(user, "xexec_cpu_limit");
+	if (value != NULL &&
+	    (settings_get_time(value, &set->cpu_limit_secs, &error) < 0 ||
+	     set->cpu_limit_secs == 0)) {
+		i_error("xexec: Invalid xexec_cpu_limit '%s', using %us",
+			value, XEXEC_DEFAULT_CPU_LIMIT_SECS);
+		set->cpu_limit_secs = XEXEC_DEFAULT_CPU_LIMIT_SECS;
+	}
 }
 
+/* A list of module names (xexec_args_in_env, xexec_args_on_stdin) that
+   turns a flag on for each. */
 static void
-xexec_read_args_in_env(struct mail_user *user, struct xexec_settings *set)
+xexec_read_module_list(struct mail_user *user, struct xexec_settings *set,
+		       const char *setting, bool on_stdin)
 {
 	const char *value, *const *names;
 	struct xexec_module *module;
 	bool found;
 
-	value = mail_user_plugin_getenv(user, "xexec_args_in_env");
+	value = mail_user_plugin_getenv(user, setting);
 	if (value == NULL)
 		return;
 	for (names = t_strsplit_spaces(value, " \t,"); *names != NULL; names++) {
 		found = FALSE;
 		array_foreach_modifiable(&set->modules, module) {
 			if (strcasecmp(module->name, *names) == 0) {
-				module->args_in_env = TRUE;
+				if (on_stdin)
+					module->args_on_stdin = TRUE;
+				else
+					module->args_in_env = TRUE;
 				found = TRUE;
 			}
 		}
 		if (!found) {
-			i_error("xexec: xexec_args_in_env names unknown "
-				"module %s", *names);
+			i_error("xexec: %s names unknown module %s",
+				setting, *names);
 		}
 	}
 }
@@ -156,6 +196,7 @@ xexec_settings_read(struct mail_user *user, pool_t pool)
 		}
 		xexec_settings_add(set, name, &module);
 	}
-	xexec_read_args_in_env(user, set);
+	xexec_read_module_list(user, set, "xexec_args_in_env", FALSE);
+	xexec_read_module_list(user, set, "xexec_args_on_stdin", TRUE);
 	return set;
 }

@@ -82,6 +82,25 @@ xexec_read_limits(const struct xexec_plugin_settings *plugin_set,
 			XEXEC_DEFAULT_OUTPUT_LIMIT);
 		set->output_limit = XEXEC_DEFAULT_OUTPUT_LIMIT;
 	}
+	/* 0 would refuse every command, or (CPU) leave it unlimited */
+	set->max_per_user = plugin_set->max_per_user;
+	set->max_per_process = plugin_set->max_per_process;
+	set->cpu_limit_secs = plugin_set->cpu_limit;
+	if (set->max_per_user == 0) {
+		i_error("xexec: Invalid xexec_max_per_user 0, using %u",
+			XEXEC_DEFAULT_MAX_PER_USER);
+		set->max_per_user = XEXEC_DEFAULT_MAX_PER_USER;
+	}
+	if (set->max_per_process == 0) {
+		i_error("xexec: Invalid xexec_max_per_process 0, using %u",
+			XEXEC_DEFAULT_MAX_PER_PROCESS);
+		set->max_per_process = XEXEC_DEFAULT_MAX_PER_PROCESS;
+	}
+	if (set->cpu_limit_secs == 0 || set->cpu_limit_secs == SET_TIME_INFINITE) {
+		i_error("xexec: Invalid xexec_cpu_limit, using %us",
+			XEXEC_DEFAULT_CPU_LIMIT_SECS);
+		set->cpu_limit_secs = XEXEC_DEFAULT_CPU_LIMIT_SECS;
+	}
 }
 
 static void
@@ -112,6 +131,7 @@ xexec_read_module(struct mail_user *user, const char *name,
 			what, module_set->command, error);
 	} else {
 		module.args_in_env = module_set->args_in_env;
+		module.args_on_stdin = module_set->args_on_stdin;
 		xexec_settings_add(set, what, &module);
 	}
 	settings_free(module_set);
@@ -128,6 +148,9 @@ xexec_settings_read(struct mail_user *user, pool_t pool)
 	p_array_init(&set->modules, pool, 8);
 	set->timeout_msecs = XEXEC_DEFAULT_TIMEOUT_MSECS;
 	set->output_limit = XEXEC_DEFAULT_OUTPUT_LIMIT;
+	set->max_per_user = XEXEC_DEFAULT_MAX_PER_USER;
+	set->max_per_process = XEXEC_DEFAULT_MAX_PER_PROCESS;
+	set->cpu_limit_secs = XEXEC_DEFAULT_CPU_LIMIT_SECS;
 	if (xexec_plugin_settings_get(user, &plugin_set) < 0)
 		return set;
 

@@ -5,6 +5,9 @@ struct mail_user;
 
 #define XEXEC_DEFAULT_TIMEOUT_MSECS (30 * 1000)
 #define XEXEC_DEFAULT_OUTPUT_LIMIT (8 * 1024 * 1024)
+#define XEXEC_DEFAULT_MAX_PER_USER 2
+#define XEXEC_DEFAULT_MAX_PER_PROCESS 8
+#define XEXEC_DEFAULT_CPU_LIMIT_SECS 30
 
 struct xexec_module {
 	/* The name as the administrator wrote it. */
@@ -14,6 +17,10 @@ struct xexec_module {
 	/* Client arguments go into XEXEC_ARG<n> instead of argv: argv is
 	   world-readable in /proc, the environment only for the same uid. */
 	bool args_in_env;
+	/* Client arguments go to the module's stdin ("N\n" and one line per
+	   argument) instead of argv or the environment; arguments with CR or
+	   LF are refused. */
+	bool args_on_stdin;
 };
 ARRAY_DEFINE_TYPE(xexec_module, struct xexec_module);
 
@@ -21,6 +28,9 @@ struct xexec_settings {
 	ARRAY_TYPE(xexec_module) modules;
 	unsigned int timeout_msecs;
 	uoff_t output_limit;
+	/* Modules running at once for one user (all its sessions) and in one
+	   imap process; RLIMIT_CPU of every module process. */
+	unsigned int max_per_user, max_per_process, cpu_limit_secs;
 };
 
 /* TRUE when the name matches the protocol's module-name grammar. */

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultModules, USERS, waitFor, type ModuleEntry } from './fixture/index.js';
+import { defaultModules, isDovecot24, USERS, waitFor, type ModuleEntry } from './fixture/index.js';
 import { listProcs } from './fixture/procs.mjs';
 import type { ImapClient } from './imap-client.js';
 import { expectNoop, itStopsCleanly, marker, useServer, xexec } from './helpers.js';
@@ -16,6 +16,8 @@ const server = useServer({
   timeout: '2s',
   outputLimit: '1M',
   modules: (dir: string): ModuleEntry[] => [...defaultModules(dir), ownModule(dir, 'trapper', 'trapper.sh')],
+  // Ten sessions in a row, each with a module still ending: above the default cap of 2.
+  extraConfig: isDovecot24() ? 'xexec_max_per_user = 20\n' : 'plugin {\n  xexec_max_per_user = 20\n}\n',
 });
 
 const USER = USERS.carol;

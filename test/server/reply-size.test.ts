@@ -58,4 +58,21 @@ describe('the output limit bounds the reply (issue 9, finding 6)', () => {
   });
 });
 
+describe('commands larger than imap_max_line_length (PROTOCOL.md §3.3)', () => {
+  it('a 60,000-byte literal argument is taken', async () => {
+    const c = await server().login(USERS.alice);
+    const r = await xexec(c, `XEXEC newlines 1 {60000+}\r\n${'y'.repeat(60000)}`);
+    expect(r.tagged, r.response.text).toMatchObject({ ok: true });
+    await c.logout();
+  });
+
+  it('a literal over 64 KiB is answered "* BYE Literal size too large" and the connection closes', async () => {
+    const c = await server().login(USERS.alice);
+    c.send('x1 XEXEC newlines 1 {70000}\r\n');
+    const line = (await c.readLine()).toString('latin1');
+    expect(line).toMatch(/^\* BYE .*Literal size too large/i);
+    await c.waitClosed();
+  });
+});
+
 itStopsCleanly(server);

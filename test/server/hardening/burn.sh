@@ -1,0 +1,3 @@
+#!/bin/sh
+# Test module: burn.sh <user> uses CPU until something stops it.
+while :; do :; done
