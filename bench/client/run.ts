@@ -202,7 +202,7 @@ async function main(): Promise<void> {
     const dovecot = execFileSync('dovecot', ['--version'], { encoding: 'utf8' }).trim();
     const resolution = await inPage<number>(page, 'timerResolution', []);
     console.log(`XEXEC client benchmark: ${os.cpus().length} cores (${os.cpus()[0]?.model}), Thunderbird ${tbVersion}, ` +
-      `Dovecot ${dovecot}, Node ${process.version}; JavaScript baseline JIT ${baselineJit ? 'on' : 'off'}; ` +
+      `Dovecot ${dovecot}, Node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; JavaScript baseline JIT ${baselineJit ? 'on' : 'off'}; ` +
       `${ROUNDS * Math.ceil(ITERATIONS / ROUNDS)} calls per figure in ${ROUNDS} interleaved rounds, ${WARMUP} warm-up calls first; ` +
       `page timer resolution ${(resolution * 1000).toFixed(0)} µs`);
 

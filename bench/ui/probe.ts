@@ -67,16 +67,27 @@ const listData: number[] = [];
 /** The same for list.add (emptied before each timed add). */
 const addSent: number[] = [];
 const addData: number[] = [];
+/** The same moments in Date.now(), to set them against the background's marks (bench/ui/background.ts). */
+const wall: Record<string, number[]> = { 'list.show': [], 'list.add': [] };
 const runtime = browser.runtime;
 const sendMessage = runtime.sendMessage.bind(runtime);
 runtime.sendMessage = (message: unknown, ...rest: unknown[]) => {
   const type = (message as { type?: string } | null)?.type;
   const [sent, data] = type === 'list.show' ? [listSent, listData] : type === 'list.add' ? [addSent, addData] : [null, null];
   sent?.push(now());
+  if (sent) wall[type!]!.push(Date.now());
   const answer = sendMessage(message, ...rest);
-  if (data) void answer.then(() => data.push(now()));
+  if (data) void answer.then(() => {
+    data.push(now());
+    wall[type!]!.push(Date.now());
+  });
   return answer;
 };
+
+/** The background's marks of the requests since the last call (bench/ui/background.ts). */
+async function benchMarks(): Promise<unknown> {
+  return sendMessage({ type: 'bench.marks' });
+}
 
 function panelOf(key: string): Element {
   const panel = document.querySelector(`[role="tabpanel"][data-panel="${key}"]`);
@@ -90,6 +101,7 @@ async function openList(key: string): Promise<string> {
   if (tab === null) throw new Error(`no tab ${key}`);
   listSent.length = 0;
   listData.length = 0;
+  wall['list.show'] = [];
   const t0 = now();
   tab.click();
   const t1 = await when(() => document.querySelector(`[role="tabpanel"][data-panel="${key}"] [role="option"]`) !== null);
@@ -97,7 +109,7 @@ async function openList(key: string): Promise<string> {
   const data = listData[0] ?? NaN;
   const sent = listSent[0] ?? NaN;
   return JSON.stringify({
-    total: t1 - t0, sent: sent - t0, data: data - t0, render: t1 - data,
+    total: t1 - t0, sent: sent - t0, data: data - t0, render: t1 - data, wall: wall['list.show'], background: await benchMarks(),
     count: panel.querySelector('.count')?.textContent ?? '', rows: panel.querySelectorAll('[role="option"]').length,
   });
 }
@@ -155,13 +167,17 @@ async function addEntry(key: string, entry: string, count: string): Promise<stri
   await afterPaint();
   addSent.length = 0;
   addData.length = 0;
+  wall['list.add'] = [];
   const t0 = now();
   button.click();
   const t1 = await when(() => {
     const first = panel.querySelector('[role="option"] .vlist-text');
     return (first?.textContent ?? '') === entry && (panel.querySelector('.count')?.textContent ?? '').includes(count);
   }, 60_000);
-  return JSON.stringify({ total: t1 - t0, sent: (addSent[0] ?? NaN) - t0, data: (addData[0] ?? NaN) - t0, render: t1 - (addData[0] ?? NaN) });
+  return JSON.stringify({
+    total: t1 - t0, sent: (addSent[0] ?? NaN) - t0, data: (addData[0] ?? NaN) - t0, render: t1 - (addData[0] ?? NaN),
+    wall: wall['list.add'], background: await benchMarks(),
+  });
 }
 
 /**
