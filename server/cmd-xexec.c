@@ -285,42 +285,6 @@ static bool cmd_xexec_wait(struct client_command_context *cmd)
 	return TRUE;
 }
 
-/* For a module with xexec_args_on_stdin every argument is one line. */
-static bool
-cmd_xexec_args_fit_lines(const ARRAY_TYPE(const_string) *args,
-			 const char *module_name, const char **error_r)
-{
-	const char *const *arg;
-	unsigned int n = 0;
-
-	array_foreach(args, arg) {
-		n++;
-		if (strpbrk(*arg, "\r\n") != NULL) {
-			*error_r = t_strdup_printf("Argument %u contains a "
-				"line break, which module %s cannot take",
-				n, module_name);
-			return FALSE;
-		}
-	}
-	return TRUE;
-}
-
-/* The stdin format of xexec_args_on_stdin: the count, then one argument a
-   line, each line ending in LF (docs/PROTOCOL.md section 5). */
-static const buffer_t *
-cmd_xexec_stdin_data(const ARRAY_TYPE(const_string) *args)
-{
-	string_t *str = t_str_new(128);
-	const char *const *arg;
-
-	str_printfa(str, "%u\n", array_count(args));
-	array_foreach(args, arg) {
-		str_append(str, *arg);
-		str_append_c(str, '\n');
-	}
-	return str;
-}
-
 static bool
 cmd_xexec_start(struct client_command_context *cmd,
 		const struct xexec_settings *set,
@@ -343,7 +307,7 @@ cmd_xexec_start(struct client_command_context *cmd,
 		return cmd_xexec_refuse(cmd, module->name,
 					"XEXEC-BADARGS", error);
 	if (module->args_on_stdin &&
-	    !cmd_xexec_args_fit_lines(&decoded, module->name, &error))
+	    !xexec_args_fit_lines(&decoded, module->name, &error))
 		return cmd_xexec_refuse(cmd, module->name,
 					"XEXEC-BADARGS", error);
 	if (xexec_run_count() >= set->max_per_process) {
@@ -381,7 +345,7 @@ cmd_xexec_start(struct client_command_context *cmd,
 	run_set.line_cost = xexec_reply_line_cost;
 	run_set.cpu_limit_secs = ctx->set->cpu_limit_secs;
 	if (module->args_on_stdin)
-		run_set.stdin_data = cmd_xexec_stdin_data(&decoded);
+		run_set.stdin_data = xexec_args_stdin_data(&decoded);
 
 	ctx->run = xexec_run_start(&run_set, cmd_xexec_finished, ctx, &error);
 	if (ctx->run == NULL) {

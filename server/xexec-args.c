@@ -5,6 +5,7 @@
 #include "lib.h"
 #include "array.h"
 #include "buffer.h"
+#include "str.h"
 #include "base64.h"
 #include "imap-arg.h"
 #include "xexec-args.h"
@@ -109,4 +110,35 @@ bool xexec_args_decode(const struct imap_arg *args, unsigned int first_index,
 		array_push_back(argv, &value);
 	}
 	return TRUE;
+}
+
+bool xexec_args_fit_lines(const ARRAY_TYPE(const_string) *args,
+			  const char *module_name, const char **error_r)
+{
+	const char *const *arg;
+	unsigned int n = 0;
+
+	array_foreach(args, arg) {
+		n++;
+		if (strpbrk(*arg, "\r\n") != NULL) {
+			*error_r = t_strdup_printf("Argument %u contains a "
+				"line break, which module %s cannot take",
+				n, module_name);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+const buffer_t *xexec_args_stdin_data(const ARRAY_TYPE(const_string) *args)
+{
+	string_t *str = t_str_new(128);
+	const char *const *arg;
+
+	str_printfa(str, "%u\n", array_count(args));
+	array_foreach(args, arg) {
+		str_append(str, *arg);
+		str_append_c(str, '\n');
+	}
+	return str;
 }

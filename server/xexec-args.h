@@ -11,4 +11,14 @@ bool xexec_args_decode(const struct imap_arg *args, unsigned int first_index,
 		       pool_t pool, ARRAY_TYPE(const_string) *argv,
 		       const char **error_r);
 
+/* For a module with xexec_args_on_stdin every argument is one line: FALSE
+   with a sentence for the client when one contains CR or LF. */
+bool xexec_args_fit_lines(const ARRAY_TYPE(const_string) *args,
+			  const char *module_name, const char **error_r);
+
+/* The stdin format of xexec_args_on_stdin: the count, then one argument a
+   line, each line ending in LF (docs/PROTOCOL.md section 5). Allocated
+   from the data stack. */
+const buffer_t *xexec_args_stdin_data(const ARRAY_TYPE(const_string) *args);
+
 #endif
