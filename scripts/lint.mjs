@@ -34,6 +34,10 @@ const EXPECTED = [
     why: 'accountsRead is a Thunderbird permission (messenger.accounts); the linter knows only Firefox permissions.',
   },
   {
+    code: 'MANIFEST_PERMISSIONS', file: 'manifest.json', message: /"addressBooks"/,
+    why: 'addressBooks is a Thunderbird permission (messenger.addressBooks, read for "reply only to my contacts"); the linter knows only Firefox permissions.',
+  },
+  {
     code: 'MISSING_DATA_COLLECTION_PERMISSIONS', file: 'manifest.json',
     why: 'A Firefox 140+ manifest key; the add-on sends nothing anywhere but to the user\'s own mail server, and Thunderbird does not use the key.',
   },

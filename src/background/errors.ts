@@ -115,12 +115,13 @@ export function passwordInputError(t: Translate, error: PasswordInputError, minL
 
 export function vacationInputError(t: Translate, error: VacationInputError): UserError {
   if (error.kind === 'nothing-to-set') return inputError(t('vacationNothingToSet'), 'update');
+  if (error.kind === 'invalid-entry') return inputError(entryProblemMessage(t, error.problem, error.value), `only.${error.index}`);
   const key = ((): MessageKey => {
     switch (error.problem) {
       case 'control-characters':
         return error.field === 'subject' ? 'vacationSubjectControl' : 'vacationBodyControl';
       case 'too-long':
-        return error.field === 'subject' ? 'vacationSubjectTooLong' : 'vacationBodyTooLong';
+        return error.field === 'subject' ? 'vacationSubjectTooLong' : error.field === 'only' ? 'vacationOnlyTooLong' : 'vacationBodyTooLong';
       case 'empty':
         return 'vacationBodyEmpty';
       case 'out-of-range':

@@ -22,11 +22,26 @@ const keepAlive = new KeepAlive(() => browser.runtime.getPlatformInfo());
 const managed = (browser.storage as { managed?: ManagedStorageArea } | undefined)?.managed;
 const policy = createPolicySource(managed, (accountId) => messenger.xexec.getServerHost(accountId), (m) => console.warn(m));
 
+/** Manifest V3 contacts carry a vCard only; remote (LDAP) books cannot be listed whole. */
+const addressBooks = (globalThis as unknown as { messenger: { addressBooks: {
+  list(complete?: boolean): Promise<{ id: string; remote?: boolean }[]>;
+  contacts: { list(parentId: string): Promise<{ vCard?: string }[]> };
+} } }).messenger.addressBooks;
+async function readContacts(): Promise<string[]> {
+  const vCards: string[] = [];
+  for (const book of await addressBooks.list(false)) {
+    if (book.remote === true) continue;
+    for (const contact of await addressBooks.contacts.list(book.id)) if (typeof contact.vCard === 'string') vCards.push(contact.vCard);
+  }
+  return vCards;
+}
+
 const router = createRouter({
   xexec: messenger.xexec,
   translate,
   keepAlive: (work) => keepAlive.during(work),
   policy,
+  readContacts,
 });
 
 // Registered synchronously at the top level, so that a message wakes a suspended background.

@@ -28,6 +28,8 @@ export type BackgroundRequest =
   | { readonly type: 'vacation.show'; readonly accountId: string }
   | { readonly type: 'vacation.set'; readonly accountId: string; readonly update: VacationUpdate }
   | { readonly type: 'vacation.off'; readonly accountId: string }
+  /** The primary addresses of the contacts in the user's address books (contacts.ts). */
+  | { readonly type: 'contacts.addresses'; readonly accountId?: string }
   /** Any module with any arguments, for the raw console: the result as the experiment gives it. */
   | { readonly type: 'console'; readonly accountId: string; readonly module: string; readonly args: readonly string[] }
   /**
@@ -80,6 +82,7 @@ export interface ResponseValues {
   'vacation.show': VacationState;
   'vacation.set': VacationState;
   'vacation.off': VacationState;
+  'contacts.addresses': { readonly addresses: EntryLines; readonly skipped: number };
   'console': ConsoleResult;
   'policy.get': EffectivePolicy;
 }
@@ -108,7 +111,7 @@ export type BackgroundResponse<T extends RequestType = RequestType> =
 
 const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>([
   'discover', 'list.show', 'list.add', 'list.del', 'password.change', 'forward.show', 'forward.set',
-  'forward.off', 'vacation.show', 'vacation.set', 'vacation.off', 'console', 'policy.get',
+  'forward.off', 'vacation.show', 'vacation.set', 'vacation.off', 'contacts.addresses', 'console', 'policy.get',
 ]);
 
 function isStringArray(value: unknown): value is string[] {
@@ -132,7 +135,7 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
   const m = message as Record<string, unknown>;
   if (typeof m.type !== 'string' || !REQUEST_TYPES.has(m.type)) return false;
   const hasAccount = typeof m.accountId === 'string' && m.accountId !== '';
-  if (m.type === 'policy.get') return m.accountId === undefined || hasAccount;
+  if (m.type === 'policy.get' || m.type === 'contacts.addresses') return m.accountId === undefined || hasAccount;
   if (!hasAccount) return false;
   switch (m.type as RequestType) {
     case 'discover':
@@ -149,7 +152,8 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
     case 'vacation.set': {
       const u = m.update as Record<string, unknown> | null;
       return typeof u === 'object' && u !== null && isOptional(u.subject, 'string') && isOptional(u.body, 'string')
-        && isOptional(u.days, 'number') && isOptional(u.start, 'string', true) && isOptional(u.end, 'string', true);
+        && isOptional(u.days, 'number') && isOptional(u.start, 'string', true) && isOptional(u.end, 'string', true)
+        && (u.only === undefined || isStringArray(u.only));
     }
     case 'console':
       return typeof m.module === 'string' && isStringArray(m.args);
@@ -157,6 +161,7 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
     case 'forward.off':
     case 'vacation.show':
     case 'vacation.off':
+    case 'contacts.addresses':
     case 'policy.get':
       return true;
   }

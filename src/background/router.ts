@@ -18,6 +18,7 @@ import { buildCommandText, type CommandError, type XexecRequest } from '../proto
 import type { XexecReply } from '../protocol/data-line.js';
 import { readReport, type ExecuteResult } from '../protocol/execute-result.js';
 import { err, ok, type Result } from '../protocol/result.js';
+import { contactAddresses } from './contacts.js';
 import { DiscoveryCache } from './discovery-cache.js';
 import {
   addressInputError,
@@ -49,6 +50,8 @@ export interface RouterDeps {
   readonly keepAlive?: <T>(work: () => Promise<T>) => Promise<T>;
   /** The administrator's policy for an account (policy.ts); default: none. */
   readonly policy?: PolicySource;
+  /** The vCards of the contacts in the user's local address books; default: none. */
+  readonly readContacts?: () => Promise<readonly string[]>;
 }
 
 export interface Router {
@@ -178,6 +181,11 @@ export function createRouter(deps: RouterDeps): Router {
       const request = vacationSetRequest(r.update, module.value);
       if (!request.ok) return err(vacationInputError(t, request.error));
       return run(r.accountId, request.value, parseVacationState);
+    },
+
+    async 'contacts.addresses'() {
+      const found = contactAddresses(await (deps.readContacts ?? (async () => []))());
+      return ok({ addresses: joinEntries(found.addresses), skipped: found.skipped });
     },
 
     async 'console'(r) {

@@ -4,6 +4,7 @@ import { utf8Encode } from '../protocol/bytes.js';
 import type { XexecRequest } from '../protocol/command.js';
 import type { XexecReply } from '../protocol/data-line.js';
 import { err, ok, type Result } from '../protocol/result.js';
+import { normalizeEntry, type EntryProblem } from './address.js';
 import { isBefore, parseIsoDate, type IsoDate } from './dates.js';
 import { badValue, checkModule, missingKey, readKeyValues, singleValues, type KeyValue, type ReplyError } from './reply.js';
 
@@ -13,6 +14,12 @@ export const MAX_SUBJECT_BYTES = 255;
 export const MAX_BODY_BYTES = 16384;
 export const MIN_DAYS = 1;
 export const MAX_DAYS = 60;
+/**
+ * The whole command must fit in one IMAP line (Dovecot refuses longer ones), and `only=` is the
+ * one value without a fixed cap: the set is refused beyond this many bytes of arguments, as the
+ * list batches are (ui/shared/entries.ts).
+ */
+export const MAX_SET_BYTES = 60_000;
 
 export interface VacationState {
   readonly status: 'on' | 'off';
@@ -23,6 +30,8 @@ export interface VacationState {
   readonly end: IsoDate | null;
   /** Lines joined with LF. */
   readonly body: string;
+  /** Reply only to these senders (addresses or @domain, normal form, sorted); empty: everyone. */
+  readonly only: readonly string[];
 }
 
 /**
@@ -35,15 +44,18 @@ export interface VacationUpdate {
   readonly days?: number;
   readonly start?: string | null;
   readonly end?: string | null;
+  /** The senders to answer (addresses or @domain); empty: everyone. */
+  readonly only?: readonly string[];
 }
 
-export type VacationField = 'subject' | 'body' | 'days' | 'start' | 'end';
+export type VacationField = 'subject' | 'body' | 'days' | 'start' | 'end' | 'only';
 
 /** Why a field is refused, for a message in the user's language. */
 export type VacationProblem = 'control-characters' | 'too-long' | 'empty' | 'out-of-range' | 'not-a-date' | 'end-before-start';
 
 export type VacationInputError =
   | { readonly kind: 'invalid-field'; readonly field: VacationField; readonly problem: VacationProblem; readonly message: string }
+  | { readonly kind: 'invalid-entry'; readonly field: 'only'; readonly index: number; readonly value: string; readonly problem: EntryProblem; readonly message: string }
   | { readonly kind: 'nothing-to-set'; readonly message: string };
 
 function invalid(field: VacationField, problem: VacationProblem, message: string): { ok: false; error: VacationInputError } {
@@ -68,6 +80,20 @@ function checkDate(field: 'start' | 'end', value: string | null | undefined): Re
   if (value === null || value === '') return ok('');
   const date = parseIsoDate(value);
   return date === null ? invalid(field, 'not-a-date', `The ${field} date must be a real day written YYYY-MM-DD`) : ok(date);
+}
+
+/** The `only` entries checked and in the module's normal form: lower case, sorted, unique. */
+export function normalizeOnly(entries: readonly string[]): Result<string[], VacationInputError> {
+  const normal = new Set<string>();
+  for (const [index, raw] of entries.entries()) {
+    const entry = normalizeEntry(raw);
+    if (!entry.ok) {
+      return err({ kind: 'invalid-entry', field: 'only', index, value: raw, problem: entry.error, message: `Sender ${index + 1} is not an address or @domain` });
+    }
+    normal.add(entry.value);
+  }
+  // The module sorts bytewise (LC_ALL=C sort -u); entries are ASCII, so code units agree.
+  return ok([...normal].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**
@@ -109,12 +135,20 @@ export function vacationSetRequest(update: VacationUpdate, module: string = VACA
   }
   if (start.value !== undefined) args.push(`start=${start.value}`);
   if (end.value !== undefined) args.push(`end=${end.value}`);
+  if (update.only !== undefined) {
+    const only = normalizeOnly(update.only);
+    if (!only.ok) return only;
+    args.push(`only=${only.value.join(',')}`);
+    if (utf8Encode(args.join(' ')).length > MAX_SET_BYTES) {
+      return invalid('only', 'too-long', `The senders to answer must not take more than ${MAX_SET_BYTES} bytes with the text`);
+    }
+  }
   // The module refuses a bare `set`; to switch a stored reply back on, send any field again.
-  if (args.length === 1) return err({ kind: 'nothing-to-set', message: 'Give at least one of subject, body, days, start, end' });
+  if (args.length === 1) return err({ kind: 'nothing-to-set', message: 'Give at least one of subject, body, days, start, end, only' });
   return ok({ module, args });
 }
 
-const KEYS: ReadonlySet<string> = new Set(['status', 'subject', 'days', 'start', 'end', 'body']);
+const KEYS: ReadonlySet<string> = new Set(['status', 'subject', 'days', 'start', 'end', 'only', 'body']);
 const SINGLE_KEYS: ReadonlySet<string> = new Set(['status', 'subject', 'days', 'start', 'end']);
 
 function readDate(values: ReadonlyMap<string, KeyValue>, key: 'start' | 'end'): Result<IsoDate | null, ReplyError> {
@@ -150,6 +184,14 @@ export function parseVacationState(reply: XexecReply, module: string = VACATION)
   const end = readDate(values.value, 'end');
   if (!end.ok) return end;
 
+  const only: string[] = [];
+  for (const pair of pairs.value) {
+    if (pair.key !== 'only') continue;
+    const entry = normalizeEntry(pair.value);
+    if (!entry.ok || entry.value !== pair.value) return badValue(pair, 'is not an address or @domain in normal form');
+    only.push(entry.value);
+  }
+
   const body = pairs.value.filter((pair) => pair.key === 'body').map((pair) => pair.value);
   return ok({
     status: status.value,
@@ -158,5 +200,6 @@ export function parseVacationState(reply: XexecReply, module: string = VACATION)
     start: start.value,
     end: end.value,
     body: body.join('\n'),
+    only,
   });
 }

@@ -206,7 +206,7 @@ describe('vacation', () => {
 
   it('show, set and off', async () => {
     const { router, xexec } = setup(() => state);
-    const expected = { status: 'on', subject: '', days: 7, start: null, end: null, body: 'Away.\nBack on Monday.' };
+    const expected = { status: 'on', subject: '', days: 7, start: null, end: null, body: 'Away.\nBack on Monday.', only: [] };
     expect(value(await router.handle({ type: 'vacation.show', accountId: ACCOUNT }), 'vacation.show')).toEqual(expected);
     const set = await router.handle({ type: 'vacation.set', accountId: ACCOUNT, update: { body: 'Away.\r\nBack on Monday.\n', days: 7, start: null } });
     expect(value(set, 'vacation.set')).toEqual(expected);

@@ -16,6 +16,8 @@ let s: SettingsSession;
 let tab: SettingsTab;
 
 const sieve = () => stateFile(s.server, USER, 'xexec.sieve') ?? '';
+/** The module's stored `only` lines (~/.xexec/vacation). */
+const onlyLines = () => (stateFile(s.server, USER, 'vacation') ?? '').split('\n').filter((line) => line.startsWith('only '));
 /** The Sieve `vacation` action (the script's comments name the module too). */
 const VACATION_ACTION = /^\s*vacation :days/m;
 
@@ -95,6 +97,38 @@ describe('the Automatic reply panel, in Thunderbird, against the server', () => 
     expect(s.server.counts(USER).inbox).toBe(2);
     // The same sender again, within the interval: no second reply.
     expect(await deliver('friend@example.org', 'Lunch again?')).toEqual([]);
+  });
+
+  it('reply only to my domain: the server stores @domain, a colleague gets the reply, a stranger none', async () => {
+    await tab.setChecked('vacation', 'Only people at @example.com', true);
+    expect(await tab.act('vacation', 'Save')).toMatchObject({ kind: 'success' });
+    expect(onlyLines()).toEqual(['only @example.com']);
+    const sent = await deliver('colleague@example.com', 'Meeting?');
+    expect(sent.map((m) => m.recipients)).toEqual([['colleague@example.com']]);
+    expect(header(sent[0]!.data, 'Subject')).toBe(SUBJECT);
+    expect(await deliver('stranger@example.org', 'Offer')).toEqual([]);
+  });
+
+  it('reply only to my contacts: a contact made in Thunderbird\'s address book is stored and answered, others not', async () => {
+    // A contact in the personal address book, as the user would make it.
+    await s.tb.chrome(`
+      const book = MailServices.ab.getDirectory("jsaddrbook://abook.sqlite");
+      const card = Cc["@mozilla.org/addressbook/cardproperty;1"].createInstance(Ci.nsIAbCard);
+      card.displayName = "Carol";
+      card.primaryEmail = "Carol@Partner.example";
+      book.addCard(card);
+    `);
+    await tab.setChecked('vacation', 'Only people in my address books', true);
+    expect(await tab.waitText('vacation', /: 1\.$/, '[data-testid="vacation-contacts"]'))
+      .toBe('Addresses from your address books to save on the server: 1.');
+    expect(await tab.act('vacation', 'Save')).toMatchObject({ kind: 'success' });
+    expect(onlyLines()).toEqual(['only carol@partner.example']);
+    const sent = await deliver('carol@partner.example', 'Hello from Carol');
+    expect(sent.map((m) => m.recipients)).toEqual([['carol@partner.example']]);
+    // The domain is no longer enough.
+    expect(await deliver('colleague2@example.com', 'Meeting?')).toEqual([]);
+    // What is stored is shown as a list of senders.
+    expect(await tab.control('vacation', 'Only the senders saved on the server now (1)')).toMatchObject({ checked: true });
   });
 
   it('the page shows the stored reply when opened again', async () => {

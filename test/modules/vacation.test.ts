@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseVacationState, vacationOffRequest, vacationSetRequest, vacationShowRequest } from '../../src/modules/vacation.js';
+import { MAX_SET_BYTES, normalizeOnly, parseVacationState, vacationOffRequest, vacationSetRequest, vacationShowRequest } from '../../src/modules/vacation.js';
 import { buildCommandText } from '../../src/protocol/command.js';
 import { thunderbirdSend } from '../protocol/models/thunderbird.js';
 import { serverDecodeArguments } from '../protocol/models/server.js';
@@ -73,6 +73,52 @@ describe('requests', () => {
   });
 });
 
+describe('only', () => {
+  it('set sends the entries checked, lower-cased, sorted and unique, comma-separated', () => {
+    expect(vacationSetRequest({ only: [' Jane@Example.org', '@example.com', 'jane@example.org'] })).toEqual({
+      ok: true,
+      value: { module: 'vacation', args: ['set', 'only=@example.com,jane@example.org'] },
+    });
+  });
+
+  it('an empty list clears (everyone gets the reply)', () => {
+    expect(vacationSetRequest({ only: [] })).toEqual({ ok: true, value: { module: 'vacation', args: ['set', 'only='] } });
+  });
+
+  it('names the entry at fault and why, and sends nothing', () => {
+    expect(vacationSetRequest({ body: 'x', only: ['@example.com', 'no-at-sign'] })).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-entry', field: 'only', index: 1, value: 'no-at-sign', problem: 'missing-at' },
+    });
+    expect(normalizeOnly(['a@b.example', 'x@-bad.example'])).toMatchObject({ ok: false, error: { index: 1, problem: 'domain' } });
+    // A comma inside an entry would split it on the server: refused here.
+    expect(normalizeOnly(['a@b.example,c@d.example'])).toMatchObject({ ok: false, error: { index: 0 } });
+  });
+
+  it('refuses a list that would not fit in one command, instead of cutting it', () => {
+    const many = Array.from({ length: 4000 }, (_, i) => `person${i}@example.com`);
+    expect(vacationSetRequest({ body: 'Away.', only: many })).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-field', field: 'only', problem: 'too-long' },
+    });
+    const fits = many.slice(0, 2000);
+    const request = vacationSetRequest({ body: 'Away.', only: fits });
+    expect(request.ok).toBe(true);
+    if (request.ok) expect(request.value.args.join(' ').length).toBeLessThanOrEqual(MAX_SET_BYTES);
+  });
+
+  it('the list reaches the module as the module splits it', () => {
+    const request = vacationSetRequest({ only: ['@example.com', 'b@example.org'] });
+    if (!request.ok) throw new Error(request.error.message);
+    const text = buildCommandText(request.value);
+    if (!text.ok) throw new Error(text.error.message);
+    const sent = thunderbirdSend(text.value);
+    expect(sent.damage).toEqual([]);
+    const parsed = serverDecodeArguments(sent.sent);
+    expect(parsed.ok && parsed.words.map(byteString)).toEqual(['vacation', 'set', byteString(utf8('only=@example.com,b@example.org'))]);
+  });
+});
+
 describe('parseVacationState', () => {
   it('reads the full state with a multi-line body', () => {
     const lines = ['status on', 'subject Out of office', 'days 7', 'start 2026-07-01', 'end 2026-07-14', 'body Hello,', 'body ', 'body   I am away.', 'body {5}'];
@@ -85,6 +131,7 @@ describe('parseVacationState', () => {
         start: '2026-07-01',
         end: '2026-07-14',
         body: 'Hello,\n\n  I am away.\n{5}',
+        only: [],
       },
     });
   });
@@ -92,7 +139,7 @@ describe('parseVacationState', () => {
   it('reads a state without dates or body, and an empty subject', () => {
     expect(parseVacationState(replyOf('vacation', ['status off', 'subject ', 'days 7']))).toEqual({
       ok: true,
-      value: { status: 'off', subject: '', days: 7, start: null, end: null, body: '' },
+      value: { status: 'off', subject: '', days: 7, start: null, end: null, body: '', only: [] },
     });
   });
 
@@ -100,6 +147,14 @@ describe('parseVacationState', () => {
     expect(parseVacationState(replyOf('vacation', ['status on', 'subject s', 'days 1', 'body a', 'from x@y.example', 'body b', 'bodytext no']))).toMatchObject({
       ok: true,
       value: { body: 'a\nb' },
+    });
+  });
+
+  it('reads the senders to answer, one `only` line each, in order', () => {
+    const lines = ['status on', 'subject ', 'days 7', 'only @example.com', 'only jane@example.org', 'body Away.'];
+    expect(parseVacationState(replyOf('vacation', lines))).toMatchObject({
+      ok: true,
+      value: { only: ['@example.com', 'jane@example.org'], body: 'Away.' },
     });
   });
 
@@ -120,6 +175,8 @@ describe('parseVacationState', () => {
     ['bad status', ['status yes', 'subject s', 'days 7'], { kind: 'bad-value', key: 'status' }],
     ['unreal start', ['status on', 'subject s', 'days 7', 'start 2026-02-30'], { kind: 'bad-value', key: 'start', line: 3 }],
     ['bad end', ['status on', 'subject s', 'days 7', 'end soon'], { kind: 'bad-value', key: 'end' }],
+    ['an only entry that is not an entry', ['status on', 'subject s', 'days 7', 'only example.com'], { kind: 'bad-value', key: 'only', line: 3 }],
+    ['an only entry not in normal form', ['status on', 'subject s', 'days 7', 'only @Example.com'], { kind: 'bad-value', key: 'only' }],
     ['two subjects', ['status on', 'subject a', 'subject b', 'days 7'], { kind: 'duplicate-key', key: 'subject' }],
     ['body not UTF-8', ['status on', 'subject s', 'days 7', new Uint8Array([0x62, 0x6f, 0x64, 0x79, 0x20, 0xff])], { kind: 'not-text', line: 3 }],
   ];

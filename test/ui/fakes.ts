@@ -80,7 +80,10 @@ export class FakeBackground {
   policies: Record<string, EffectivePolicy> = {};
   lists: Record<'blacklist' | 'whitelist', string[]> = { blacklist: [], whitelist: [] };
   forward: ForwardState = { status: 'off', address: null, keepCopy: false };
-  vacation: VacationState = { status: 'off', subject: '', days: 7, start: null, end: null, body: '' };
+  /** The primary addresses of the user's contacts, as the background reads them. */
+  contacts: string[] = [];
+  contactsSkipped = 0;
+  vacation: VacationState = { status: 'off', subject: '', days: 7, start: null, end: null, body: '', only: [] };
   passwordResult: ResponseValues['password.change'] = {
     updated: { incomingSaved: true, incomingSession: true, outgoingSaved: false, outgoingSession: false } satisfies SavedPasswordUpdate,
     updateError: null,
@@ -173,12 +176,15 @@ export class FakeBackground {
           days: u.days ?? this.vacation.days,
           start: u.start === undefined ? this.vacation.start : ((u.start || null) as VacationState['start']),
           end: u.end === undefined ? this.vacation.end : ((u.end || null) as VacationState['end']),
+          only: u.only === undefined ? this.vacation.only : [...new Set(u.only.map((e) => e.trim().toLowerCase()))].sort(),
         };
         return this.vacation;
       }
       case 'vacation.off':
         this.vacation = { ...this.vacation, status: 'off' };
         return this.vacation;
+      case 'contacts.addresses':
+        return { addresses: this.contacts.join('\n'), skipped: this.contactsSkipped };
       case 'console':
         return this.console(r.module, r.args);
       case 'policy.get':

@@ -2,11 +2,17 @@
  * The automatic reply (PROTOCOL.md §6.4): what is set now, on/off, subject, a multi-line text,
  * an optional first and last day, how often one sender gets it, and a preview of the reply as
  * a sender would see it. Turning it off keeps the text on the server for next time.
+ *
+ * "Reply to" (issue 9, the `only` key): everyone, only the people in the user's address books
+ * (their primary addresses, read by the background and stored on the server), or only the
+ * account's own domain. A stored list that is neither stays as it is until the user picks another.
  */
 
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { vacationInputError } from '../../src/background/errors.js';
 import type { VacationDefault } from '../../src/background/policy.js';
+import { splitEntries } from '../../src/background/messages.js';
+import { normalizeAddress } from '../../src/modules/address.js';
 import { MAX_DAYS, MIN_DAYS, vacationSetRequest, type VacationField, type VacationState, type VacationUpdate } from '../../src/modules/vacation.js';
 import { ActionButton } from '../shared/ActionButton.js';
 import { ask, isRetryable } from '../shared/api.js';
@@ -23,13 +29,34 @@ interface Form {
   readonly start: string;
   readonly end: string;
   readonly days: string;
+  readonly replyTo: ReplyTo;
+}
+
+/** Who gets the reply: `stored` is a server list that is neither of the others, kept as it is. */
+type ReplyTo = 'everyone' | 'contacts' | 'domain' | 'stored';
+
+type Contacts =
+  | { readonly state: 'loading' }
+  | { readonly state: 'ready'; readonly addresses: readonly string[]; readonly skipped: number }
+  | { readonly state: 'failed'; readonly message: string };
+
+/** `@domain` of the account's address, the "only my domain" entry; null without a valid address. */
+export function ownDomain(email: string | null): string | null {
+  if (email === null) return null;
+  const address = normalizeAddress(email);
+  return address.ok ? address.value.slice(address.value.lastIndexOf('@')) : null;
+}
+
+function replyToOf(only: readonly string[], domain: string | null): ReplyTo {
+  if (only.length === 0) return 'everyone';
+  return only.length === 1 && only[0] === domain ? 'domain' : 'stored';
 }
 
 /**
  * The form for a stored state. A reply that was never set (no text on the server) starts from
  * the administrator's text, when the policy gives one.
  */
-function formOf(state: VacationState, defaults: VacationDefault | null = null): Form {
+function formOf(state: VacationState, defaults: VacationDefault | null = null, domain: string | null = null): Form {
   const fresh = state.body === '' && defaults !== null;
   return {
     enabled: state.status === 'on',
@@ -38,12 +65,15 @@ function formOf(state: VacationState, defaults: VacationDefault | null = null): 
     start: state.start ?? '',
     end: state.end ?? '',
     days: String(state.days),
+    replyTo: replyToOf(state.only, domain),
   };
 }
 
 function sameText(a: Form, b: Form): boolean {
   return a.subject === b.subject && a.body.replace(/\r\n/g, '\n').replace(/\n+$/, '') === b.body.replace(/\n+$/, '')
-    && a.start === b.start && a.end === b.end && a.days.trim() === b.days;
+    && a.start === b.start && a.end === b.end && a.days.trim() === b.days
+    // Contacts are read again each time they are chosen, so choosing them is always a change.
+    && a.replyTo === b.replyTo && a.replyTo !== 'contacts';
 }
 
 /** When the reply is sent, in words. */
@@ -78,6 +108,8 @@ export function VacationPanel({ accountId, email, defaults = null }: VacationPan
   const [form, setForm] = useState<Form | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [status, setStatus] = useState<StatusState | null>(null);
+  const [contacts, setContacts] = useState<Contacts | null>(null);
+  const domain = ownDomain(email);
   const action = useAction<'save'>();
   const refs = {
     subject: useRef<HTMLInputElement>(null),
@@ -85,23 +117,25 @@ export function VacationPanel({ accountId, email, defaults = null }: VacationPan
     days: useRef<HTMLInputElement>(null),
     start: useRef<HTMLInputElement>(null),
     end: useRef<HTMLInputElement>(null),
+    only: useRef<HTMLInputElement>(null),
   };
 
   const state = loaded.state === 'ready' ? loaded.value : null;
   useEffect(() => {
-    if (state !== null && form === null) setForm(formOf(state, defaults));
-  }, [state, form, defaults]);
+    if (state !== null && form === null) setForm(formOf(state, defaults, domain));
+  }, [state, form, defaults, domain]);
 
   if (loaded.state === 'loading') return <Loading />;
   if (loaded.state === 'failed') return <LoadFailed error={loaded.error} onRetry={reload} />;
   if (form === null || state === null) return <Loading />;
-  const saved = formOf(state, defaults);
+  const saved = formOf(state, defaults, domain);
   const f = form;
 
   const change = (patch: Partial<Form>) => {
     setForm({ ...f, ...patch });
     const cleared = { ...errors };
     for (const key of Object.keys(patch)) delete cleared[key as VacationField];
+    if (patch.replyTo !== undefined) delete cleared.only;
     if (patch.start !== undefined || patch.end !== undefined) {
       delete cleared.start;
       delete cleared.end;
@@ -109,9 +143,42 @@ export function VacationPanel({ accountId, email, defaults = null }: VacationPan
     setErrors(cleared);
   };
 
+  /** Reads the address books afresh whenever "my contacts" is chosen. */
+  async function chooseContacts() {
+    change({ replyTo: 'contacts' });
+    setContacts({ state: 'loading' });
+    const response = await ask({ type: 'contacts.addresses' });
+    setContacts(response.ok
+      ? { state: 'ready', addresses: splitEntries(response.value.addresses), skipped: response.value.skipped }
+      : { state: 'failed', message: response.error.message });
+  }
+
+  /** The `only` to send: left out when the choice is unchanged, so a stored list stays as it is. */
+  const only = ((): readonly string[] | null | undefined => {
+    if (f.replyTo === saved.replyTo && f.replyTo !== 'contacts') return undefined;
+    switch (f.replyTo) {
+      case 'everyone':
+        return [];
+      case 'domain':
+        return domain === null ? null : [domain];
+      case 'stored':
+        return state.only;
+      case 'contacts':
+        return contacts?.state === 'ready' && contacts.addresses.length > 0 ? contacts.addresses : null;
+    }
+  })();
+  const days = /^\s*\d+\s*$/.test(f.days) ? Number(f.days) : NaN;
+  const update: VacationUpdate = { subject: f.subject, body: f.body, days, start: f.start || null, end: f.end || null, ...(only ? { only } : {}) };
+  /** Said at once, not only on Save: too many contacts for one command. */
+  const checked = f.replyTo === 'contacts' && only ? vacationSetRequest(update) : null;
+  const tooMany = checked !== null && !checked.ok && checked.error.kind === 'invalid-field' && checked.error.field === 'only'
+    ? vacationInputError(t, checked.error).message : null;
+
   const textChanged = !sameText(f, saved);
   /** What Save does: set (reply on), off, or nothing. */
   const intent: 'set' | 'off' | null = f.enabled ? (textChanged || state.status === 'off' ? 'set' : null) : state.status === 'on' ? 'off' : null;
+  /** "My contacts" is chosen but there is nothing (yet) to send. */
+  const contactsPending = f.enabled && f.replyTo === 'contacts' && (only === null || tooMany !== null);
 
   function fail(field: VacationField | 'update', message: string) {
     setErrors({ [field]: message });
@@ -120,10 +187,8 @@ export function VacationPanel({ accountId, email, defaults = null }: VacationPan
 
   async function save() {
     if (intent === null) return;
-    let update: VacationUpdate | null = null;
+    if (intent === 'set' && contactsPending) return;
     if (intent === 'set') {
-      const days = /^\s*\d+\s*$/.test(f.days) ? Number(f.days) : NaN;
-      update = { subject: f.subject, body: f.body, days, start: f.start || null, end: f.end || null };
       const request = vacationSetRequest(update);
       if (!request.ok) {
         const error = vacationInputError(t, request.error);
@@ -132,7 +197,7 @@ export function VacationPanel({ accountId, email, defaults = null }: VacationPan
       }
     }
     setErrors({});
-    const sent = update;
+    const sent = intent === 'set' ? update : null;
     await action.run('save', async () => {
       setStatus({ kind: 'busy', text: t('vacationSaving') });
       const response = sent === null ? await ask({ type: 'vacation.off', accountId }) : await ask({ type: 'vacation.set', accountId, update: sent });
@@ -143,12 +208,13 @@ export function VacationPanel({ accountId, email, defaults = null }: VacationPan
         return;
       }
       set(response.value);
-      setForm(formOf(response.value, defaults));
+      setForm(formOf(response.value, defaults, domain));
+      setContacts(null);
       setStatus({ kind: 'success', text: describeVacation(response.value) });
     });
   }
 
-  const field = (name: VacationField, hint: string = `${id}-${name}-hint`) => ({
+  const field = (name: Exclude<VacationField, 'only'>, hint: string = `${id}-${name}-hint`) => ({
     id: `${id}-${name}`,
     ref: refs[name] as never,
     'aria-invalid': errors[name] !== undefined ? ('true' as const) : undefined,
@@ -206,6 +272,41 @@ export function VacationPanel({ accountId, email, defaults = null }: VacationPan
           <p id={`${id}-dates-hint`} class="hint">{t('vacationDatesHint')}</p>
         </fieldset>
 
+        <fieldset class="reply-to" aria-describedby={`${id}-only-hint`}>
+          <legend>{t('vacationReplyToLegend')}</legend>
+          {([
+            ['everyone', t('vacationReplyEveryone')],
+            ['contacts', t('vacationReplyContacts')],
+            ...(domain !== null ? [['domain', t('vacationReplyDomain', [domain])]] : []),
+            ...(state.only.length > 0 && saved.replyTo === 'stored' ? [['stored', t('vacationReplyStored', [formatNumber(state.only.length)])]] : []),
+          ] as [ReplyTo, string][]).map(([value, label]) => (
+            <label class="radio" key={value}>
+              <input
+                type="radio"
+                name={`${id}-reply-to`}
+                value={value}
+                checked={f.replyTo === value}
+                ref={f.replyTo === value ? refs.only : undefined}
+                aria-invalid={errors.only !== undefined && f.replyTo === value ? 'true' : undefined}
+                aria-describedby={errors.only !== undefined && f.replyTo === value ? `${id}-only-error` : undefined}
+                onChange={() => (value === 'contacts' ? void chooseContacts() : change({ replyTo: value }))}
+              />
+              {label}
+            </label>
+          ))}
+          {f.replyTo === 'contacts' && contacts !== null && (
+            <p class={contacts.state === 'failed' || tooMany !== null ? 'field-error' : 'hint'} role={contacts.state === 'failed' || tooMany !== null ? 'alert' : undefined} data-testid="vacation-contacts">
+              {contacts.state === 'loading' ? t('vacationContactsLoading')
+                : contacts.state === 'failed' ? t('vacationContactsFailed', [contacts.message])
+                : tooMany ?? (contacts.addresses.length === 0 ? t('vacationContactsNone')
+                  : t('vacationContactsFound', [formatNumber(contacts.addresses.length)])
+                    + (contacts.skipped > 0 ? ` ${t('vacationContactsSkipped', [formatNumber(contacts.skipped)])}` : ''))}
+            </p>
+          )}
+          {errors.only !== undefined && <p id={`${id}-only-error`} class="field-error">{errors.only}</p>}
+          <p id={`${id}-only-hint`} class="hint">{t('vacationReplyToHint')}</p>
+        </fieldset>
+
         <div class="field">
           <label for={`${id}-days`}>{t('vacationDaysLabel')}</label>
           <input type="number" inputMode="numeric" min={MIN_DAYS} max={MAX_DAYS} step={1} class="narrow" {...field('days')} value={f.days} onInput={(e) => change({ days: e.currentTarget.value })} />
@@ -216,10 +317,10 @@ export function VacationPanel({ accountId, email, defaults = null }: VacationPan
         {errors.update !== undefined && <p class="field-error">{errors.update}</p>}
         {!f.enabled && state.status === 'off' && textChanged && <p class="hint">{t('vacationOffTextNotSaved')}</p>}
         <div class="buttons">
-          <ActionButton type="submit" busy={action.busy === 'save'} blocked={action.busy !== null || intent === null} busyLabel={t('vacationSaveBusy')}>
+          <ActionButton type="submit" busy={action.busy === 'save'} blocked={action.busy !== null || intent === null || (intent === 'set' && contactsPending)} busyLabel={t('vacationSaveBusy')}>
             {t(intent === 'off' ? 'vacationTurnOffButton' : 'vacationSaveButton')}
           </ActionButton>
-          <button type="button" disabled={!textChanged && f.enabled === saved.enabled} onClick={() => { setForm(saved); setErrors({}); }}>
+          <button type="button" disabled={!textChanged && f.enabled === saved.enabled} onClick={() => { setForm(saved); setErrors({}); setContacts(null); }}>
             {t('vacationRevert')}
           </button>
         </div>

@@ -260,7 +260,7 @@ describe('the administrator\'s policy', () => {
 
   it('a reply the user already wrote is not replaced by the administrator\'s text', async () => {
     server.modules.account1 = ['vacation'];
-    server.vacation = { status: 'off', subject: 'Mine', days: 7, start: null, end: null, body: 'My own text' };
+    server.vacation = { status: 'off', subject: 'Mine', days: 7, start: null, end: null, body: 'My own text', only: [] };
     server.policies.account1 = { ...DEFAULT_POLICY, managed: true, vacationDefault: { subject: 'Out of office', body: 'I am away.' } };
     await open();
     expect(((await screen.findByRole('textbox', { name: 'Subject' })) as HTMLInputElement).value).toBe('Mine');

@@ -22,6 +22,7 @@ const STORED: VacationState = {
   start: '2030-07-01' as VacationState['start'],
   end: '2030-07-15' as VacationState['end'],
   body: 'I am away.\nBack on the 16th.',
+  only: [],
 };
 
 async function open(email: string | null = 'jane@example.com') {
@@ -160,6 +161,98 @@ describe('the automatic reply', () => {
     expect((await screen.findByRole('alert')).textContent).toBe('Thunderbird could not reach the server: no connection');
     await user.click(screen.getByRole('button', { name: 'Retry' }));
     expect(await screen.findByText('No automatic reply is sent.')).toBeTruthy();
+  });
+});
+
+describe('reply to', () => {
+  const replyTo = () => screen.getByRole('group', { name: 'Reply to' });
+  const radio = (name: string | RegExp) => within(replyTo()).getByRole('radio', { name }) as HTMLInputElement;
+  const save = () => screen.getByRole('button', { name: 'Save' });
+
+  it('everyone at first; "only my domain" sends the account\'s @domain and shows it stored', async () => {
+    server.vacation = STORED;
+    const f = await open('Jane@Example.com');
+    expect(within(replyTo()).getAllByRole('radio').map((r) => r.parentElement?.textContent)).toEqual([
+      'Everyone', 'Only people in my address books', 'Only people at @example.com',
+    ]);
+    expect(radio('Everyone').checked).toBe(true);
+    await f.user.click(radio('Only people at @example.com'));
+    await f.user.click(save());
+    expect(await within(screen.getByRole('status')).findByText(/The automatic reply is on/)).toBeTruthy();
+    expect(server.callsOf('vacation.set').map((c) => c.update.only)).toEqual([['@example.com']]);
+    expect(server.vacation.only).toEqual(['@example.com']);
+    expect(radio('Only people at @example.com').checked).toBe(true);
+    expect(save().getAttribute('aria-disabled')).toBe('true');
+
+    await f.user.click(radio('Everyone'));
+    await f.user.click(save());
+    await screen.findByText('Everyone');
+    expect(server.callsOf('vacation.set').map((c) => c.update.only)).toEqual([['@example.com'], []]);
+  });
+
+  it('a stored list that is neither is shown, and kept when only the text changes', async () => {
+    server.vacation = { ...STORED, only: ['@partner.example', 'boss@example.com'] };
+    const f = await open();
+    expect(radio('Only the senders saved on the server now (2)').checked).toBe(true);
+    await f.user.type(f.subject(), '!');
+    await f.user.click(save());
+    expect(await within(screen.getByRole('status')).findByText(/The automatic reply is on/)).toBeTruthy();
+    expect(server.callsOf('vacation.set')[0]?.update).not.toHaveProperty('only');
+    expect(server.vacation.only).toEqual(['@partner.example', 'boss@example.com']);
+  });
+
+  it('the domain the account has stored already reads as "only my domain"', async () => {
+    server.vacation = { ...STORED, only: ['@example.com'] };
+    await open();
+    expect(radio('Only people at @example.com').checked).toBe(true);
+    expect(within(replyTo()).queryByRole('radio', { name: /saved on the server/ })).toBeNull();
+  });
+
+  it('"my contacts" sends the primary addresses the background read, and says how many', async () => {
+    server.vacation = STORED;
+    server.contacts = ['amy@example.org', 'bob@example.net'];
+    server.contactsSkipped = 1;
+    const f = await open();
+    await f.user.click(radio('Only people in my address books'));
+    expect((await screen.findByTestId('vacation-contacts')).textContent).toBe(
+      'Addresses from your address books to save on the server: 2. Contacts left out because the server would refuse their address: 1.',
+    );
+    await f.user.click(save());
+    expect(await within(screen.getByRole('status')).findByText(/The automatic reply is on/)).toBeTruthy();
+    expect(server.callsOf('vacation.set').map((c) => c.update.only)).toEqual([['amy@example.org', 'bob@example.net']]);
+    // What is stored now is a list of senders: shown as such.
+    expect(radio('Only the senders saved on the server now (2)').checked).toBe(true);
+  });
+
+  it('no contacts with addresses: said, and nothing to save', async () => {
+    server.vacation = STORED;
+    const f = await open();
+    await f.user.click(radio('Only people in my address books'));
+    expect((await screen.findByTestId('vacation-contacts')).textContent).toBe('Your address books have no e-mail addresses: choose another option.');
+    expect(save().getAttribute('aria-disabled')).toBe('true');
+    await f.user.click(save());
+    expect(server.callsOf('vacation.set')).toEqual([]);
+  });
+
+  it('too many contacts for one command: said plainly, nothing cut off or sent; "my domain" still works', async () => {
+    server.vacation = STORED;
+    server.contacts = Array.from({ length: 4000 }, (_, i) => `person${String(i).padStart(4, '0')}@example.org`);
+    const f = await open();
+    await f.user.click(radio('Only people in my address books'));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/^Too many addresses for one command to the server .*Nothing was left out/);
+    expect(save().getAttribute('aria-disabled')).toBe('true');
+    await f.user.click(save());
+    expect(server.callsOf('vacation.set')).toEqual([]);
+    await f.user.click(radio('Only people at @example.com'));
+    expect(screen.queryByRole('alert')).toBeNull();
+    await f.user.click(save());
+    expect(await within(screen.getByRole('status')).findByText(/The automatic reply is on/)).toBeTruthy();
+    expect(server.callsOf('vacation.set').map((c) => c.update.only)).toEqual([['@example.com']]);
+  });
+
+  it('an account without an address has no "my domain"', async () => {
+    await open(null);
+    expect(within(replyTo()).getAllByRole('radio')).toHaveLength(2);
   });
 });
 
