@@ -88,6 +88,24 @@ async function list(accountId: string, module: string, runs: number): Promise<st
   return JSON.stringify(out);
 }
 
+/**
+ * The codec's share of a small call, without Thunderbird: building the text and reading the
+ * report `XEXEC tiny` gets (`tiny ("ok")`, as Thunderbird hands it over), `iterations` times.
+ */
+async function codec(warmup: number, iterations: number): Promise<string> {
+  const report = { stopped: true, status: 0, customCommandResult: 'tiny ("ok") \r\n ', errorCode: '', errorMessage: '' } as const;
+  const times: number[] = [];
+  for (let i = 0; i < warmup + iterations; i++) {
+    const t0 = performance.now();
+    const text = buildCommandText({ module: 'tiny', args: [] });
+    const r = readReport(report, 'tiny');
+    const t1 = performance.now();
+    if (!text.ok || !r.ok || r.lines[0] !== 'ok') throw new Error('the codec failed on tiny');
+    if (i >= warmup) times.push(t1 - t0);
+  }
+  return JSON.stringify(times);
+}
+
 /** The timer's resolution in this page (Firefox may coarsen performance.now()). */
 function timerResolution(): number {
   let smallest = Infinity;
@@ -102,4 +120,4 @@ function timerResolution(): number {
   return smallest;
 }
 
-(window as unknown as { xexecBench: unknown }).xexecBench = { small, viaBackground, rejected, list, timerResolution };
+(window as unknown as { xexecBench: unknown }).xexecBench = { small, viaBackground, rejected, codec, list, timerResolution };

@@ -32,6 +32,9 @@ interface Job {
   cancel: (() => void) | null;
 }
 
+/** One QueryInterface for every URL listener (made once: the experiment runs interpreted on Debian). */
+const URL_LISTENER_QI = ChromeUtils.generateQI(['nsIUrlListener']);
+
 function failed(code: TransportFailureCode, message: string): TransportReport {
   return { stopped: false, code, message };
 }
@@ -105,7 +108,7 @@ export class Transport {
       }
       this.alerts.claim(url, server);
       const listener: UrlListener = {
-        QueryInterface: ChromeUtils.generateQI(['nsIUrlListener']),
+        QueryInterface: URL_LISTENER_QI,
         OnStartRunningUrl() {},
         OnStopRunningUrl: (stoppedUrl, status) => {
           this.running.delete(url);
