@@ -50,6 +50,8 @@ export function executeFailureError(t: Translate, failure: Failure, module: stri
       return serverError(failure, t('errorOutputLimit', [module, detail]));
     case 'XEXEC-UNAVAILABLE':
       return serverError(failure, t('errorUnavailable', [module]));
+    case 'XEXEC-BUSY':
+      return serverError(failure, t('errorBusy', [module]));
     case 'failed':
       return serverError(failure, t('errorFailed', [text]));
     case 'bad-reply':

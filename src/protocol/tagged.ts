@@ -7,7 +7,7 @@
 import { byteStringToBytes, utf8DecodeStrict } from './bytes.js';
 
 export type NumericCode = 'XEXEC-EXIT' | 'XEXEC-SIGNAL' | 'XEXEC-TIMEOUT' | 'XEXEC-LIMIT';
-export type PlainCode = 'XEXEC-UNKNOWN' | 'XEXEC-BADARGS' | 'XEXEC-UNAVAILABLE';
+export type PlainCode = 'XEXEC-UNKNOWN' | 'XEXEC-BADARGS' | 'XEXEC-UNAVAILABLE' | 'XEXEC-BUSY';
 
 /**
  * `code: null` covers a plain BAD (a server without XEXEC), other response codes and codes
@@ -19,7 +19,7 @@ export type ServerFailure =
   | { readonly code: null; readonly detail: null; readonly message: string; readonly responseCode: string | null };
 
 const NUMERIC_CODES: ReadonlySet<string> = new Set<NumericCode>(['XEXEC-EXIT', 'XEXEC-SIGNAL', 'XEXEC-TIMEOUT', 'XEXEC-LIMIT']);
-const PLAIN_CODES: ReadonlySet<string> = new Set<PlainCode>(['XEXEC-UNKNOWN', 'XEXEC-BADARGS', 'XEXEC-UNAVAILABLE']);
+const PLAIN_CODES: ReadonlySet<string> = new Set<PlainCode>(['XEXEC-UNKNOWN', 'XEXEC-BADARGS', 'XEXEC-UNAVAILABLE', 'XEXEC-BUSY']);
 
 // Dovecot: " (<d>.<ddd> + <d>.<ddd> [+ <d>.<ddd>] secs)." ; Thunderbird may add one more ".".
 const TIMING_SUFFIX = / \(\d+\.\d{3} \+ \d+\.\d{3}(?: \+ \d+\.\d{3})? secs\)\.{0,2}$/;

@@ -19,7 +19,7 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../.
 
 const ALL_CODES: readonly ExecuteFailureCode[] = [
   'unsupported', 'disconnected', 'timeout', 'XEXEC-EXIT', 'XEXEC-SIGNAL', 'XEXEC-TIMEOUT', 'XEXEC-LIMIT',
-  'XEXEC-UNKNOWN', 'XEXEC-BADARGS', 'XEXEC-UNAVAILABLE', 'failed', 'bad-reply',
+  'XEXEC-UNKNOWN', 'XEXEC-BADARGS', 'XEXEC-UNAVAILABLE', 'XEXEC-BUSY', 'failed', 'bad-reply',
 ];
 
 describe('executeFailureError', () => {
@@ -44,6 +44,7 @@ describe('executeFailureError', () => {
     expect(say('XEXEC-TIMEOUT', 30)).toBe('The server stopped “vacation” after 30 seconds.');
     expect(say('XEXEC-LIMIT', 1048576)).toBe('The server stopped “vacation”: its answer was larger than 1048576 bytes.');
     expect(say('XEXEC-UNAVAILABLE')).toContain('server log');
+    expect(say('XEXEC-BUSY')).toBe('The server is still busy with other changes of yours, so it did not start “vacation”. Try again in a moment.');
     expect(say('unsupported')).toBe("This account's server cannot be managed from Thunderbird: TEXT");
     expect(say('disconnected')).toBe('Thunderbird could not reach the server: TEXT');
     expect(say('timeout')).toContain('did not answer in time');

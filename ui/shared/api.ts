@@ -35,6 +35,7 @@ export function isRetryable(error: UserError): boolean {
     case 'timeout':
     case 'XEXEC-TIMEOUT':
     case 'XEXEC-UNAVAILABLE':
+    case 'XEXEC-BUSY':
     case 'XEXEC-SIGNAL':
     case 'failed':
       return true;

@@ -34,8 +34,8 @@ describe('ask', () => {
 });
 
 describe('isRetryable', () => {
-  it('what may pass: lost connection, timeouts, a module that could not start or crashed', () => {
-    for (const code of ['disconnected', 'timeout', 'XEXEC-TIMEOUT', 'XEXEC-UNAVAILABLE', 'XEXEC-SIGNAL', 'failed'] as const) {
+  it('what may pass: lost connection, timeouts, a module that could not start or crashed, a busy server', () => {
+    for (const code of ['disconnected', 'timeout', 'XEXEC-TIMEOUT', 'XEXEC-UNAVAILABLE', 'XEXEC-BUSY', 'XEXEC-SIGNAL', 'failed'] as const) {
       expect(isRetryable(serverError(code, 'x')), code).toBe(true);
     }
   });
