@@ -295,7 +295,7 @@ export function VacationPanel({ accountId, email, defaults = null }: VacationPan
             </label>
           ))}
           {f.replyTo === 'contacts' && contacts !== null && (
-            <p class={contacts.state === 'failed' || tooMany !== null ? 'field-error' : 'hint'} role={contacts.state === 'failed' || tooMany !== null ? 'alert' : undefined} data-testid="vacation-contacts">
+            <p class={contactsPending && contacts.state !== 'loading' ? 'field-error' : 'hint'} role={contactsPending && contacts.state !== 'loading' ? 'alert' : undefined} data-testid="vacation-contacts">
               {contacts.state === 'loading' ? t('vacationContactsLoading')
                 : contacts.state === 'failed' ? t('vacationContactsFailed', [contacts.message])
                 : tooMany ?? (contacts.addresses.length === 0 ? t('vacationContactsNone')

@@ -228,7 +228,7 @@ describe('reply to', () => {
     server.vacation = STORED;
     const f = await open();
     await f.user.click(radio('Only people in my address books'));
-    expect((await screen.findByTestId('vacation-contacts')).textContent).toBe('Your address books have no e-mail addresses: choose another option.');
+    expect((await screen.findByRole('alert')).textContent).toBe('Your address books have no e-mail addresses: choose another option.');
     expect(save().getAttribute('aria-disabled')).toBe('true');
     await f.user.click(save());
     expect(server.callsOf('vacation.set')).toEqual([]);
