@@ -34,12 +34,12 @@ function sh(cmd, args, opts = {}) {
   return r.stdout.trim();
 }
 
-/** The first word of `dovecot --version` ("2.3.19.1 (9b53102964)"). */
+/** "2.3.19.1" of `dovecot --version` ("2.3.19.1 (9b53102964)", "2.4.1-4 (7d8c0e5759)"). */
 function dovecotVersion(inRoot) {
   const out = inRoot
     ? sh('sh', ['scripts/in-root.sh', inRoot, '--', 'dovecot', '--version'])
     : sh('dovecot', ['--version']);
-  return out.split(/\s+/)[0];
+  return /^\d+(?:\.\d+)*/.exec(out)?.[0] ?? out;
 }
 
 /** "140.12.0", as Thunderbird reports its own version (application.ini beside the binary). */

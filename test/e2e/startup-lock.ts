@@ -44,9 +44,10 @@ function readPid(file: string): number {
 
 /** Runs `check` with the mutex held; a mutex left by a dead process is broken. */
 async function withMutex<T>(check: () => T): Promise<T> {
-  fs.mkdirSync(DIR, { recursive: true, mode: 0o1777 });
   for (;;) {
     try {
+      // Again on every try: the last holder removes the directory when it is empty.
+      fs.mkdirSync(DIR, { recursive: true, mode: 0o1777 });
       fs.mkdirSync(MUTEX);
       break;
     } catch {
@@ -64,6 +65,15 @@ async function withMutex<T>(check: () => T): Promise<T> {
   } finally {
     fs.rmSync(MUTEX, { recursive: true, force: true });
   }
+}
+
+/**
+ * Removes the directory once nothing is in it, so that a run leaves no folder behind. rmdir
+ * fails while anything is inside (another process's mutex or slot), and a process that has
+ * just made the directory makes it again before it takes the mutex.
+ */
+function removeDirIfEmpty(): void {
+  try { fs.rmdirSync(DIR); } catch {}
 }
 
 /** The live holder of the exclusive slot other than this process, or 0. */
@@ -102,7 +112,7 @@ export async function acquireStartupSlot(waitMs = 300_000): Promise<() => void> 
       fs.writeFileSync(f, '');
       return f;
     });
-    if (file) return () => fs.rmSync(file, { force: true });
+    if (file) return () => { fs.rmSync(file, { force: true }); removeDirIfEmpty(); };
     if (Date.now() > deadline) throw new Error(`a test with a system-wide policies.json (pid ${readPid(EXCLUSIVE)}) still holds ${EXCLUSIVE}`);
     await delay(200);
   }
@@ -126,6 +136,7 @@ export async function acquireExclusiveStartup(waitMs = 300_000): Promise<() => v
   }
   const release = () => {
     if (readPid(EXCLUSIVE) === process.pid) fs.rmSync(EXCLUSIVE, { force: true });
+    removeDirIfEmpty();
   };
   while (otherShared().length > 0) {
     if (Date.now() > deadline) {
