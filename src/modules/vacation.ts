@@ -1,7 +1,7 @@
 /** `vacation` (PROTOCOL.md §6.4). */
 
 import { utf8Encode } from '../protocol/bytes.js';
-import type { XexecRequest } from '../protocol/command.js';
+import { encodeArgument, type XexecRequest } from '../protocol/command.js';
 import type { XexecReply } from '../protocol/data-line.js';
 import { err, ok, type Result } from '../protocol/result.js';
 import { normalizeEntry, type EntryProblem } from './address.js';
@@ -15,11 +15,23 @@ export const MAX_BODY_BYTES = 16384;
 export const MIN_DAYS = 1;
 export const MAX_DAYS = 60;
 /**
- * The whole command must fit in one IMAP line (Dovecot refuses longer ones), and `only=` is the
- * one value without a fixed cap: the set is refused beyond this many bytes of arguments, as the
- * list batches are (ui/shared/entries.ts).
+ * The whole command must fit in one IMAP line (servers cut near 64 kB), and `only=` is the one
+ * value without a fixed cap: a set whose line would be longer is refused, measured as the list
+ * batches are (ui/shared/entries.ts): encoded arguments, `%` counted as Thunderbird's `%25`.
  */
 export const MAX_SET_BYTES = 60_000;
+/** `tag UID XEXEC vacation` and the CRLF, generously. */
+const LINE_OVERHEAD = 128;
+
+function lineBytes(args: readonly string[]): number {
+  let bytes = LINE_OVERHEAD;
+  for (const arg of args) {
+    const encoded = encodeArgument(arg);
+    const text = encoded.ok ? encoded.value : arg;
+    bytes += 1 + text.length + 2 * (text.split('%').length - 1);
+  }
+  return bytes;
+}
 
 export interface VacationState {
   readonly status: 'on' | 'off';
@@ -139,8 +151,8 @@ export function vacationSetRequest(update: VacationUpdate, module: string = VACA
     const only = normalizeOnly(update.only);
     if (!only.ok) return only;
     args.push(`only=${only.value.join(',')}`);
-    if (utf8Encode(args.join(' ')).length > MAX_SET_BYTES) {
-      return invalid('only', 'too-long', `The senders to answer must not take more than ${MAX_SET_BYTES} bytes with the text`);
+    if (lineBytes(args) > MAX_SET_BYTES) {
+      return invalid('only', 'too-long', `The senders to answer and the text must fit in one command of ${MAX_SET_BYTES} bytes`);
     }
   }
   // The module refuses a bare `set`; to switch a stored reply back on, send any field again.
