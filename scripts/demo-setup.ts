@@ -11,6 +11,7 @@ export const DEMO_USER = USERS.alice;
 export function startDemoServer(): Promise<TestServer> {
   return startServer({
     modules: (dir) => defaultModules(dir).filter((m) => m.command.includes('/server/modules/')),
-    argsInEnv: ['changepassword'],
+    argsInEnv: [],
+    argsOnStdin: ['changepassword'],
   });
 }
