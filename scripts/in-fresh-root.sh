@@ -14,21 +14,9 @@ set -eu
 
 root=${1:?usage: in-fresh-root.sh ROOT [--bind DIR]... -- COMMAND [ARG]...}
 shift
-binds=""
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--bind)
-		binds="$binds
-$2"
-		shift 2
-		;;
-	--) shift; break ;;
-	*) echo "in-fresh-root: unexpected '$1' (want --bind DIR or --)" >&2; exit 2 ;;
-	esac
-done
-[ $# -gt 0 ] || { echo "in-fresh-root: no command" >&2; exit 2; }
 [ -f "$root/.xexec-root" ] || { echo "in-fresh-root: $root is not a root made by scripts/debian-root.sh" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || { echo "in-fresh-root: needs root (overlayfs, namespaces, chroot)" >&2; exit 1; }
+in_root=$(dirname "$0")/in-root.sh
 
 layer=$(mktemp -d "${TMPDIR:-/tmp}/xexec-fresh-root.XXXXXX")
 # --one-file-system: should a mount ever be visible here, rm stops at it instead of following
@@ -39,20 +27,16 @@ trap 'exit 130' INT
 trap 'exit 129' HUP
 mkdir "$layer/upper" "$layer/work" "$layer/merged"
 
+# The overlay is mounted in this namespace; in-root.sh (which parses the rest of the arguments)
+# mounts /proc, /dev and the --bind folders into it in a namespace of its own and chroots.
 rc=0
-XEXEC_LOWER=$root XEXEC_LAYER=$layer XEXEC_BINDS=$binds \
+XEXEC_LOWER=$root XEXEC_LAYER=$layer XEXEC_IN_ROOT=$in_root \
 	unshare --mount --pid --kill-child --propagation private sh -eu -c '
 	m=$XEXEC_LAYER/merged
 	mount -t overlay overlay \
 		-o "lowerdir=$XEXEC_LOWER,upperdir=$XEXEC_LAYER/upper,workdir=$XEXEC_LAYER/work" "$m"
-	mount -t proc proc "$m/proc"
-	mount --rbind /dev "$m/dev"
-	printf "%s\n" "$XEXEC_BINDS" | while IFS= read -r dir; do
-		[ -n "$dir" ] || continue
-		mkdir -p "$m$dir"
-		mount --bind "$dir" "$m$dir"
-	done
-	unset XEXEC_LOWER XEXEC_LAYER XEXEC_BINDS
-	exec chroot "$m" "$@"
+	in_root=$XEXEC_IN_ROOT
+	unset XEXEC_LOWER XEXEC_LAYER XEXEC_IN_ROOT
+	exec sh "$in_root" "$m" "$@"
 ' in-fresh-root "$@" || rc=$?
 exit "$rc"
