@@ -25,7 +25,7 @@ function serverError(failure: Failure, message: string): UserError {
   return { kind: 'server', code: failure.code, message, serverMessage: failure.message, field: null };
 }
 
-/** A failed execute() for `module`. */
+/** A failed command to `module`, as readReport gave it. */
 export function executeFailureError(t: Translate, failure: Failure, module: string): UserError {
   const text = failure.message;
   const detail = failure.detail === null ? '' : String(failure.detail);
