@@ -6,7 +6,7 @@
 // the background have different performance.now() origins.
 import browser from 'webextension-polyfill';
 import type { XexecExperimentApi } from '../../experiments/xexec/api.js';
-import type { Translate } from '../../src/background/errors.js';
+import type { Translate } from '../../src/messages/errors.js';
 import { createPolicySource, type ManagedStorageArea } from '../../src/background/policy.js';
 import { createRouter } from '../../src/background/router.js';
 

@@ -9,7 +9,7 @@
 // "Shown" is after the next paint: a requestAnimationFrame callback, then a task.
 
 import type { XexecExperimentApi } from '../../experiments/xexec/api.js';
-import { splitEntries } from '../../src/background/messages.js';
+import { splitEntries } from '../../src/messages/messages.js';
 import { parseListReply } from '../../src/modules/lists.js';
 import { buildCommandText } from '../../src/protocol/command.js';
 import { readReport } from '../../src/protocol/execute-result.js';

@@ -6,7 +6,7 @@
  * it, and the next page that asks costs one more `.modules` (a few milliseconds).
  */
 
-import type { UserError } from './messages.js';
+import type { UserError } from '../messages/errors.js';
 
 export type Discovery = { readonly ok: true; readonly modules: readonly string[] } | { readonly ok: false; readonly error: UserError };
 

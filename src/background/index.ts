@@ -1,11 +1,11 @@
 /**
- * The background script: answers the settings pages' requests (messages.ts) through the
+ * The background script: answers the settings pages' requests (src/messages/messages.ts) through the
  * router. Everything Thunderbird-specific is wired here and nowhere else.
  */
 
 import browser from 'webextension-polyfill';
 import type { XexecExperimentApi } from '../../experiments/xexec/api.js';
-import type { Translate } from './errors.js';
+import { t } from '../messages/i18n.js';
 import { registerEntryPoints, type FolderPaneClick } from './entry-points.js';
 import { KeepAlive } from './keepalive.js';
 import { createPolicySource, type ManagedStorageArea } from './policy.js';
@@ -13,8 +13,6 @@ import { createRouter } from './router.js';
 
 /** The experiment API; the polyfill knows only the standard namespaces. */
 const messenger = (globalThis as unknown as { messenger: { xexec: XexecExperimentApi } }).messenger;
-
-const translate: Translate = (key, substitutions) => browser.i18n.getMessage(key, substitutions ? [...substitutions] : undefined);
 
 const keepAlive = new KeepAlive(() => browser.runtime.getPlatformInfo());
 
@@ -38,7 +36,7 @@ async function readContacts(): Promise<string[]> {
 
 const router = createRouter({
   xexec: messenger.xexec,
-  translate,
+  translate: t,
   keepAlive: (work) => keepAlive.during(work),
   policy,
   readContacts,
@@ -66,5 +64,5 @@ void registerEntryPoints({
   onMenuClicked: (listener) => menus.onClicked.addListener(listener),
   openTab: (url) => browser.tabs.create({ url }),
   getURL: (path) => browser.runtime.getURL(path),
-  menuTitle: translate('menuServerSettings'),
+  menuTitle: t('menuServerSettings'),
 });

@@ -17,22 +17,10 @@
  * administrators' tools; the unit tests keep the two in step.
  */
 
-import { isModuleName, sameModule } from '../protocol/module-name.js';
+import type { EffectivePolicy, Panel, VacationDefault } from '../messages/policy.js';
+import { STANDARD_MODULES, type StandardModule } from '../modules/standard.js';
 import { vacationSetRequest } from '../modules/vacation.js';
-
-/** The standard modules of PROTOCOL.md §6, by the names the add-on knows them. */
-export const STANDARD_MODULES = ['blacklist', 'whitelist', 'changepassword', 'forwardmail', 'vacation'] as const;
-
-export type StandardModule = (typeof STANDARD_MODULES)[number];
-
-/** A settings panel an administrator can hide: the panel of one standard module. */
-export type Panel = StandardModule;
-
-export interface VacationDefault {
-  /** null: the administrator set no subject. */
-  readonly subject: string | null;
-  readonly body: string | null;
-}
+import { isModuleName, sameModule } from '../protocol/module-name.js';
 
 /** The settings of one scope (global, or one host); a missing field is not set there. */
 export interface PolicySettings {
@@ -50,24 +38,6 @@ export interface ManagedPolicy {
   /** By host name in lower case, without a trailing dot. */
   readonly servers: ReadonlyMap<string, PolicySettings>;
   /** What was left out, in English, for administrators (the browser console shows it too). */
-  readonly problems: readonly string[];
-}
-
-/** The policy as it applies to one account (or, without an account, the global part). */
-export interface EffectivePolicy {
-  /** Whether an administrator's policy exists; false means every value below is a default. */
-  readonly managed: boolean;
-  /** The IMAP host whose `servers` entry applied, or null. */
-  readonly server: string | null;
-  /** Every standard module and the name the add-on sends for it. */
-  readonly modules: Readonly<Record<StandardModule, string>>;
-  /** The standard modules whose name the administrator changed (for "set by your administrator"). */
-  readonly renamedModules: readonly StandardModule[];
-  readonly hiddenPanels: readonly Panel[];
-  /** The raw console is locked off: its setting cannot be turned on. */
-  readonly consoleDisabled: boolean;
-  /** Text for a new vacation reply, or null when the administrator set none. */
-  readonly vacationDefault: VacationDefault | null;
   readonly problems: readonly string[];
 }
 
@@ -231,9 +201,6 @@ export function effectivePolicy(policy: ManagedPolicy, host: string | null): Eff
     problems: policy.problems,
   };
 }
-
-/** The defaults: what applies without any policy. */
-export const DEFAULT_POLICY: EffectivePolicy = effectivePolicy(NO_POLICY, null);
 
 /**
  * The server's `.modules` list in the names the pages know: a module the policy renamed is

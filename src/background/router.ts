@@ -1,5 +1,5 @@
 /**
- * The background's message API (messages.ts): checks each request, builds the module
+ * The background's message API (src/messages/messages.ts): checks each request, builds the module
  * command with src/modules and its text with src/protocol, sends it through the experiment's
  * raw transport (`messenger.xexec.send`), reads the reply and parses it, and turns every
  * failure into a UserError. The administrator's policy (policy.ts) names the
@@ -20,19 +20,18 @@ import { readReport, type ExecuteResult } from '../protocol/execute-result.js';
 import { err, ok, type Result } from '../protocol/result.js';
 import { contactAddresses } from './contacts.js';
 import { DiscoveryCache } from './discovery-cache.js';
+import { badRequestError, executeFailureError, internalError, replyError } from './errors.js';
+import { standardNames, type PolicySource } from './policy.js';
 import {
   addressInputError,
-  badRequestError,
   commandInputError,
   entryInputError,
-  executeFailureError,
-  internalError,
   passwordInputError,
-  replyError,
+  userError,
   vacationInputError,
   type Translate,
-} from './errors.js';
-import { DEFAULT_POLICY, standardNames, type PolicySource, type StandardModule } from './policy.js';
+  type UserError,
+} from '../messages/errors.js';
 import {
   isBackgroundRequest,
   joinEntries,
@@ -40,8 +39,9 @@ import {
   type RequestOf,
   type RequestType,
   type ResponseValues,
-  type UserError,
-} from './messages.js';
+} from '../messages/messages.js';
+import { DEFAULT_POLICY } from '../messages/policy.js';
+import type { StandardModule } from '../modules/standard.js';
 
 export interface RouterDeps {
   readonly xexec: XexecExperimentApi;
@@ -67,7 +67,7 @@ export function createRouter(deps: RouterDeps): Router {
   const policy: PolicySource = deps.policy ?? (async () => DEFAULT_POLICY);
 
   /** Refused before anything is sent: the administrator turned it off. */
-  const policyOff = (): UserError => ({ kind: 'input', code: null, message: t('errorPolicyOff'), serverMessage: null, field: null });
+  const policyOff = (): UserError => userError('input', t('errorPolicyOff'));
 
   /** The name the account's server knows `module` by, unless the policy hides its panel. */
   async function moduleName(accountId: string, module: StandardModule): Promise<Result<string, UserError>> {
@@ -146,7 +146,7 @@ export function createRouter(deps: RouterDeps): Router {
         return ok({ updated, updateError: null });
       } catch (e) {
         const detail = e instanceof Error ? e.message : String(e);
-        const updateError: UserError = { ...internalError(t, e), message: t('errorPasswordNotSaved', [detail]) };
+        const updateError = userError('internal', t('errorPasswordNotSaved', [detail]));
         return ok({ updated: null, updateError });
       }
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DiscoveryCache, type Discovery } from '../../src/background/discovery-cache.js';
-import type { UserError } from '../../src/background/messages.js';
+import type { UserError } from '../../src/messages/errors.js';
 
 function serverError(code: UserError['code']): Discovery {
   return { ok: false, error: { kind: 'server', code, message: String(code), serverMessage: null, field: null } };

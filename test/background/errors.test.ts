@@ -2,16 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import messages from '../../_locales/en/messages.json';
+import { executeFailureError, replyError } from '../../src/background/errors.js';
 import {
   addressInputError,
   commandInputError,
   entryInputError,
   entryProblemMessage,
-  executeFailureError,
   passwordInputError,
-  replyError,
   vacationInputError,
-} from '../../src/background/errors.js';
+} from '../../src/messages/errors.js';
 import type { ExecuteFailureCode } from '../../src/protocol/execute-result.js';
 import { failed, getMessage, translate } from './fakes.js';
 

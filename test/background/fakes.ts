@@ -3,7 +3,7 @@
 import { vi } from 'vitest';
 import messages from '../../_locales/en/messages.json';
 import type { SavedPasswordUpdate, TransportReport, XexecExperimentApi } from '../../experiments/xexec/api.js';
-import type { Translate } from '../../src/background/errors.js';
+import type { Translate } from '../../src/messages/errors.js';
 import type { Argument } from '../../src/protocol/command.js';
 import type { ExecuteResult } from '../../src/protocol/execute-result.js';
 import { serverDataLine, serverDecodeArguments } from '../protocol/models/server.js';

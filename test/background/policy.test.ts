@@ -2,17 +2,10 @@
 // discovery names, and what the router does with it.
 import * as fs from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import type { BackgroundResponse, RequestType } from '../../src/background/messages.js';
-import {
-  createPolicySource,
-  DEFAULT_POLICY,
-  effectivePolicy,
-  parsePolicy,
-  readManagedPolicy,
-  standardNames,
-  STANDARD_MODULES,
-  type EffectivePolicy,
-} from '../../src/background/policy.js';
+import type { BackgroundResponse, RequestType } from '../../src/messages/messages.js';
+import { createPolicySource, effectivePolicy, parsePolicy, readManagedPolicy, standardNames } from '../../src/background/policy.js';
+import { DEFAULT_POLICY, type EffectivePolicy } from '../../src/messages/policy.js';
+import { STANDARD_MODULES } from '../../src/modules/standard.js';
 import { createRouter } from '../../src/background/router.js';
 import { fakeXexec, okLines, translate, type Script } from './fakes.js';
 

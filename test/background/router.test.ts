@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { BackgroundResponse, RequestType } from '../../src/background/messages.js';
+import type { BackgroundResponse, RequestType } from '../../src/messages/messages.js';
 import { createRouter } from '../../src/background/router.js';
 import { failed, fakeXexec, okLines, translate, UPDATED, type Script } from './fakes.js';
 

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackgroundResponse, RequestType } from '../../src/background/messages.js';
+import type { BackgroundResponse, RequestType } from '../../src/messages/messages.js';
 import { startServer, PASSWORDS, USERS, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, TEST_PAGE, zipEntries, type BuiltAddon } from './addon.js';
 import { delay, startThunderbird, thunderbirdAvailable, type ExtensionPage, type Thunderbird } from './thunderbird.js';

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackgroundResponse, RequestType } from '../../src/background/messages.js';
+import type { BackgroundResponse, RequestType } from '../../src/messages/messages.js';
 import { startServer, USERS, waitFor, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, TEST_PAGE, type BuiltAddon } from './addon.js';
 import { CHROME_HELPERS, delay, startThunderbird, thunderbirdAvailable, type ExtensionPage, type ImapAccount, type Thunderbird } from './thunderbird.js';

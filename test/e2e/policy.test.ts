@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackgroundResponse, RequestType } from '../../src/background/messages.js';
+import type { BackgroundResponse, RequestType } from '../../src/messages/messages.js';
 import { defaultModules, startServer, PASSWORDS, USERS, type TestServer } from '../server/fixture/index.js';
 import { buildAddon } from './addon.js';
 import { distributionPolicyFile, SYSTEM_POLICY_FILE, writePolicyFile, type PolicyFile } from './policy-file.js';

@@ -8,8 +8,9 @@
 import { vi } from 'vitest';
 import type { SavedPasswordUpdate } from '../../experiments/xexec/api.js';
 import { executeFailureError } from '../../src/background/errors.js';
-import { DEFAULT_POLICY, type EffectivePolicy } from '../../src/background/policy.js';
-import { joinEntries, type BackgroundRequest, type BackgroundResponse, type RequestType, type ResponseValues, type UserError } from '../../src/background/messages.js';
+import { DEFAULT_POLICY, type EffectivePolicy } from '../../src/messages/policy.js';
+import type { UserError } from '../../src/messages/errors.js';
+import { joinEntries, type BackgroundRequest, type BackgroundResponse, type RequestType, type ResponseValues } from '../../src/messages/messages.js';
 import { normalizeEntry } from '../../src/modules/address.js';
 import type { ForwardState } from '../../src/modules/forwarding.js';
 import type { EntryChange } from '../../src/modules/lists.js';
@@ -203,7 +204,7 @@ export function resetBackground(): FakeBackground {
   return background.current;
 }
 
-/** The module object for vi.mock('src/background/client.js'). */
+/** The module object for vi.mock('src/messages/client.js'). */
 export function clientModule() {
   return {
     callBackground: vi.fn(async (request: BackgroundRequest) => {

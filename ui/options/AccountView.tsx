@@ -5,7 +5,7 @@
  */
 
 import { useState } from 'preact/hooks';
-import type { EffectivePolicy } from '../../src/background/policy.js';
+import type { EffectivePolicy } from '../../src/messages/policy.js';
 import { t } from '../shared/i18n.js';
 import { Loading } from '../shared/LoadFailed.js';
 import type { ImapAccount } from '../shared/platform.js';

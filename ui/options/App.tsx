@@ -6,7 +6,8 @@
  */
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { DEFAULT_POLICY, type EffectivePolicy } from '../../src/background/policy.js';
+import { DEFAULT_POLICY, type EffectivePolicy } from '../../src/messages/policy.js';
+import { userError } from '../../src/messages/errors.js';
 import { ask } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
 import { LoadFailed, Loading } from '../shared/LoadFailed.js';
@@ -98,7 +99,7 @@ export function App() {
   if (accounts.state === 'loading') {
     content = <Loading />;
   } else if (accounts.state === 'failed') {
-    content = <LoadFailed error={{ kind: 'internal', code: null, message: accounts.message, serverMessage: null, field: null }} onRetry={loadAccounts} />;
+    content = <LoadFailed error={userError('internal', accounts.message)} onRetry={loadAccounts} />;
   } else if (accounts.accounts.length === 0) {
     content = <p class="notice">{t('optionsNoAccounts')}</p>;
   } else {

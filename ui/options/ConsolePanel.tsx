@@ -4,7 +4,8 @@
  */
 
 import { useId, useState } from 'preact/hooks';
-import type { ConsoleResult, UserError } from '../../src/background/messages.js';
+import type { UserError } from '../../src/messages/errors.js';
+import type { ConsoleResult } from '../../src/messages/messages.js';
 import { bytesToHex } from '../../src/protocol/bytes.js';
 import type { OutputLine } from '../../src/protocol/data-line.js';
 import { ActionButton } from '../shared/ActionButton.js';

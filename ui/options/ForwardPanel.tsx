@@ -4,7 +4,7 @@
  */
 
 import { useId, useRef, useState } from 'preact/hooks';
-import { addressInputError } from '../../src/background/errors.js';
+import { addressInputError } from '../../src/messages/errors.js';
 import { forwardSetRequest, type ForwardState } from '../../src/modules/forwarding.js';
 import { ActionButton } from '../shared/ActionButton.js';
 import { ask, isRetryable } from '../shared/api.js';

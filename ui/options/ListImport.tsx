@@ -5,7 +5,7 @@
  */
 
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { entryProblemMessage } from '../../src/background/errors.js';
+import { entryProblemMessage } from '../../src/messages/errors.js';
 import { ActionButton } from '../shared/ActionButton.js';
 import { readFileText } from '../shared/download.js';
 import { analyzeImport, type EntryLookup, type ImportAnalysis } from '../shared/entries.js';

@@ -6,8 +6,9 @@
  */
 
 import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
-import { splitEntries, type ListName, type UserError } from '../../src/background/messages.js';
-import { entryProblemMessage } from '../../src/background/errors.js';
+import type { UserError } from '../../src/messages/errors.js';
+import { splitEntries, type ListName } from '../../src/messages/messages.js';
+import { entryProblemMessage } from '../../src/messages/errors.js';
 import { normalizeEntry } from '../../src/modules/address.js';
 import type { EntryChange } from '../../src/modules/lists.js';
 import { ActionButton } from '../shared/ActionButton.js';

@@ -7,8 +7,8 @@
  */
 
 import { useId, useRef, useState } from 'preact/hooks';
-import { passwordInputError } from '../../src/background/errors.js';
-import type { PasswordChangeResult } from '../../src/background/messages.js';
+import { passwordInputError } from '../../src/messages/errors.js';
+import type { PasswordChangeResult } from '../../src/messages/messages.js';
 import { changePasswordRequest } from '../../src/modules/password.js';
 import { ActionButton } from '../shared/ActionButton.js';
 import { ask, isRetryable } from '../shared/api.js';

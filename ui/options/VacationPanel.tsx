@@ -9,9 +9,9 @@
  */
 
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { vacationInputError } from '../../src/background/errors.js';
-import type { VacationDefault } from '../../src/background/policy.js';
-import { splitEntries } from '../../src/background/messages.js';
+import { vacationInputError } from '../../src/messages/errors.js';
+import type { VacationDefault } from '../../src/messages/policy.js';
+import { splitEntries } from '../../src/messages/messages.js';
 import { normalizeAddress } from '../../src/modules/address.js';
 import { MAX_DAYS, MIN_DAYS, vacationSetRequest, type VacationField, type VacationState, type VacationUpdate } from '../../src/modules/vacation.js';
 import { ActionButton } from '../shared/ActionButton.js';

@@ -1,6 +1,6 @@
 /** What each account's server offers, as the page keeps it. */
 
-import type { UserError } from '../../src/background/messages.js';
+import type { UserError } from '../../src/messages/errors.js';
 import { offers } from '../../src/modules/discovery.js';
 import { t, type MessageKey } from '../shared/i18n.js';
 

@@ -1,6 +1,6 @@
 /** A panel whose state could not be read: the reason and a Retry button, never a dead page. */
 
-import type { UserError } from '../../src/background/messages.js';
+import type { UserError } from '../../src/messages/errors.js';
 import { t } from './i18n.js';
 
 export function LoadFailed({ error, onRetry }: { error: UserError; onRetry: () => void }) {

@@ -1,11 +1,12 @@
 /**
- * The pages' way to the background: `callBackground` (src/background/client.ts), with the one
+ * The pages' way to the background: `callBackground` (src/messages/client.ts), with the one
  * failure it cannot answer itself (no background, a message lost while Thunderbird suspended
  * it) turned into a UserError like every other, so a panel always gets an answer.
  */
 
-import { callBackground } from '../../src/background/client.js';
-import type { BackgroundResponse, RequestOf, RequestType, UserError } from '../../src/background/messages.js';
+import { callBackground } from '../../src/messages/client.js';
+import { userError, type UserError } from '../../src/messages/errors.js';
+import type { BackgroundResponse, RequestOf, RequestType } from '../../src/messages/messages.js';
 import { t } from './i18n.js';
 
 export type { UserError };
@@ -21,7 +22,7 @@ export async function ask<T extends RequestType>(request: RequestOf<T>): Promise
 }
 
 function unreachable(detail: string): UserError {
-  return { kind: 'internal', code: 'disconnected', message: t('uiBackgroundUnreachable', [detail]), serverMessage: null, field: null };
+  return userError('internal', t('uiBackgroundUnreachable', [detail]), { code: 'disconnected' });
 }
 
 /**

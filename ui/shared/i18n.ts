@@ -1,16 +1,15 @@
 /**
- * Every text of the settings page comes through `t` (browser.i18n.getMessage, typed by the
- * keys of _locales/en/messages.json, so a key missing there is a compile error). Numbers and
+ * Every text of the settings page comes through `t` (src/messages/i18n.ts: browser.i18n.getMessage,
+ * typed by the keys of _locales/en/messages.json, so a key missing there is a compile error). Numbers and
  * dates are formatted for Thunderbird's UI language with Intl.
  */
 
 import browser from 'webextension-polyfill';
-import type { MessageKey, Translate } from '../../src/background/errors.js';
+import type { MessageKey, Translate } from '../../src/messages/errors.js';
+import { t } from '../../src/messages/i18n.js';
 
+export { t };
 export type { MessageKey, Translate };
-
-export const t: Translate = (key, substitutions) =>
-  browser.i18n.getMessage(key, substitutions === undefined ? undefined : [...substitutions]);
 
 /** Thunderbird's UI language ("en-US", "de", "fr"); "en" when it cannot be asked. */
 export function uiLanguage(): string {

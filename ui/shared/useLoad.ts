@@ -4,7 +4,7 @@
  */
 
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { UserError } from '../../src/background/messages.js';
+import type { UserError } from '../../src/messages/errors.js';
 
 export type Loaded<T> =
   | { readonly state: 'loading' }

@@ -2,12 +2,12 @@
 import { cleanup, render, screen, waitFor, within } from '@testing-library/preact';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_POLICY } from '../../../src/background/policy.js';
+import { DEFAULT_POLICY } from '../../../src/messages/policy.js';
 import { App } from '../../../ui/options/App.js';
 import { browserFake, resetBackground, serverError, setAccounts, storage, type FakeBackground } from '../fakes.js';
 
 vi.mock('webextension-polyfill', async () => (await import('../fakes.js')).polyfillModule());
-vi.mock('../../../src/background/client.js', async () => (await import('../fakes.js')).clientModule());
+vi.mock('../../../src/messages/client.js', async () => (await import('../fakes.js')).clientModule());
 
 let server: FakeBackground;
 const UNKNOWN_COMMAND = 'Error in IMAP command UID XEXEC: Unknown command';

@@ -2,13 +2,14 @@
 import { cleanup, render, screen, within } from '@testing-library/preact';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { commandInputError, executeFailureError } from '../../../src/background/errors.js';
+import { executeFailureError } from '../../../src/background/errors.js';
+import { commandInputError } from '../../../src/messages/errors.js';
 import { ConsolePanel, parseArguments } from '../../../ui/options/ConsolePanel.js';
 import { translate } from '../../background/fakes.js';
 import { resetBackground, serverError, type FakeBackground } from '../fakes.js';
 
 vi.mock('webextension-polyfill', async () => (await import('../fakes.js')).polyfillModule());
-vi.mock('../../../src/background/client.js', async () => (await import('../fakes.js')).clientModule());
+vi.mock('../../../src/messages/client.js', async () => (await import('../fakes.js')).clientModule());
 
 let server: FakeBackground;
 beforeEach(() => {

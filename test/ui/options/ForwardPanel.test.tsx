@@ -6,7 +6,7 @@ import { ForwardPanel } from '../../../ui/options/ForwardPanel.js';
 import { resetBackground, serverError, type FakeBackground } from '../fakes.js';
 
 vi.mock('webextension-polyfill', async () => (await import('../fakes.js')).polyfillModule());
-vi.mock('../../../src/background/client.js', async () => (await import('../fakes.js')).clientModule());
+vi.mock('../../../src/messages/client.js', async () => (await import('../fakes.js')).clientModule());
 
 let server: FakeBackground;
 beforeEach(() => {

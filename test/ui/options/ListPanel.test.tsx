@@ -7,7 +7,7 @@ import { ListPanel } from '../../../ui/options/ListPanel.js';
 import { resetBackground, serverError, type FakeBackground } from '../fakes.js';
 
 vi.mock('webextension-polyfill', async () => (await import('../fakes.js')).polyfillModule());
-vi.mock('../../../src/background/client.js', async () => (await import('../fakes.js')).clientModule());
+vi.mock('../../../src/messages/client.js', async () => (await import('../fakes.js')).clientModule());
 
 let server: FakeBackground;
 

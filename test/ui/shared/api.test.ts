@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { callBackground } from '../../../src/background/client.js';
+import { callBackground } from '../../../src/messages/client.js';
 import { ask, isRetryable } from '../../../ui/shared/api.js';
 import { serverError } from '../fakes.js';
 
 vi.mock('webextension-polyfill', async () => (await import('../fakes.js')).polyfillModule());
-vi.mock('../../../src/background/client.js', () => ({ callBackground: vi.fn() }));
+vi.mock('../../../src/messages/client.js', () => ({ callBackground: vi.fn() }));
 
 const call = vi.mocked(callBackground);
 

@@ -1,14 +1,16 @@
 /**
- * The one message API of the background: what the settings pages send with
+ * The page–background contract (with errors.ts, policy.ts and client.ts beside it): the one
+ * message API of the background: what the settings pages send with
  * `runtime.sendMessage` and what they get back. Every request but `policy.get` names an
  * account; every response is `{ok: true, value}` or `{ok: false, error}` with a message for people.
  */
 
-import type { ExecuteFailureCode, ExecuteResult } from '../protocol/execute-result.js';
+import type { ExecuteResult } from '../protocol/execute-result.js';
 import type { ForwardState } from '../modules/forwarding.js';
 import type { EntryChange } from '../modules/lists.js';
 import type { VacationState, VacationUpdate } from '../modules/vacation.js';
 import type { SavedPasswordUpdate } from '../../experiments/xexec/api.js';
+import type { UserError } from './errors.js';
 import type { EffectivePolicy } from './policy.js';
 
 /** The standard list modules (PROTOCOL.md §6.1). */
@@ -85,24 +87,6 @@ export interface ResponseValues {
   'contacts.addresses': { readonly addresses: EntryLines; readonly skipped: number };
   'console': ConsoleResult;
   'policy.get': EffectivePolicy;
-}
-
-/** Why a request failed, for the page to show. */
-export interface UserError {
-  /**
-   * server: the command failed (see `code`); input: the request was refused before
-   * anything was sent (also when the administrator's policy turned the panel off); reply: the server's answer is not what the module should say;
-   * internal: a bug or an unexpected state of Thunderbird.
-   */
-  readonly kind: 'server' | 'input' | 'reply' | 'internal';
-  /** For kind server. */
-  readonly code: ExecuteFailureCode | null;
-  /** A sentence in the user's language; it contains the server's text where there is one. */
-  readonly message: string;
-  /** The server's (module's) own text, unchanged, when there is one. */
-  readonly serverMessage: string | null;
-  /** For kind input: the field at fault ("entries.2", "address", "newPassword", "subject", ...). */
-  readonly field: string | null;
 }
 
 export type BackgroundResponse<T extends RequestType = RequestType> =

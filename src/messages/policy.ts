@@ -1,0 +1,45 @@
+/**
+ * The administrator's policy as the pages get it (`policy.get`); src/background/policy.ts
+ * reads and applies it.
+ */
+
+import { STANDARD_MODULES, type StandardModule } from '../modules/standard.js';
+
+/** A settings panel an administrator can hide: the panel of one standard module. */
+export type Panel = StandardModule;
+
+export interface VacationDefault {
+  /** null: the administrator set no subject. */
+  readonly subject: string | null;
+  readonly body: string | null;
+}
+
+/** The policy as it applies to one account (or, without an account, the global part). */
+export interface EffectivePolicy {
+  /** Whether an administrator's policy exists; false means every value below is a default. */
+  readonly managed: boolean;
+  /** The IMAP host whose `servers` entry applied, or null. */
+  readonly server: string | null;
+  /** Every standard module and the name the add-on sends for it. */
+  readonly modules: Readonly<Record<StandardModule, string>>;
+  /** The standard modules whose name the administrator changed (for "set by your administrator"). */
+  readonly renamedModules: readonly StandardModule[];
+  readonly hiddenPanels: readonly Panel[];
+  /** The raw console is locked off: its setting cannot be turned on. */
+  readonly consoleDisabled: boolean;
+  /** Text for a new vacation reply, or null when the administrator set none. */
+  readonly vacationDefault: VacationDefault | null;
+  readonly problems: readonly string[];
+}
+
+/** The defaults: what applies without any policy (every module by its own name). */
+export const DEFAULT_POLICY: EffectivePolicy = {
+  managed: false,
+  server: null,
+  modules: Object.fromEntries(STANDARD_MODULES.map((m) => [m, m])) as Record<StandardModule, string>,
+  renamedModules: [],
+  hiddenPanels: [],
+  consoleDisabled: false,
+  vacationDefault: null,
+  problems: [],
+};
