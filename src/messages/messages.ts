@@ -8,13 +8,14 @@
 import type { ExecuteResult } from '../protocol/execute-result.js';
 import type { ForwardState } from '../modules/forwarding.js';
 import type { EntryChange } from '../modules/lists.js';
+import type { StandardModule } from '../modules/standard.js';
 import type { VacationState, VacationUpdate } from '../modules/vacation.js';
 import type { SavedPasswordUpdate } from '../../experiments/xexec/api.js';
 import type { UserError } from './errors.js';
 import type { EffectivePolicy } from './policy.js';
 
 /** The standard list modules (PROTOCOL.md §6.1). */
-export type ListName = 'blacklist' | 'whitelist';
+export type ListName = Extract<StandardModule, 'blacklist' | 'whitelist'>;
 
 export type BackgroundRequest =
   /** The modules the server offers this account; cached per account until `refresh`. */

@@ -2,7 +2,7 @@
 
 import type { XexecRequest } from '../protocol/command.js';
 import type { XexecReply } from '../protocol/data-line.js';
-import { DISCOVERY_MODULE, isModuleName } from '../protocol/module-name.js';
+import { DISCOVERY_MODULE, isModuleName, sameModule } from '../protocol/module-name.js';
 import { err, ok, type Result } from '../protocol/result.js';
 import { checkModule, type ReplyError } from './reply.js';
 
@@ -38,6 +38,5 @@ export function parseModulesReply(reply: XexecReply): Result<string[], ReplyErro
 
 /** Whether discovery offers `module`; names match case-insensitively, as on the server. */
 export function offers(modules: readonly string[], module: string): boolean {
-  const wanted = module.toLowerCase();
-  return modules.some((name) => name.toLowerCase() === wanted);
+  return modules.some((name) => sameModule(name, module));
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import messages from '../../_locales/en/messages.json';
 import { modulesRequest, offers, parseModulesReply } from '../../src/modules/discovery.js';
+import { IN_TAB_ORDER, STANDARD_MODULES, standardInfo } from '../../src/modules/standard.js';
 import { buildCommandText } from '../../src/protocol/command.js';
 import { vectors } from '../protocol/vectors.js';
 import { parseCustomCommandResult, replyOf } from './replies.js';
@@ -36,5 +38,15 @@ describe('discovery', () => {
   it('offers() matches case-insensitively', () => {
     expect(offers(['Blacklist', 'vacation'], 'blacklist')).toBe(true);
     expect(offers(['Blacklist', 'vacation'], 'whitelist')).toBe(false);
+  });
+});
+
+describe('the standard modules (one list)', () => {
+  it('names match as on the server; the tabs have their own order; every label is a message', () => {
+    expect(STANDARD_MODULES).toEqual(['blacklist', 'whitelist', 'changepassword', 'forwardmail', 'vacation']);
+    expect(IN_TAB_ORDER.map((m) => m.module)).toEqual(['vacation', 'forwardmail', 'blacklist', 'whitelist', 'changepassword']);
+    expect(standardInfo('ChangePassword')?.module).toBe('changepassword');
+    expect(standardInfo('password')).toBeUndefined();
+    for (const m of IN_TAB_ORDER) expect((messages as Record<string, unknown>)[m.label], m.label).toBeDefined();
   });
 });
