@@ -6,7 +6,8 @@ set -eu
 
 # debootstrap and mount: the other Debian release's Dovecot runs from a cached root (scripts/debian-root.sh).
 # python3: imaplib is one of the IMAP clients the server suite checks replies with.
-packages="dovecot-imapd dovecot-dev dovecot-sieve dovecot-lmtpd gcc make libc6-dev valgrind procps util-linux mount debootstrap python3 thunderbird xvfb xauth openssl"
+# iproute2: ss, which the output-lock tests read socket queues with.
+packages="dovecot-imapd dovecot-dev dovecot-sieve dovecot-lmtpd gcc make libc6-dev valgrind procps util-linux mount iproute2 debootstrap python3 thunderbird xvfb xauth openssl"
 
 missing=""
 for package in $packages; do

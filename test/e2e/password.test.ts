@@ -12,11 +12,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackgroundResponse, RequestType } from '../../src/messages/messages.js';
-import { startServer, USERS, waitFor, type TestServer } from '../server/fixture/index.js';
+import { loginLogPattern, startServer, USERS, waitFor, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, TEST_PAGE, type BuiltAddon } from './addon.js';
 import { CHROME_HELPERS, delay, startThunderbird, thunderbirdAvailable, type ExtensionPage, type ImapAccount, type Thunderbird } from './thunderbird.js';
+import { ADDON_ID } from '../support/constants.js';
 
-const ADDON_ID = 'xexec@xexec.invalid';
 const USER = USERS.carol;
 /** An outgoing server of a second identity: another user name with the same password, left alone. */
 const OTHER_SMTP_USER = 'someone-else@example.com';
@@ -102,7 +102,8 @@ async function rawLogin(password: string): Promise<boolean> {
 function loginCounts(): { ok: number; failed: number } {
   const lines = server.readLog().split('\n').filter((l) => l.includes(`user=<${USER}>`) && l.includes('imap-login:'));
   return {
-    ok: lines.filter((l) => /imap-login: (Info: )?Login: /.test(l)).length,
+    // Dovecot's own wording: "Login:" in 2.3, "Logged in:" in 2.4.
+    ok: lines.filter((l) => loginLogPattern().test(l)).length,
     failed: lines.filter((l) => /auth failed/.test(l)).length,
   };
 }

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { USERS, waitFor } from '../server/fixture/index.js';
+import { loginLogPattern, USERS, waitFor } from '../server/fixture/index.js';
 import { startSettingsTab, type SettingsSession, type SettingsTab } from './settings-tab.js';
 import { CHROME_HELPERS } from './thunderbird.js';
 
@@ -138,7 +138,7 @@ describe('the Password panel, in Thunderbird, against the server', () => {
 
   it('Thunderbird logs in again with the new password: the panels still reach the server', async () => {
     const logins = () => s.server.readLog().split('\n')
-      .filter((l) => l.includes(`user=<${USER}>`) && /imap-login: (Info: )?Login: /.test(l)).length;
+      .filter((l) => l.includes(`user=<${USER}>`) && loginLogPattern().test(l)).length;
     const before = logins();
     // Drop Thunderbird's open IMAP connections, so that the next command needs a new login.
     await s.tb.chrome(`

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultModules, USERS, waitFor, type ModuleEntry } from './fixture/index.js';
-import { listProcs } from './fixture/procs.mjs';
+import { listProcs } from '../support/procs.mjs';
 import { parseTagged, parseXexecData, stripTiming, type ImapClient } from './imap-client.js';
 import { expectNoop, itStopsCleanly, marker, useServer } from './helpers.js';
 import { ownModule } from './hardening/stage.js';
@@ -54,7 +54,9 @@ async function session(): Promise<ImapClient> {
 
 /** Recv-Q and Send-Q of the TCP socket from local port `from` to peer port `to`. */
 function queues(from: number, to: number): { recv: number; send: number } | null {
-  const out = spawnSync('ss', ['-tnH', 'state', 'established'], { encoding: 'utf8' }).stdout;
+  const r = spawnSync('ss', ['-tnH', 'state', 'established'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) throw new Error(`ss (iproute2) could not list the sockets: ${r.error?.message ?? r.stderr}`);
+  const out = r.stdout;
   for (const line of out.split('\n')) {
     const f = line.trim().split(/\s+/);
     if (f.length >= 4 && f[2]!.endsWith(`:${from}`) && f[3]!.endsWith(`:${to}`)) {
