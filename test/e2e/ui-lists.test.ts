@@ -4,7 +4,7 @@
 // delivers mail (INBOX or Junk).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USERS } from '../server/fixture/index.js';
-import { startSettingsTab, stateFile, type SettingsSession, type SettingsTab } from './settings-tab.js';
+import { startSettingsTab, stateFile, type SettingsSession, type SettingsTab, type StatusReport } from './settings-tab.js';
 
 const USER = USERS.alice;
 const ADD = 'Add an address or domain';
@@ -13,6 +13,70 @@ let s: SettingsSession;
 let tab: SettingsTab;
 
 const lines = (...entries: string[]) => entries.map((e) => `${e}\n`).join('');
+
+/**
+ * The whole list as the page shows it: the list box renders only the rows in view, so it is
+ * scrolled from top to bottom and the rows are collected by their position.
+ */
+async function pageList(panel: 'blacklist' | 'whitelist'): Promise<string[]> {
+  return tab.dom<string[]>(`
+    const box = scope(args[0]).querySelector('[role="listbox"]');
+    if (!box) return [];
+    const seen = new Map();
+    let size = 0;
+    box.scrollTop = 0;
+    await painted();
+    for (;;) {
+      const rows = [...box.querySelectorAll('[role="option"]')];
+      for (const row of rows) {
+        seen.set(Number(row.getAttribute("aria-posinset")), norm(row.textContent));
+        size = Number(row.getAttribute("aria-setsize"));
+      }
+      if (box.scrollTop + box.clientHeight >= box.scrollHeight - 1) break;
+      box.scrollTop += Math.max(1, box.clientHeight - 28);
+      await painted();
+    }
+    box.scrollTop = 0;
+    await painted();
+    if (seen.size !== size) throw new Error("collected " + seen.size + " of " + size + " rows");
+    return [...seen.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  `, [panel]);
+}
+
+/** The page's list is exactly the list file the server holds. */
+async function expectPageIsServer(panel: 'blacklist' | 'whitelist') {
+  const server = (stateFile(s.server, USER, panel) ?? '').split('\n').filter((line) => line !== '');
+  expect(await pageList(panel)).toEqual(server);
+}
+
+/** `n` entries of about 240 bytes, so that a few hundred fill several 60 kB batches. */
+function longEntries(prefix: string, n: number): string[] {
+  const domain = ['a', 'b', 'c'].map((c) => c.repeat(60)).join('.') + '.example';
+  return Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(5, '0')}`.padEnd(50, 'x') + '@' + domain);
+}
+
+/** Clicks `start`, then Stop as soon as it shows (while the first batch is in flight); returns the final status. */
+function startThenStop(panel: 'blacklist' | 'whitelist', start: string): Promise<StatusReport> {
+  return tab.dom<StatusReport>(`
+    const [panel, start] = args;
+    buttonNamed(panel, { text: start }).click();
+    // The page renders in a microtask after the click: the first batch's answer (a task) is not in yet.
+    let stop = null;
+    for (let i = 0; i < 1000 && stop === null; i++) {
+      await Promise.resolve();
+      stop = [...scope(panel).querySelectorAll(".progress button")].find((b) => norm(b.textContent) === "Stop") ?? null;
+    }
+    if (stop === null) throw new Error("no Stop button while the change ran");
+    stop.click();
+    await until("the change to stop", () => {
+      const st = statusOf(panel);
+      return st.kind !== "busy" && st.kind !== "none" && !scope(panel).querySelector(".progress");
+    });
+    await painted();
+    const { kind, text, details, actions } = statusOf(panel);
+    return { kind, text, details, actions };
+  `, [panel, start]);
+}
 
 /** Delivers one message from `from`; returns where it went. */
 async function deliveredTo(from: string): Promise<'INBOX' | 'Junk'> {
@@ -67,6 +131,7 @@ describe('the block and allow list panels, in Thunderbird, against the server', 
       { text: 'spam@example.org', selected: false },
     ]);
     expect(await tab.text('blacklist', '.count')).toBe('Entries: 2');
+    await expectPageIsServer('blacklist');
     expect(await tab.dom<string>('return scope("blacklist").querySelector(\'[role="listbox"]\').getAttribute("aria-label");')).toBe('Blocked senders');
 
     expect(await deliveredTo('spam@example.org')).toBe('Junk');
@@ -101,11 +166,13 @@ describe('the block and allow list panels, in Thunderbird, against the server', 
     });
     expect(stateFile(s.server, USER, 'blacklist')).toBe(lines('@spam.example'));
     expect((await tab.rows('blacklist')).map((r) => r.text)).toEqual(['@spam.example']);
+    await expectPageIsServer('blacklist');
     expect(await deliveredTo('spam@example.org')).toBe('INBOX');
 
     expect(await tab.act('blacklist', 'Undo')).toMatchObject({ kind: 'success', text: 'Entries put back: 1.' });
     expect(stateFile(s.server, USER, 'blacklist')).toBe(lines('@spam.example', 'spam@example.org'));
     expect((await tab.rows('blacklist')).map((r) => r.text)).toEqual(['@spam.example', 'spam@example.org']);
+    await expectPageIsServer('blacklist');
   });
 
   it('an import adds the new entries, and keeps the rejected line in the box', async () => {
@@ -119,6 +186,7 @@ describe('the block and allow list panels, in Thunderbird, against the server', 
     expect((await tab.control('blacklist', 'Entries to import')).value).toBe('bad@\n');
     expect(stateFile(s.server, USER, 'blacklist')).toBe(lines('@spam.example', 'new1@example.org', 'new2@example.org', 'spam@example.org'));
     expect(await tab.text('blacklist', '.count')).toBe('Entries: 4');
+    await expectPageIsServer('blacklist');
   });
 
   it('the filter shows the matching entries only', async () => {
@@ -142,5 +210,52 @@ describe('the block and allow list panels, in Thunderbird, against the server', 
     expect(await deliveredTo('other@spam.example')).toBe('Junk');
     // The block list panel kept its state while the other tab was shown.
     expect(await tab.text('blacklist', '.count')).toBe('Entries: 4');
+  });
+
+  it('a long import can be stopped between batches: what was sent stays, the rest stays in the box, the page is the server', async () => {
+    await tab.openPanel('blacklist');
+    const entries = longEntries('stop', 600);
+    await tab.dom<void>(`
+      const box = labelled("blacklist", { text: "Entries to import" });
+      box.value = args[0];
+      fire(box, "input", { inputType: "insertFromPaste" });
+      await sleep(0);
+    `, [entries.join('\n')]);
+    await tab.waitText('blacklist', /^New: 600 /, '.import-report');
+    const stopped = await startThenStop('blacklist', 'Import new entries (600)');
+    const m = /^Import stopped: (\d+) entries added; (\d+) not sent, left in the import box$/.exec(stopped.text);
+    expect(m, stopped.text).not.toBeNull();
+    const [added, rest] = [Number(m![1]), Number(m![2])];
+    expect(added).toBeGreaterThan(0);
+    expect(rest).toBeGreaterThan(0);
+    expect(added + rest).toBe(600);
+    expect(stopped.kind).toBe('warning');
+    // The batches go in order: the first `added` entries are on the server, the rest in the box.
+    const onServer = (stateFile(s.server, USER, 'blacklist') ?? '').split('\n').filter((e) => e.startsWith('stop'));
+    expect(onServer).toEqual(entries.slice(0, added));
+    expect((await tab.control('blacklist', 'Entries to import')).value.trim().split('\n')).toEqual(entries.slice(added));
+    await expectPageIsServer('blacklist');
+  });
+
+  it('a long removal can be stopped between batches: what was removed stays removed, the page is the server', async () => {
+    // The rest of the stopped import first, so that the removal has several batches too.
+    expect((await tab.act('blacklist', /^Import new entries/)).text).toMatch(/^Entries imported: \d+\.$/);
+    await expectPageIsServer('blacklist');
+    await tab.fill('blacklist', 'Filter', 'stop');
+    await tab.waitText('blacklist', /^Showing \d+ of \d+ entries$/, '.count');
+    await tab.dom<void>('labelled("blacklist", { text: "Select all shown" }).click(); await sleep(0);');
+    const selected = Number(/selected: ([\d,]+)/.exec(await tab.text('blacklist', '.count'))![1]!.replace(/,/g, ''));
+    expect(selected).toBe(600);
+    const stopped = await startThenStop('blacklist', `Remove selected (${selected.toLocaleString('en-US')})`);
+    const m = /^Removing stopped: (\d+) entries removed; (\d+) not sent, still in the list and selected$/.exec(stopped.text);
+    expect(m, stopped.text).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(0);
+    expect(Number(m![1]) + Number(m![2])).toBe(selected);
+    expect(stopped.actions).toEqual(['Undo']);
+    await tab.fill('blacklist', 'Filter', '');
+    await tab.waitText('blacklist', /^Entries: /, '.count');
+    await expectPageIsServer('blacklist');
+    const left = (stateFile(s.server, USER, 'blacklist') ?? '').split('\n').filter((e) => e.startsWith('stop'));
+    expect(left).toHaveLength(Number(m![2]));
   });
 });

@@ -8,10 +8,9 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { entryProblemMessage } from '../../src/messages/errors.js';
 import { ActionButton } from '../shared/ActionButton.js';
 import { readFileText } from '../shared/download.js';
-import { analyzeImport, type EntryLookup, type ImportAnalysis } from '../shared/entries.js';
+import { analyzeImport, type BatchOutcome, type EntryLookup, type ImportAnalysis } from '../shared/entries.js';
 import { formatNumber, t } from '../shared/i18n.js';
 import type { StatusState } from '../shared/Status.js';
-import type { BatchOutcome } from './ListPanel.js';
 
 /** Rejected lines listed by name; the rest are counted. */
 const SHOWN_REJECTED = 100;

@@ -2,19 +2,19 @@
  * The block list and the allow list (PROTOCOL.md §6.1): the entries with their count, a filter
  * that keeps up with typing, add one, remove any number (with Undo), import from pasted text
  * or a file, export to a file. Changes of many entries go in batches that keep each IMAP line
- * under ~60 kB; the list on screen follows what the server answered for each batch.
+ * under ~60 kB; the list on screen follows what the server answered for each batch. Stop ends
+ * a run between batches: every batch sent is answered, so the list stays what the server has.
  */
 
 import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
-import type { UserError } from '../../src/messages/errors.js';
+import { entryProblemMessage, type UserError } from '../../src/messages/errors.js';
 import { splitEntries, type ListName } from '../../src/messages/messages.js';
-import { entryProblemMessage } from '../../src/messages/errors.js';
 import { normalizeEntry } from '../../src/modules/address.js';
 import type { EntryChange } from '../../src/modules/lists.js';
 import { ActionButton } from '../shared/ActionButton.js';
 import { ask, isRetryable } from '../shared/api.js';
 import { downloadText } from '../shared/download.js';
-import { batchEntries, exportText, mergeSorted, removeEntries, sortedHas, type EntryLookup } from '../shared/entries.js';
+import { batchEntries, exportText, mergeSorted, removeEntries, sortedHas, type BatchOutcome, type EntryLookup } from '../shared/entries.js';
 import { formatNumber, t, type MessageKey } from '../shared/i18n.js';
 import { LoadFailed, Loading } from '../shared/LoadFailed.js';
 import { Status, type StatusState } from '../shared/Status.js';
@@ -44,15 +44,6 @@ interface Progress {
   readonly total: number;
 }
 
-/** What a run of batches did. */
-export interface BatchOutcome {
-  /** Entries the server now has (add) or no longer has (del), as it answered. */
-  readonly changed: string[];
-  /** Entries not sent because a batch failed (the failed batch included). */
-  readonly rest: string[];
-  readonly error: UserError | null;
-}
-
 const EMPTY: readonly string[] = [];
 
 export function ListPanel({ accountId, list }: { accountId: string; list: ListName }) {
@@ -70,6 +61,9 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
   const action = useAction<ActionName>();
   const [status, setStatus] = useState<StatusState | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
+  /** Stop asked for: the run of batches ends before its next batch (read there, so a ref). */
+  const stopRef = useRef(false);
+  const [stopping, setStopping] = useState(false);
   const [draft, setDraft] = useState('');
   const [draftError, setDraftError] = useState<string | null>(null);
   const [query, setQuery] = useState('');
@@ -102,15 +96,19 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
     const batches = batchEntries(all);
     const changed: string[] = [];
     let done = 0;
+    stopRef.current = false;
+    setStopping(false);
     if (batches.length > 1) setProgress({ label, done: 0, total: all.length });
     try {
       for (let b = 0; b < batches.length; b++) {
+        // Between batches only: a batch sent is answered, so the list stays what the server has.
+        if (stopRef.current) return { changed, rest: batches.slice(b).flat(), error: null, cancelled: true };
         const batch = batches[b] as string[];
         const response = verb === 'add'
           ? await ask({ type: 'list.add', accountId, list, entries: batch })
           : await ask({ type: 'list.del', accountId, list, entries: batch });
         if (!response.ok) {
-          return { changed, rest: batches.slice(b).flat(), error: response.error };
+          return { changed, rest: batches.slice(b).flat(), error: response.error, cancelled: false };
         }
         const changes: readonly EntryChange[] = response.value.changes;
         // added/exists: the server has it now; removed/absent: it has not.
@@ -121,9 +119,10 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
         done += batch.length;
         if (batches.length > 1) setProgress({ label, done, total: all.length });
       }
-      return { changed, rest: [], error: null };
+      return { changed, rest: [], error: null, cancelled: false };
     } finally {
       setProgress(null);
+      setStopping(false);
     }
   }
 
@@ -179,6 +178,10 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
         });
         return;
       }
+      if (outcome.cancelled) {
+        setStatus({ kind: 'warning', text: t('listRemoveCancelled', [formatNumber(outcome.changed.length), formatNumber(outcome.rest.length)]), undo });
+        return;
+      }
       const text = entriesToRemove.length === 1 && outcome.changed.length === 1
         ? t('listRemovedOne', [outcome.changed[0] as string])
         : t('listRemoved', [formatNumber(outcome.changed.length)]);
@@ -192,6 +195,10 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
       const outcome = await sendBatches('add', removed, t('listRestoringProgress'));
       if (outcome.error !== null) {
         setStatus(failure(t('listRestoreStopped', [outcome.error.message]), outcome.error, () => void restore(outcome.rest)));
+        return;
+      }
+      if (outcome.cancelled) {
+        setStatus({ kind: 'warning', text: t('listRestoreCancelled', [formatNumber(outcome.changed.length), formatNumber(outcome.rest.length)]) });
         return;
       }
       setStatus({ kind: 'success', text: t('listRestored', [formatNumber(removed.length)]) });
@@ -209,6 +216,10 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
           outcome.error,
           retry,
         ));
+        return outcome;
+      }
+      if (outcome.cancelled) {
+        setStatus({ kind: 'warning', text: t('listImportCancelled', [formatNumber(outcome.changed.length), formatNumber(outcome.rest.length)]) });
         return outcome;
       }
       const details = rejected > 0 ? [t('listImportRejectedKept', [formatNumber(rejected)])] : undefined;
@@ -336,6 +347,16 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
             <progress max={progress.total} value={progress.done} />
           </label>
           <span>{t('listProgress', [formatNumber(progress.done), formatNumber(progress.total)])}</span>
+          <button
+            type="button"
+            aria-disabled={stopping ? 'true' : undefined}
+            onClick={() => {
+              stopRef.current = true;
+              setStopping(true);
+            }}
+          >
+            {stopping ? t('listStopping') : t('listStop')}
+          </button>
         </p>
       )}
       <Status status={status} />

@@ -5,6 +5,7 @@
  * short.
  */
 
+import type { UserError } from '../../src/messages/errors.js';
 import type { EntryProblem } from '../../src/modules/address.js';
 import { normalizeEntry } from '../../src/modules/address.js';
 import { encodeArgument } from '../../src/protocol/command.js';
@@ -93,6 +94,17 @@ export function batchEntries(entries: readonly string[], maxBytes: number = MAX_
   }
   if (current.length > 0) batches.push(current);
   return batches;
+}
+
+/** What a run of batches did. */
+export interface BatchOutcome {
+  /** Entries the server now has (add) or no longer has (del), as it answered. */
+  readonly changed: string[];
+  /** Entries not sent: a batch failed (it is included), or the user stopped the run. */
+  readonly rest: string[];
+  readonly error: UserError | null;
+  /** The user stopped the run between batches; what was sent stays sent. */
+  readonly cancelled: boolean;
 }
 
 export interface RejectedLine {
