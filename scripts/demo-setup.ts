@@ -2,8 +2,7 @@
 // XEXEC plugin and only the reference modules (the test suite's own modules stay out),
 // with the fixture's demo users. Everything lives in one temp dir that stop() removes
 // (also on Ctrl-C: the fixture's exit handlers).
-import { startServer, USERS, type TestServer } from '../test/server/fixture/index.js';
-import { defaultModules } from '../test/server/fixture/config.js';
+import { defaultModules, startServer, type TestServer, USERS } from '../test/support/harness.js';
 
 /** The demo user Thunderbird's account logs in as. */
 export const DEMO_USER = USERS.alice;

@@ -10,12 +10,10 @@
 //
 // Ctrl-C (or closing Thunderbird) stops Thunderbird and Dovecot and removes their temp dirs.
 import * as path from 'node:path';
-import type { TestServer } from '../test/server/fixture/index.js';
-import { REPO_DIR, startThunderbird, type Thunderbird } from '../test/e2e/thunderbird.js';
+import { ADDON_ID, REPO_DIR, startThunderbird, type TestServer, type Thunderbird } from '../test/support/harness.js';
 import { DEMO_USER, startDemoServer } from './demo-setup.js';
 import { readFileSync } from 'node:fs';
 
-const ADDON_ID = 'xexec@xexec.invalid';
 const OPTIONS_PAGE = 'ui/options/options.html';
 
 const version = (JSON.parse(readFileSync(path.join(REPO_DIR, 'package.json'), 'utf8')) as { version: string }).version;

@@ -10,10 +10,7 @@
 // re-encoded losslessly (scripts/png.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ADDON_ID, isoDay, OPTIONS_PAGE, SettingsTab, type PanelKey } from '../test/e2e/settings-tab.js';
-import { buildAddon } from '../test/e2e/addon.js';
-import { ExtensionPage, REPO_DIR, startThunderbird, type Thunderbird } from '../test/e2e/thunderbird.js';
-import { defaultModules, startServer, type TestServer } from '../test/server/fixture/index.js';
+import { ADDON_ID, buildAddon, defaultModules, ExtensionPage, isoDay, OPTIONS_PAGE, type PanelKey, REPO_DIR, SettingsTab, startServer, startThunderbird, type TestServer, type Thunderbird } from '../test/support/harness.js';
 import { recompressPng } from './png.js';
 
 const OUT = path.join(REPO_DIR, 'docs', 'screenshots');

@@ -23,14 +23,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseListReply } from '../../src/modules/lists.js';
 import { decodeDataLine } from '../../src/protocol/data-line.js';
-import { startThunderbird, type ExtensionPage, type Thunderbird } from '../../test/e2e/thunderbird.js';
-import { defaultModules } from '../../test/server/fixture/config.js';
-import { startServer, USERS, type TestServer } from '../../test/server/fixture/index.js';
+import { ADDON_ID, defaultModules, type ExtensionPage, startServer, startThunderbird, type TestServer, type Thunderbird, USERS } from '../../test/support/harness.js';
 import { Session } from '../imap-session.js';
 
 const BENCH_DIR = path.dirname(new URL(import.meta.url).pathname);
 const REPO_DIR = path.resolve(BENCH_DIR, '../..');
-const ADDON_ID = 'xexec@xexec.invalid';
 const PAGE = 'bench/page.html';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 1000);

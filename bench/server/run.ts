@@ -4,8 +4,7 @@
 // about time. Results go into docs/PERFORMANCE.md by hand.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startServer, USERS } from '../../test/server/fixture/index.js';
-import { defaultModules } from '../../test/server/fixture/config.js';
+import { defaultModules, startServer, USERS } from '../../test/support/harness.js';
 import { Session } from '../imap-session.js';
 
 const BENCH_DIR = path.dirname(new URL(import.meta.url).pathname);

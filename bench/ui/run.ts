@@ -20,13 +20,11 @@ import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ExtensionPage, startThunderbird, type Thunderbird } from '../../test/e2e/thunderbird.js';
-import { defaultModules, startServer, USERS, type TestServer } from '../../test/server/fixture/index.js';
+import { ADDON_ID, defaultModules, ExtensionPage, startServer, startThunderbird, type TestServer, type Thunderbird, USERS } from '../../test/support/harness.js';
 import { Session } from '../imap-session.js';
 
 const BENCH_DIR = path.dirname(new URL(import.meta.url).pathname);
 const REPO_DIR = path.resolve(BENCH_DIR, '../..');
-const ADDON_ID = 'xexec@xexec.invalid';
 const PAGE = 'ui/options/bench.html';
 const USER = USERS.dave;
 const ENTRIES = 100_000;

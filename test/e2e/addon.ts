@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { alive } from '../support/procs.mjs';
 import { delay, REPO_DIR } from './thunderbird.js';
 
 export const TEST_PAGE = 'e2e/page.html';
@@ -20,14 +21,6 @@ export interface BuiltAddon {
 
 const LOCK = path.join(REPO_DIR, 'dist', '.e2e-build.lock');
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** One build at a time: e2e files run in parallel workers and share dist/. */
 async function withBuildLock<T>(work: () => T): Promise<T> {

@@ -6,10 +6,11 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackgroundResponse, RequestType } from '../../src/messages/messages.js';
 import { startServer, PASSWORDS, USERS, type TestServer } from '../server/fixture/index.js';
+import { poll } from '../support/procs.mjs';
 import { buildAddon, TEST_PAGE, zipEntries, type BuiltAddon } from './addon.js';
 import { delay, startThunderbird, thunderbirdAvailable, type ExtensionPage, type Thunderbird } from './thunderbird.js';
+import { ADDON_ID } from '../support/constants.js';
 
-const ADDON_ID = 'xexec@xexec.invalid';
 const IDLE_MS = 1500;
 
 let built: BuiltAddon;
@@ -34,16 +35,6 @@ function send<T extends RequestType>(request: { type: T } & Record<string, unkno
 /** Thunderbird's state of the add-on's background: running, stopped (suspended), ... */
 function backgroundState(): Promise<string> {
   return tb.chrome<string>('return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState;', [ADDON_ID]);
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T>, waitMs = 20_000): Promise<T> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(100);
-  }
 }
 
 /** The blacklist as the server has it, through a raw IMAP session. */
@@ -107,7 +98,7 @@ describe('the built add-on: .xpi and background', () => {
     const id = await tb.installAddon(built.xpi);
     expect(id).toBe(ADDON_ID);
     const options = await tb.openExtensionPage(id, 'ui/options/options.html');
-    const text = await waitFor('the settings page to show the modules', async () => {
+    const text = await poll('the settings page to show the modules', async () => {
       const t = await options.run<string>('return page.document.body.textContent;');
       return /Offered: Block list, Allow list/.test(t) && /cannot be managed/.test(t) ? t : '';
     });
@@ -176,7 +167,7 @@ describe('the built add-on: .xpi and background', () => {
   });
 
   it('the idle background is suspended, and a message wakes it', async () => {
-    await waitFor('Thunderbird to suspend the idle background', async () => (await backgroundState()) === 'stopped', 30_000);
+    await poll('Thunderbird to suspend the idle background', async () => (await backgroundState()) === 'stopped', 30_000);
     expect(await send({ type: 'discover', accountId: account })).toMatchObject({ ok: true, value: { modules: expect.arrayContaining(['blacklist']) } });
   });
 

@@ -12,8 +12,8 @@ import { startServer, PASSWORDS, USERS, type TestServer } from '../server/fixtur
 import { buildAddon, type BuiltAddon } from './addon.js';
 import { ExtensionPage, startThunderbird, thunderbirdAvailable, type Thunderbird } from './thunderbird.js';
 import enMessages from '../../_locales/en/messages.json';
+import { ADDON_ID } from '../support/constants.js';
 
-const ADDON_ID = 'xexec@xexec.invalid';
 const SETTINGS_PAGE = 'ui/options/options.html';
 const MENU_LABEL = enMessages.menuServerSettings.message;
 const BUTTON_LABEL = enMessages.actionTitle.message;

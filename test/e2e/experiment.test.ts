@@ -13,6 +13,7 @@ import { buildCommandText } from '../../src/protocol/command.js';
 import { readReport, type ExecuteFailureCode } from '../../src/protocol/execute-result.js';
 import { startServer, PASSWORDS, USERS, type TestServer } from '../server/fixture/index.js';
 import { vectors } from '../protocol/vectors.js';
+import { listProcs, poll, type Proc } from '../support/procs.mjs';
 import { buildAddon, TEST_PAGE, type BuiltAddon } from './addon.js';
 import { startThunderbird, thunderbirdAvailable, delay, type ExtensionPage, type Thunderbird } from './thunderbird.js';
 
@@ -54,7 +55,7 @@ async function sendText(acct: string, text: string, on: ExtensionPage = page): P
 /** A module's result as the background reads a report: text lines, or bytes as hex. */
 function asExecResult(report: TransportReport, module: string): ExecResult {
   const r = readReport(report, module);
-  const lines = r.lines.map((l): Wire => (typeof l === 'string' ? l : { hex: Buffer.from(l).toString('hex') }));
+  const lines = r.lines.map(toWire);
   return r.ok ? { ok: true, lines } : { ok: false, code: r.code, detail: r.detail, message: r.message, lines };
 }
 
@@ -140,32 +141,8 @@ async function expectNoDialog(): Promise<void> {
 }
 
 /** Processes whose command line contains `marker` (module processes of our Dovecot). */
-function procsWith(marker: string): { pid: number; ppid: number; cmdline: string }[] {
-  const out: { pid: number; ppid: number; cmdline: string }[] = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${name}/cmdline`, 'latin1').replace(/\0/g, ' ');
-      if (!cmdline.includes(marker)) continue;
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] === 'Z') continue;
-      out.push({ pid: Number(name), ppid: Number(fields[1]), cmdline });
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
-
-async function waitUntil<T>(what: string, check: () => T | Promise<T>, waitMs = 20_000): Promise<T> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(50);
-  }
+function procsWith(marker: string): Proc[] {
+  return listProcs().filter((p) => p.cmdline.includes(marker));
 }
 
 const HARD_VALUES: Value[] = [
@@ -307,7 +284,7 @@ describe('xexec experiment in Thunderbird', () => {
     if (tb.major >= 153) {
       // 153 has no notification window of its own: with no system notification
       // service (headless) Thunderbird falls back to a modal alert.
-      const text = await waitUntil('the alert', () => tb.alertText(), 10_000);
+      const text = await poll('the alert', () => tb.alertText(), 10_000);
       expect(text).toContain('[XEXEC-EXIT 5] fail stderr last');
       await tb.dismissAlert();
       const opened = await tb.openedDialogs();
@@ -317,7 +294,7 @@ describe('xexec experiment in Thunderbird', () => {
       // 140 shows it in toolkit's own notification window, which is not modal.
       // It only appears if the experiment's failure before did not leave
       // Thunderbird's per-server alert block behind (alerts.ts).
-      await waitUntil('the notification', async () => (await tb.openedDialogs()).length > 0, 10_000);
+      await poll('the notification', async () => (await tb.openedDialogs()).length > 0, 10_000);
       const opened = await tb.openedDialogs();
       expect(await tb.alertText()).toBeNull();
       expect(opened.length).toBe(1);
@@ -424,7 +401,7 @@ describe('xexec experiment in Thunderbird', () => {
     expect(argv(await xexec(account, 'echoargs', ['after timeout']))).toEqual([bytes('after timeout')]);
     console.log(`a command after an experiment-side timeout waited ${Date.now() - t1} ms`);
     // The server kills the module after its own 5 s; Thunderbird then gets a NO for our URL.
-    await waitUntil('the server to kill the module', () => procsWith(marker).length === 0, 20_000);
+    await poll('the server to kill the module', () => procsWith(marker).length === 0, 20_000);
     await delay(1000);
     await expectNoDialog();
   });
@@ -437,7 +414,7 @@ describe('xexec experiment in Thunderbird', () => {
     const page2 = await tb.openExtensionPage(addonId, TEST_PAGE);
     const start = 'page.xexecLong = page.messenger.xexec.send(arguments[0], arguments[1]); return true;';
     await page.run(start, [account, commandText('sleep', [m1])]);
-    await waitUntil('the first module to start', () => procsWith(m1).length > 0);
+    await poll('the first module to start', () => procsWith(m1).length > 0);
     await page2.run(start, [account, commandText('sleep', [m2])]);
     await page2.close();
     // The server kills the first module after 5 s; the queue moves on.
@@ -462,7 +439,7 @@ describe('xexec experiment in Thunderbird', () => {
     for (let round = 0; round < 3; round++) {
       // Thunderbird's reconnect can take seconds on a loaded machine: wait long for the first
       // two starts, briefly for a third (which must not come).
-      const mod = await waitUntil('the module to run', () => procsWith(marker).find((p) => p.cmdline.includes('sleep.sh') && !imapPids.includes(p.ppid)), round < 2 ? 20_000 : 3_000)
+      const mod = await poll('the module to run', () => procsWith(marker).find((p) => p.cmdline.includes('sleep.sh') && !imapPids.includes(p.ppid)), round < 2 ? 20_000 : 3_000)
         .catch(() => null);
       if (!mod) break;
       starts.add(mod.pid);

@@ -1,6 +1,6 @@
 // A system-wide policies.json for one test, written only where none exists and always
 // removed again: by remove(), by an exit handler (normal exit, SIGINT, SIGTERM, SIGHUP) and,
-// when the test process is killed outright, by a detached watchdog (policy-watchdog.mjs).
+// when the test process is killed outright, by a detached watchdog (test/support/watchdog.mjs).
 // Only a file that still holds exactly what the test wrote is removed; a policy file the
 // test did not write is never touched.
 //
@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { E2E_DIR, thunderbirdBinary } from './thunderbird.js';
+import { WATCHDOG, thunderbirdBinary } from './thunderbird.js';
 
 export const SYSTEM_POLICY_FILE = '/etc/thunderbird/policies/policies.json';
 
@@ -67,7 +67,7 @@ export function writePolicyFile(policies: unknown): PolicyFile {
   }
 
   let watchdog: ChildProcess | null = spawn(process.execPath,
-    [path.join(E2E_DIR, 'policy-watchdog.mjs'), String(process.pid), file, hash, createdDir ?? ''],
+    [WATCHDOG, String(process.pid), JSON.stringify({ kind: 'file', file, hash, createdDir })],
     { stdio: 'ignore', detached: true });
   watchdog.unref();
 

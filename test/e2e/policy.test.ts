@@ -19,8 +19,8 @@ import { buildAddon } from './addon.js';
 import { distributionPolicyFile, SYSTEM_POLICY_FILE, writePolicyFile, type PolicyFile } from './policy-file.js';
 import { acquireExclusiveStartup } from './startup-lock.js';
 import { delay, startThunderbird, thunderbirdAvailable, type ExtensionPage, type Thunderbird } from './thunderbird.js';
+import { ADDON_ID } from '../support/constants.js';
 
-const ADDON_ID = 'xexec@xexec.invalid';
 const USER = USERS.carol;
 
 /** What the administrator presets (storage.managed). */

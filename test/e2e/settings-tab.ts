@@ -19,7 +19,9 @@ import { startServer, type ServerOptions, type TestServer } from '../server/fixt
 import { buildAddon, type BuiltAddon } from './addon.js';
 import { startThunderbird, thunderbirdAvailable, type ExtensionPage, type Thunderbird, type ThunderbirdOptions } from './thunderbird.js';
 
-export const ADDON_ID = 'xexec@xexec.invalid';
+import { ADDON_ID } from '../support/constants.js';
+
+export { ADDON_ID };
 export const OPTIONS_PAGE = 'ui/options/options.html';
 
 export type PanelKey = 'vacation' | 'forwardmail' | 'blacklist' | 'whitelist' | 'changepassword' | 'console';

@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { alive, sleep as delay } from '../support/procs.mjs';
 
 const DIR = path.join(os.tmpdir(), 'xexec-e2e-startup');
 const MUTEX = path.join(DIR, 'mutex');
@@ -20,19 +21,6 @@ const EXCLUSIVE = path.join(DIR, 'exclusive');
 
 let counter = 0;
 
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 function readPid(file: string): number {
   try {

@@ -20,10 +20,13 @@ import * as path from 'node:path';
 import { Marionette, MarionetteError } from './marionette.js';
 import { acquireStartupSlot } from './startup-lock.js';
 import { delay, freePort, track, untrack } from '../support/lifecycle.js';
+import { groupMembers, killGroupSync } from '../support/procs.mjs';
 
 export { delay } from '../support/lifecycle.js';
 
 export const E2E_DIR = path.dirname(new URL(import.meta.url).pathname);
+/** The harness's watchdog (test/support/watchdog.mjs). */
+export const WATCHDOG = path.join(E2E_DIR, '../support/watchdog.mjs');
 export const REPO_DIR = path.resolve(E2E_DIR, '../..');
 
 /** The Thunderbird binary: $XEXEC_THUNDERBIRD, else Debian's. */
@@ -162,22 +165,6 @@ const PREFS: Record<string, string | number | boolean> = {
   'browser.dom.window.dump.enabled': true,
 };
 
-/** Live (non-zombie) processes of a process group. */
-export function groupMembers(pgid: number): number[] {
-  const out: number[] = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] !== 'Z' && fields[0] !== 'X' && Number(fields[2]) === pgid) out.push(Number(name));
-    } catch {
-      // it exited while we looked
-    }
-  }
-  return out;
-}
-
 /**
  * What a Thunderbird with its own HOME and XDG_RUNTIME_DIR needs to reach the user's display:
  * the X authority file (else looked up in HOME) and the Wayland socket as an absolute path
@@ -196,9 +183,6 @@ function displayEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
 
 function prefLine(name: string, value: string | number | boolean): string {
   return `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});\n`;
@@ -349,8 +333,8 @@ export class Thunderbird {
 
   private startWatchdog(): void {
     if (this.watchdog?.pid) { try { process.kill(this.watchdog.pid, 'SIGTERM'); } catch {} }
-    const inst = { pid: this.pid, pgid: this.pid, dir: this.keepDir() ? '/nonexistent-xexec-keep' : this.dir };
-    this.watchdog = spawn(process.execPath, [path.join(E2E_DIR, 'watchdog.mjs'), String(process.pid), JSON.stringify(inst)],
+    const job = { kind: 'group', pgid: this.pid, dir: this.keepDir() ? '/nonexistent-xexec-keep' : this.dir };
+    this.watchdog = spawn(process.execPath, [WATCHDOG, String(process.pid), JSON.stringify(job)],
       { stdio: 'ignore', detached: true });
     this.watchdog.unref();
   }
@@ -622,12 +606,7 @@ export class Thunderbird {
   /** Synchronous cleanup for exit handlers. */
   cleanupSync(): void {
     this.marionette?.close();
-    if (this.pid) {
-      for (let i = 0; i < 50 && groupMembers(this.pid).length > 0; i++) {
-        try { process.kill(-this.pid, i < 20 ? 'SIGTERM' : 'SIGKILL'); } catch { break; }
-        sleepSync(100);
-      }
-    }
+    if (this.pid) killGroupSync(this.pid);
     if (this.watchdog?.pid) { try { process.kill(this.watchdog.pid, 'SIGTERM'); } catch {} }
     if (!this.keepDir()) { try { fs.rmSync(this.dir, { recursive: true, force: true }); } catch {} }
     untrack(this);

@@ -13,8 +13,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAddon, type BuiltAddon } from './addon.js';
 import { REPO_DIR, startThunderbird, thunderbirdAvailable, type Thunderbird } from './thunderbird.js';
+import { ADDON_ID } from '../support/constants.js';
 
-const ADDON_ID = 'xexec@xexec.invalid';
 const OLD = '0.0.1';
 const NEW = '0.0.2';
 

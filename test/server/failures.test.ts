@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultModules, USERS, waitFor, type ModuleEntry } from './fixture/index.js';
 import { TEST_MODULE_DIR } from './fixture/config.js';
-import { listProcs } from './fixture/procs.mjs';
+import { listProcs } from '../support/procs.mjs';
 import type { ImapClient } from './imap-client.js';
 import { expectNoop, hex, itStopsCleanly, marker, useServer, xexec } from './helpers.js';
 

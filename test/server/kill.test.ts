@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultModules, isDovecot24, USERS, waitFor, type ModuleEntry } from './fixture/index.js';
-import { listProcs } from './fixture/procs.mjs';
+import { listProcs } from '../support/procs.mjs';
 import type { ImapClient } from './imap-client.js';
 import { expectNoop, itStopsCleanly, marker, useServer, xexec } from './helpers.js';
 import { ownModule } from './hardening/stage.js';

@@ -30,9 +30,8 @@ export function untrack(thing: SyncCleanup): void {
   live.delete(thing);
 }
 
-export function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
+/** The harness's one sleep (procs.mjs), under the name the TypeScript harness uses. */
+export { sleep as delay } from './procs.mjs';
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
 export function freePort(): Promise<number> {

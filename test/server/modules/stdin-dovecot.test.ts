@@ -2,8 +2,8 @@
 // fixture's Dovecot: the plugin writes the password to the module's stdin,
 // and while the module runs the password is in neither its argv nor its
 // environment (/proc/<pid>/cmdline and environ, read as root meanwhile).
-import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { listProcs } from '../../support/procs.mjs';
 import { USERS } from '../fixture/index.js';
 import { itStopsCleanly, useServer, xexec } from '../helpers.js';
 
@@ -12,12 +12,8 @@ const server = useServer({ argsOnStdin: ['changepassword'], argsInEnv: ['envargs
 /** cmdline and environ of every running changepassword.sh of this server. */
 function moduleProcs(dir: string): string[] {
   const seen: string[] = [];
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1');
-      if (!cmd.includes('changepassword.sh') || !cmd.includes(dir)) continue;
-      seen.push(cmd + '\n' + fs.readFileSync(`/proc/${pid}/environ`, 'latin1'));
-    } catch { /* gone */ }
+  for (const p of listProcs({ environ: true })) {
+    if (p.cmdline.includes('changepassword.sh') && p.cmdline.includes(dir)) seen.push(p.cmdline + '\n' + (p.environ ?? []).join('\n'));
   }
   return seen;
 }
