@@ -5,7 +5,8 @@
 //   2. the server suite against the other Debian release's Dovecot (in its cached root);
 //   3. the core Thunderbird end-to-end files against the other Thunderbird ESR;
 //
-// then one "N passed, N failed" line per version (labelled with the version that ran) and a total.
+// Before them, `npm run typecheck` and `npm run lint:ts`: a type or lint error fails the run.
+// Then one "N passed, N failed" line per version (labelled with the version that ran) and a total.
 // Every run gets its own TMPDIR; afterwards that folder must be empty and no process of the run
 // may be alive, or the run fails.
 //
@@ -78,6 +79,16 @@ function count(files, filter = () => true) {
   return { passed, failed, skipped };
 }
 
+/** Runs `npm run <script>`; prints its output when it fails. `count` reads the number of problems from it. */
+function check(label, script, count) {
+  console.log(`\n=== ${label} ===\n`);
+  const r = spawnSync('npm', ['run', '--silent', script], { cwd: REPO, encoding: 'utf8' });
+  if (r.status === 0) return `${label}: passed`;
+  process.stdout.write(`${r.stdout ?? ''}${r.stderr ?? ''}`);
+  const n = count(`${r.stdout ?? ''}${r.stderr ?? ''}`);
+  return `${label}: ${n > 0 ? `${n} problem${n === 1 ? '' : 's'}` : `failed (${r.status ?? r.signal})`}`;
+}
+
 const lines = [];
 let total = { passed: 0, failed: 0, skipped: 0 };
 function summarize(label, c) {
@@ -93,6 +104,13 @@ const problems = [];
 
 try {
   const tb = process.env.XEXEC_THUNDERBIRD ?? '/usr/lib/thunderbird/thunderbird';
+  for (const line of [
+    check('typecheck', 'typecheck', (out) => (out.match(/error TS\d+/g) ?? []).length),
+    check('lint', 'lint:ts', (out) => Number(/(\d+) problems?/.exec(out)?.[1] ?? 0)),
+  ]) {
+    lines.push(line);
+    if (!line.endsWith(': passed')) problems.push(line);
+  }
   // The package test installs into Debian roots (root only); without root it is not run.
   const native = vitest('this machine', onlyNative ? ['--exclude', 'test/package/**'] : [], {}, runTmp);
   if (native.crashed) problems.push(`this machine's run: ${native.crashed}`);

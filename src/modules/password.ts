@@ -38,7 +38,6 @@ function problem(kind: PasswordProblem, message: string): { ok: false; error: Pa
  */
 export function changePasswordRequest(newPassword: string, options: PasswordOptions = {}): Result<XexecRequest, PasswordInputError> {
   if (newPassword === '') return problem('empty', 'The new password is empty');
-  // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(newPassword)) {
     return problem('control-characters', 'The new password must not contain control characters');
   }

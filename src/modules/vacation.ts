@@ -82,9 +82,7 @@ export function vacationOffRequest(module: string = VACATION): XexecRequest {
   return { module, args: ['off'] };
 }
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x1f\x7f]/;
-// eslint-disable-next-line no-control-regex
 const CONTROL_BUT_LF_TAB = /[\x00-\x08\x0b-\x1f\x7f]/;
 
 function checkDate(field: 'start' | 'end', value: string | null | undefined): Result<IsoDate | '' | undefined, VacationInputError> {

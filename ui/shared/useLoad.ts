@@ -31,8 +31,10 @@ export function useLoad<Value>(load: () => Promise<LoadResponse<Value>>) {
 
   useEffect(() => {
     reload();
+    // The counter object itself, not a DOM node: bumping it on unmount drops a late answer.
+    const counter = generation;
     return () => {
-      generation.current++;
+      counter.current++;
     };
   }, [reload]);
 

@@ -4,7 +4,6 @@
 // one-line message or stored safely, nothing may crash, and the Sieve script
 // must still compile and do nothing but what the state says.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectClean, HOSTILE, hostileBytes, runFilesAsync } from './hardening.js';
 import { expectCompiles, newHome, sieveTest, stateFile } from './run.js';
