@@ -4,14 +4,13 @@
  */
 
 import { useId, useState } from 'preact/hooks';
-import type { UserError } from '../../src/messages/errors.js';
 import type { ConsoleResult } from '../../src/messages/messages.js';
 import { bytesToHex } from '../../src/protocol/bytes.js';
 import type { OutputLine } from '../../src/protocol/data-line.js';
 import { ActionButton } from '../shared/ActionButton.js';
 import { ask } from '../shared/api.js';
 import { formatNumber, t } from '../shared/i18n.js';
-import { Status, type StatusState } from '../shared/Status.js';
+import { errorStatus, Status, type StatusState } from '../shared/Status.js';
 import { useAction } from '../shared/useAction.js';
 
 interface Run {
@@ -67,17 +66,15 @@ export function ConsolePanel({ accountId, modules }: { accountId: string; module
       setStatus({ kind: 'busy', text: t('consoleRunning', [name]) });
       const response = await ask({ type: 'console', accountId, module: name, args });
       if (!response.ok) {
-        const error: UserError = response.error;
+        const error = response.error;
         if (error.kind === 'input') setFieldError({ field: error.field === 'module' ? 'module' : 'args', message: error.message });
-        setStatus({ kind: 'error', text: error.message, retry: error.kind === 'input' ? undefined : () => void run() });
+        setStatus(errorStatus(error, () => void run()));
         return;
       }
       const result = response.value;
       setRuns((previous) => [{ n: (previous[0]?.n ?? 0) + 1, module: name, args, result }, ...previous]);
-      setStatus({
-        kind: result.result.ok ? 'success' : 'error',
-        text: t('consoleDone', [name, codeText(result.result), formatNumber(result.result.lines.length)]),
-      });
+      const text = t('consoleDone', [name, codeText(result.result), formatNumber(result.result.lines.length)]);
+      setStatus(result.error === null ? { kind: result.result.ok ? 'success' : 'error', text } : errorStatus(result.error, () => void run(), text));
     });
   }
 

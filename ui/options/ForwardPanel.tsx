@@ -7,10 +7,10 @@ import { useId, useRef, useState } from 'preact/hooks';
 import { addressInputError } from '../../src/messages/errors.js';
 import { forwardSetRequest, type ForwardState } from '../../src/modules/forwarding.js';
 import { ActionButton } from '../shared/ActionButton.js';
-import { ask, isRetryable } from '../shared/api.js';
+import { ask } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
 import { LoadFailed, Loading } from '../shared/LoadFailed.js';
-import { Status, type StatusState } from '../shared/Status.js';
+import { errorStatus, Status, type StatusState } from '../shared/Status.js';
 import { useAction } from '../shared/useAction.js';
 import { useLoad } from '../shared/useLoad.js';
 
@@ -23,16 +23,16 @@ export function ForwardPanel({ accountId }: { accountId: string }) {
   const id = useId();
   const { loaded, reload, set } = useLoad(() => ask({ type: 'forward.show', accountId }));
   // null: not edited, so the form shows what the server has (the address is kept while off).
-  const [edited, setAddress] = useState<string | null>(null);
-  const [editedKeep, setKeepCopy] = useState<boolean | null>(null);
+  const [editedAddress, setEditedAddress] = useState<string | null>(null);
+  const [editedKeepCopy, setEditedKeepCopy] = useState<boolean | null>(null);
   const [addressError, setAddressError] = useState<string | null>(null);
   const [status, setStatus] = useState<StatusState | null>(null);
   const action = useAction<'set' | 'off'>();
   const input = useRef<HTMLInputElement>(null);
 
   const state = loaded.state === 'ready' ? loaded.value : null;
-  const address = edited ?? state?.address ?? '';
-  const keepCopy = editedKeep ?? (state?.status === 'on' ? state.keepCopy : true);
+  const address = editedAddress ?? state?.address ?? '';
+  const keepCopy = editedKeepCopy ?? (state?.status === 'on' ? state.keepCopy : true);
 
   async function save() {
     const request = forwardSetRequest(address, keepCopy);
@@ -47,12 +47,12 @@ export function ForwardPanel({ accountId }: { accountId: string }) {
       const response = await ask({ type: 'forward.set', accountId, address, keepCopy });
       if (!response.ok) {
         if (response.error.kind === 'input') setAddressError(response.error.message);
-        setStatus({ kind: 'error', text: response.error.message, retry: isRetryable(response.error) ? () => void save() : undefined });
+        setStatus(errorStatus(response.error, () => void save()));
         return;
       }
       set(response.value);
-      setAddress(null);
-      setKeepCopy(null);
+      setEditedAddress(null);
+      setEditedKeepCopy(null);
       setStatus({ kind: 'success', text: describe(response.value) });
     });
   }
@@ -62,7 +62,7 @@ export function ForwardPanel({ accountId }: { accountId: string }) {
       setStatus({ kind: 'busy', text: t('forwardTurningOff') });
       const response = await ask({ type: 'forward.off', accountId });
       if (!response.ok) {
-        setStatus({ kind: 'error', text: response.error.message, retry: isRetryable(response.error) ? () => void turnOff() : undefined });
+        setStatus(errorStatus(response.error, () => void turnOff()));
         return;
       }
       set(response.value);
@@ -102,7 +102,7 @@ export function ForwardPanel({ accountId }: { accountId: string }) {
             aria-invalid={addressError !== null ? 'true' : undefined}
             aria-describedby={addressError !== null ? `${id}-error` : undefined}
             onInput={(event) => {
-              setAddress(event.currentTarget.value);
+              setEditedAddress(event.currentTarget.value);
               setAddressError(null);
             }}
           />
@@ -110,7 +110,7 @@ export function ForwardPanel({ accountId }: { accountId: string }) {
         </div>
         <div class="field">
           <label class="checkbox">
-            <input type="checkbox" checked={keepCopy} aria-describedby={`${id}-keep-hint`} onChange={(event) => setKeepCopy(event.currentTarget.checked)} />
+            <input type="checkbox" checked={keepCopy} aria-describedby={`${id}-keep-hint`} onChange={(event) => setEditedKeepCopy(event.currentTarget.checked)} />
             {t('forwardKeepLabel')}
           </label>
           <p id={`${id}-keep-hint`} class="hint">{t(keepCopy ? 'forwardKeepHint' : 'forwardNoKeepHint')}</p>

@@ -7,17 +7,17 @@
  */
 
 import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
-import { entryProblemMessage, type UserError } from '../../src/messages/errors.js';
+import { entryProblemMessage } from '../../src/messages/errors.js';
 import { splitEntries, type ListName } from '../../src/messages/messages.js';
 import { normalizeEntry } from '../../src/modules/address.js';
 import type { EntryChange } from '../../src/modules/lists.js';
 import { ActionButton } from '../shared/ActionButton.js';
-import { ask, isRetryable } from '../shared/api.js';
+import { ask } from '../shared/api.js';
 import { downloadText } from '../shared/download.js';
 import { batchEntries, exportText, mergeSorted, removeEntries, sortedHas, type BatchOutcome, type EntryLookup } from '../shared/entries.js';
 import { formatNumber, t, type MessageKey } from '../shared/i18n.js';
 import { LoadFailed, Loading } from '../shared/LoadFailed.js';
-import { Status, type StatusState } from '../shared/Status.js';
+import { errorStatus, Status, type StatusState } from '../shared/Status.js';
 import { useAction } from '../shared/useAction.js';
 import { useFilter } from '../shared/useFilter.js';
 import { useLoad } from '../shared/useLoad.js';
@@ -126,10 +126,6 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
     }
   }
 
-  function failure(text: string, error: UserError, retry: () => void): StatusState {
-    return { kind: 'error', text, retry: isRetryable(error) ? retry : undefined };
-  }
-
   async function add() {
     const raw = draft;
     const entry = normalizeEntry(raw);
@@ -149,7 +145,7 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
       const response = await ask({ type: 'list.add', accountId, list, entries: [entry.value] });
       if (!response.ok) {
         if (response.error.kind === 'input') setDraftError(response.error.message);
-        setStatus(failure(response.error.message, response.error, () => void add()));
+        setStatus(errorStatus(response.error, () => void add()));
         return;
       }
       update((current) => mergeSorted(current, response.value.changes.map((c) => c.entry)));
@@ -173,7 +169,7 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
       const undo = outcome.changed.length > 0 ? () => void restore(outcome.changed) : undefined;
       if (outcome.error !== null) {
         setStatus({
-          ...failure(t('listRemoveStopped', [outcome.error.message, formatNumber(outcome.changed.length)]), outcome.error, () => void remove(outcome.rest)),
+          ...errorStatus(outcome.error, () => void remove(outcome.rest), t('listRemoveStopped', [outcome.error.message, formatNumber(outcome.changed.length)])),
           undo,
         });
         return;
@@ -194,7 +190,7 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
       setStatus({ kind: 'busy', text: t('listRestoring') });
       const outcome = await sendBatches('add', removed, t('listRestoringProgress'));
       if (outcome.error !== null) {
-        setStatus(failure(t('listRestoreStopped', [outcome.error.message]), outcome.error, () => void restore(outcome.rest)));
+        setStatus(errorStatus(outcome.error, () => void restore(outcome.rest), t('listRestoreStopped', [outcome.error.message])));
         return;
       }
       if (outcome.cancelled) {
@@ -211,10 +207,10 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
       setStatus({ kind: 'busy', text: t('listImporting', [formatNumber(fresh.length)]) });
       const outcome = await sendBatches('add', fresh, t('listImportingProgress'));
       if (outcome.error !== null) {
-        setStatus(failure(
-          t('listImportStopped', [outcome.error.message, formatNumber(outcome.changed.length), formatNumber(outcome.rest.length)]),
+        setStatus(errorStatus(
           outcome.error,
           retry,
+          t('listImportStopped', [outcome.error.message, formatNumber(outcome.changed.length), formatNumber(outcome.rest.length)]),
         ));
         return outcome;
       }

@@ -11,9 +11,9 @@ import { passwordInputError } from '../../src/messages/errors.js';
 import type { PasswordChangeResult } from '../../src/messages/messages.js';
 import { changePasswordRequest } from '../../src/modules/password.js';
 import { ActionButton } from '../shared/ActionButton.js';
-import { ask, isRetryable } from '../shared/api.js';
+import { ask } from '../shared/api.js';
 import { t, type MessageKey } from '../shared/i18n.js';
-import { Status, type StatusState } from '../shared/Status.js';
+import { errorStatus, Status, type StatusState } from '../shared/Status.js';
 import { passwordStrength } from '../shared/strength.js';
 import { useAction } from '../shared/useAction.js';
 
@@ -74,7 +74,7 @@ export function PasswordPanel({ accountId, avoid = [] }: PasswordPanelProps) {
       if (!response.ok) {
         const error = response.error;
         if (error.kind === 'input') setErrors({ newPassword: error.message });
-        setStatus({ kind: 'error', text: error.message, retry: isRetryable(error) ? () => void submit() : undefined });
+        setStatus(errorStatus(error, () => void submit()));
         return;
       }
       const report = savedPasswordReport(response.value);

@@ -15,10 +15,10 @@ import { splitEntries } from '../../src/messages/messages.js';
 import { normalizeAddress } from '../../src/modules/address.js';
 import { MAX_DAYS, MIN_DAYS, vacationSetRequest, type VacationField, type VacationState, type VacationUpdate } from '../../src/modules/vacation.js';
 import { ActionButton } from '../shared/ActionButton.js';
-import { ask, isRetryable } from '../shared/api.js';
+import { ask } from '../shared/api.js';
 import { formatDate, formatNumber, t, todayIso } from '../shared/i18n.js';
 import { LoadFailed, Loading } from '../shared/LoadFailed.js';
-import { Status, type StatusState } from '../shared/Status.js';
+import { errorStatus, Status, type StatusState } from '../shared/Status.js';
 import { useAction } from '../shared/useAction.js';
 import { useLoad } from '../shared/useLoad.js';
 
@@ -204,7 +204,7 @@ export function VacationPanel({ accountId, email, defaults = null }: VacationPan
       if (!response.ok) {
         const error = response.error;
         if (error.kind === 'input' && error.field !== null && error.field in refs) fail(error.field as VacationField, error.message);
-        setStatus({ kind: 'error', text: error.message, retry: isRetryable(error) ? () => void save() : undefined });
+        setStatus(errorStatus(error, () => void save()));
         return;
       }
       set(response.value);

@@ -5,6 +5,8 @@
  */
 
 import type { ComponentChildren } from 'preact';
+import type { UserError } from '../../src/messages/errors.js';
+import { isRetryable } from './api.js';
 import { t } from './i18n.js';
 
 export type StatusKind = 'success' | 'error' | 'warning' | 'info' | 'busy';
@@ -18,6 +20,14 @@ export interface StatusState {
   readonly retry?: () => void;
   /** Offered after a change that can be taken back. */
   readonly undo?: () => void;
+}
+
+/**
+ * A failed request as a panel's status, the one rule for every panel: the failure in words
+ * (or `text` that contains them), and Retry only when trying again may work (isRetryable).
+ */
+export function errorStatus(error: UserError, retry: () => void, text: string = error.message): StatusState {
+  return { kind: 'error', text, retry: isRetryable(error) ? retry : undefined };
 }
 
 export function Status({ status, label, children }: { status: StatusState | null; label?: string; children?: ComponentChildren }) {

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, render, screen, within } from '@testing-library/preact';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/preact';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { executeFailureError } from '../../../src/background/errors.js';
@@ -58,6 +58,22 @@ describe('the console', () => {
     expect(within(run).getByText('The server refused: bad input')).toBeTruthy();
     expect(within(run).getByRole('listitem').textContent).toBe('(not UTF-8, bytes: 2) ff41');
     expect(screen.getByRole('status').className).toContain('error');
+    // A refusal would be refused again: no Retry, as in every panel.
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+  });
+
+  it('a module the server had to stop may pass next time: Retry runs it again, as in every panel', async () => {
+    const failure = { ok: false as const, code: 'XEXEC-TIMEOUT' as const, detail: 10, message: 'timed out', lines: [] };
+    server.console = () => ({ result: failure, error: executeFailureError(translate, failure, 'vacation') });
+    const c = open();
+    await c.user.clear(c.module);
+    await c.user.type(c.module, 'vacation');
+    await c.user.click(c.run());
+    await within(c.log()).findByRole('article', { name: 'vacation' });
+    server.console = () => ({ result: { ok: true, lines: ['ok'] }, error: null });
+    await c.user.click(screen.getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(server.callsOf('console')).toHaveLength(2));
+    expect(await screen.findByText('“vacation” answered OK (lines: 1).')).toBeTruthy();
   });
 
   it('a name the protocol refuses: the message on the field, nothing in the log', async () => {

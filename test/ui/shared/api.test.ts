@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { callBackground } from '../../../src/messages/client.js';
 import { ask, isRetryable } from '../../../ui/shared/api.js';
+import { errorStatus } from '../../../ui/shared/Status.js';
 import { serverError } from '../fakes.js';
 
 vi.mock('webextension-polyfill', async () => (await import('../fakes.js')).polyfillModule());
@@ -44,5 +45,17 @@ describe('isRetryable', () => {
     for (const code of ['XEXEC-EXIT', 'XEXEC-UNKNOWN', 'XEXEC-BADARGS', 'XEXEC-LIMIT', 'unsupported', 'bad-reply'] as const) {
       expect(isRetryable(serverError(code, 'x')), code).toBe(false);
     }
+  });
+});
+
+describe('errorStatus: the one rule every panel (the console too) follows', () => {
+  it('Retry exactly when isRetryable; the text is the error\'s unless given', () => {
+    const retry = () => undefined;
+    for (const code of ['disconnected', 'timeout', 'XEXEC-BUSY', 'XEXEC-UNKNOWN', 'XEXEC-EXIT', 'unsupported'] as const) {
+      const error = serverError(code, 'x');
+      const status = errorStatus(error, retry);
+      expect(status, code).toEqual({ kind: 'error', text: error.message, retry: isRetryable(error) ? retry : undefined });
+    }
+    expect(errorStatus(serverError('timeout', 'x'), retry, 'Import stopped: …').text).toBe('Import stopped: …');
   });
 });
