@@ -1,3 +1,7 @@
+/* This Source Code Form is subject to the terms of the Mozilla Public
+ * License, v. 2.0. If a copy of the MPL was not distributed with this
+ * file, You can obtain one at http://mozilla.org/MPL/2.0/. */
+
 /* Ending a module's process group. SIGTERM first, so that a module's cleanup
    traps run (the reference modules remove their temp copies of the lists and
    of the passwd-file there); SIGKILL after a grace period to whatever ignored

@@ -1,3 +1,7 @@
+/* This Source Code Form is subject to the terms of the Mozilla Public
+ * License, v. 2.0. If a copy of the MPL was not distributed with this
+ * file, You can obtain one at http://mozilla.org/MPL/2.0/. */
+
 /* libxexec_settings.so for Dovecot 2.4. The config parser (doveconf and the
    config service) loads every module in <moduledir>/settings and takes
    <module>_set_infos from it; without this it refuses the xexec keys. The

@@ -1,3 +1,7 @@
+/* This Source Code Form is subject to the terms of the Mozilla Public
+ * License, v. 2.0. If a copy of the MPL was not distributed with this
+ * file, You can obtain one at http://mozilla.org/MPL/2.0/. */
+
 /* The module table, whichever Dovecot it was configured for: module names,
    splitting a command into argv words, lookups. Reading the configuration
    is version-specific (xexec-settings-v23.c, xexec-settings-v24.c).

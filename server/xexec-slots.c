@@ -1,3 +1,7 @@
+/* This Source Code Form is subject to the terms of the Mozilla Public
+ * License, v. 2.0. If a copy of the MPL was not distributed with this
+ * file, You can obtain one at http://mozilla.org/MPL/2.0/. */
+
 /* The per-user cap on modules running at once (xexec_max_per_user). A
    counter in the imap process would only count one session; the slots are
    files in the user's home, one per allowed module, held with flock() for

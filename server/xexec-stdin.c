@@ -1,3 +1,7 @@
+/* This Source Code Form is subject to the terms of the Mozilla Public
+ * License, v. 2.0. If a copy of the MPL was not distributed with this
+ * file, You can obtain one at http://mozilla.org/MPL/2.0/. */
+
 /* Feeding a module's stdin without blocking the imap process. The data may
    be a password (xexec_args_on_stdin), so the copy is wiped, not just
    freed. */
