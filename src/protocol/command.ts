@@ -1,6 +1,6 @@
 /**
  * Building the text for `issueCommandOnMsgs(folder, msgWindow, "XEXEC", text)`
- * (PROTOCOL.md §3.1 and ../shared/notes/thunderbird.md).
+ * (PROTOCOL.md §3.1; what Thunderbird does to the text: docs/THUNDERBIRD.md).
  *
  * Why the text is safe: it is the module name (letters, digits, `-`, `_`, or `.modules`),
  * single spaces, and per argument either a quoted string of printable ASCII without `?`/`>`

@@ -1,5 +1,5 @@
 /**
- * A model of what Thunderbird's custom-command path does, from ../shared/notes/thunderbird.md.
+ * A model of what Thunderbird's custom-command path does (docs/THUNDERBIRD.md, "The custom-command path").
  * Written independently of src/ so the tests do not check the codec against itself.
  */
 
