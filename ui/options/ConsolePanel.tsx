@@ -8,6 +8,7 @@ import type { ConsoleResult } from '../../src/messages/messages.js';
 import { bytesToHex } from '../../src/protocol/bytes.js';
 import type { OutputLine } from '../../src/protocol/data-line.js';
 import { ActionButton } from '../shared/ActionButton.js';
+import { Field } from '../shared/Field.js';
 import { ask } from '../shared/api.js';
 import { formatNumber, t } from '../shared/i18n.js';
 import { errorStatus, Status, type StatusState } from '../shared/Status.js';
@@ -88,45 +89,43 @@ export function ConsolePanel({ accountId, modules }: { accountId: string; module
           void run();
         }}
       >
-        <div class="field">
-          <label for={`${id}-module`}>{t('consoleModuleLabel')}</label>
-          <input
-            id={`${id}-module`}
-            type="text"
-            list={`${id}-modules`}
-            class="mono"
-            autoComplete="off"
-            spellcheck={false}
-            value={module}
-            aria-invalid={fieldError?.field === 'module' ? 'true' : undefined}
-            aria-describedby={fieldError?.field === 'module' ? `${id}-error` : undefined}
-            onInput={(event) => setModule(event.currentTarget.value)}
-          />
-          <datalist id={`${id}-modules`}>
-            {['.modules', ...modules].map((name) => <option key={name} value={name} />)}
-          </datalist>
-        </div>
-        <div class="field">
-          <label for={`${id}-args`}>{t('consoleArgsLabel')}</label>
-          <textarea
-            id={`${id}-args`}
-            rows={4}
-            class="mono"
-            spellcheck={false}
-            value={argsText}
-            aria-invalid={fieldError?.field === 'args' ? 'true' : undefined}
-            aria-describedby={[fieldError?.field === 'args' ? `${id}-error` : '', `${id}-args-hint`].join(' ').trim()}
-            onInput={(event) => setArgsText(event.currentTarget.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-                event.preventDefault();
-                void run();
-              }
-            }}
-          />
-          <p id={`${id}-args-hint`} class="hint">{t('consoleArgsHint')}</p>
-        </div>
-        {fieldError !== null && <p id={`${id}-error`} class="field-error">{fieldError.message}</p>}
+        <Field id={`${id}-module`} label={t('consoleModuleLabel')} error={fieldError?.field === 'module' ? fieldError.message : null}>
+          {(control) => (
+            <>
+              <input
+                {...control}
+                type="text"
+                list={`${id}-modules`}
+                class="mono"
+                autoComplete="off"
+                spellcheck={false}
+                value={module}
+                onInput={(event) => setModule(event.currentTarget.value)}
+              />
+              <datalist id={`${id}-modules`}>
+                {['.modules', ...modules].map((name) => <option key={name} value={name} />)}
+              </datalist>
+            </>
+          )}
+        </Field>
+        <Field id={`${id}-args`} label={t('consoleArgsLabel')} error={fieldError?.field === 'args' ? fieldError.message : null} hint={t('consoleArgsHint')}>
+          {(control) => (
+            <textarea
+              {...control}
+              rows={4}
+              class="mono"
+              spellcheck={false}
+              value={argsText}
+              onInput={(event) => setArgsText(event.currentTarget.value)}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+                  event.preventDefault();
+                  void run();
+                }
+              }}
+            />
+          )}
+        </Field>
         <div class="buttons">
           <ActionButton type="submit" busy={action.busy === 'run'} blocked={action.busy !== null} busyLabel={t('consoleRunBusy')}>
             {t('consoleRunButton')}

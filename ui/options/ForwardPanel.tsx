@@ -7,6 +7,7 @@ import { useId, useRef, useState } from 'preact/hooks';
 import { addressInputError } from '../../src/messages/errors.js';
 import { forwardSetRequest, type ForwardState } from '../../src/modules/forwarding.js';
 import { ActionButton } from '../shared/ActionButton.js';
+import { Field } from '../shared/Field.js';
 import { ask } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
 import { LoadFailed, Loading } from '../shared/LoadFailed.js';
@@ -89,25 +90,23 @@ export function ForwardPanel({ accountId }: { accountId: string }) {
           void save();
         }}
       >
-        <div class="field">
-          <label for={`${id}-address`}>{t('forwardAddressLabel')}</label>
-          <input
-            id={`${id}-address`}
-            ref={input}
-            type="email"
-            autoComplete="email"
-            spellcheck={false}
-            value={address}
-            placeholder={t('forwardAddressPlaceholder')}
-            aria-invalid={addressError !== null ? 'true' : undefined}
-            aria-describedby={addressError !== null ? `${id}-error` : undefined}
-            onInput={(event) => {
-              setEditedAddress(event.currentTarget.value);
-              setAddressError(null);
-            }}
-          />
-          {addressError !== null && <p id={`${id}-error`} class="field-error">{addressError}</p>}
-        </div>
+        <Field id={`${id}-address`} label={t('forwardAddressLabel')} error={addressError}>
+          {(control) => (
+            <input
+              {...control}
+              ref={input}
+              type="email"
+              autoComplete="email"
+              spellcheck={false}
+              value={address}
+              placeholder={t('forwardAddressPlaceholder')}
+              onInput={(event) => {
+                setEditedAddress(event.currentTarget.value);
+                setAddressError(null);
+              }}
+            />
+          )}
+        </Field>
         <div class="field">
           <label class="checkbox">
             <input type="checkbox" checked={keepCopy} aria-describedby={`${id}-keep-hint`} onChange={(event) => setEditedKeepCopy(event.currentTarget.checked)} />

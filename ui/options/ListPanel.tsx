@@ -12,6 +12,7 @@ import { splitEntries, type ListName } from '../../src/messages/messages.js';
 import { normalizeEntry } from '../../src/modules/address.js';
 import type { EntryChange } from '../../src/modules/lists.js';
 import { ActionButton } from '../shared/ActionButton.js';
+import { Field } from '../shared/Field.js';
 import { ask } from '../shared/api.js';
 import { downloadText } from '../shared/download.js';
 import { batchEntries, exportText, mergeSorted, removeEntries, sortedHas, type BatchOutcome, type EntryLookup } from '../shared/entries.js';
@@ -236,7 +237,6 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
   if (loaded.state === 'failed') return <LoadFailed error={loaded.error} onRetry={reload} />;
 
   const busy = action.busy;
-  const errorId = `${id}-add-error`;
   const countId = `${id}-count`;
   const filtering = query.trim() !== '';
   return (
@@ -251,31 +251,30 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
           void add();
         }}
       >
-        <label for={`${id}-add`}>{t('listAddLabel')}</label>
-        <div class="row">
-          <input
-            id={`${id}-add`}
-            ref={addInput}
-            type="text"
-            inputMode="email"
-            autoComplete="off"
-            spellcheck={false}
-            placeholder={t('listAddPlaceholder')}
-            value={draft}
-            aria-invalid={draftError !== null ? 'true' : undefined}
-            aria-describedby={draftError !== null ? errorId : `${id}-add-hint`}
-            onInput={(event) => {
-              setDraft(event.currentTarget.value);
-              setDraftError(null);
-            }}
-          />
-          <ActionButton type="submit" busy={busy === 'add'} blocked={busy !== null} busyLabel={t('listAddBusy')}>
-            {t('listAddButton')}
-          </ActionButton>
-        </div>
-        {draftError !== null
-          ? <p id={errorId} class="field-error">{draftError}</p>
-          : <p id={`${id}-add-hint`} class="hint">{t('listAddHint')}</p>}
+        {/* The hint gives way to the error: one line under the field either way. */}
+        <Field id={`${id}-add`} label={t('listAddLabel')} error={draftError} hint={draftError === null ? t('listAddHint') : undefined}>
+          {(control) => (
+            <div class="row">
+              <input
+                {...control}
+                ref={addInput}
+                type="text"
+                inputMode="email"
+                autoComplete="off"
+                spellcheck={false}
+                placeholder={t('listAddPlaceholder')}
+                value={draft}
+                onInput={(event) => {
+                  setDraft(event.currentTarget.value);
+                  setDraftError(null);
+                }}
+              />
+              <ActionButton type="submit" busy={busy === 'add'} blocked={busy !== null} busyLabel={t('listAddBusy')}>
+                {t('listAddButton')}
+              </ActionButton>
+            </div>
+          )}
+        </Field>
       </form>
 
       <div class="list-toolbar">

@@ -11,6 +11,7 @@ import { passwordInputError } from '../../src/messages/errors.js';
 import type { PasswordChangeResult } from '../../src/messages/messages.js';
 import { changePasswordRequest } from '../../src/modules/password.js';
 import { ActionButton } from '../shared/ActionButton.js';
+import { Field } from '../shared/Field.js';
 import { ask } from '../shared/api.js';
 import { t, type MessageKey } from '../shared/i18n.js';
 import { errorStatus, Status, type StatusState } from '../shared/Status.js';
@@ -19,7 +20,7 @@ import { useAction } from '../shared/useAction.js';
 
 const STRENGTH_KEYS: readonly MessageKey[] = ['strength0', 'strength1', 'strength2', 'strength3', 'strength4'];
 
-type Field = 'newPassword' | 'confirm';
+type PasswordField = 'newPassword' | 'confirm';
 
 /** What the background reports about Thunderbird's own copies, in sentences. */
 export function savedPasswordReport(result: PasswordChangeResult): { kind: 'success' | 'warning'; lines: string[] } {
@@ -44,15 +45,15 @@ export function PasswordPanel({ accountId, avoid = [] }: PasswordPanelProps) {
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [show, setShow] = useState(false);
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [errors, setErrors] = useState<Partial<Record<PasswordField, string>>>({});
   const [status, setStatus] = useState<StatusState | null>(null);
   const action = useAction<'change'>();
   const inputs = { newPassword: useRef<HTMLInputElement>(null), confirm: useRef<HTMLInputElement>(null) };
 
   const strength = password === '' ? null : passwordStrength(password, avoid.flatMap((word) => word.split('@')));
 
-  function check(): Partial<Record<Field, string>> {
-    const found: Partial<Record<Field, string>> = {};
+  function check(): Partial<Record<PasswordField, string>> {
+    const found: Partial<Record<PasswordField, string>> = {};
     const request = changePasswordRequest(password);
     if (!request.ok) found.newPassword = passwordInputError(t, request.error).message;
     else if (confirm !== password) found.confirm = t('passwordMismatch');
@@ -86,31 +87,25 @@ export function PasswordPanel({ accountId, avoid = [] }: PasswordPanelProps) {
   }
 
   const type = show ? 'text' : 'password';
-  const field = (name: Field, label: string, value: string, onChange: (v: string) => void, autoComplete: string, hint?: string) => {
-    const error = errors[name];
-    const describedBy = [error !== undefined ? `${id}-${name}-error` : null, hint !== undefined ? `${id}-${name}-hint` : null]
-      .filter((x) => x !== null).join(' ') || undefined;
+  const field = (name: PasswordField, label: string, value: string, onChange: (v: string) => void, autoComplete: string, hint?: string) => {
     return (
-      <div class="field">
-        <label for={`${id}-${name}`}>{label}</label>
-        <input
-          id={`${id}-${name}`}
-          ref={inputs[name]}
-          type={type as 'text'}
-          value={value}
-          autoComplete={autoComplete}
-          spellcheck={false}
-          autoCapitalize="off"
-          aria-invalid={error !== undefined ? 'true' : undefined}
-          aria-describedby={describedBy}
-          onInput={(event) => {
-            onChange(event.currentTarget.value);
-            if (errors[name] !== undefined) setErrors({ ...errors, [name]: undefined });
-          }}
-        />
-        {error !== undefined && <p id={`${id}-${name}-error`} class="field-error">{error}</p>}
-        {hint !== undefined && <p id={`${id}-${name}-hint`} class="hint">{hint}</p>}
-      </div>
+      <Field id={`${id}-${name}`} label={label} error={errors[name]} hint={hint}>
+        {(control) => (
+          <input
+            {...control}
+            ref={inputs[name]}
+            type={type as 'text'}
+            value={value}
+            autoComplete={autoComplete}
+            spellcheck={false}
+            autoCapitalize="off"
+            onInput={(event) => {
+              onChange(event.currentTarget.value);
+              if (errors[name] !== undefined) setErrors({ ...errors, [name]: undefined });
+            }}
+          />
+        )}
+      </Field>
     );
   };
 

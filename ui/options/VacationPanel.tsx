@@ -15,6 +15,7 @@ import { splitEntries } from '../../src/messages/messages.js';
 import { normalizeAddress } from '../../src/modules/address.js';
 import { MAX_DAYS, MIN_DAYS, vacationSetRequest, type VacationField, type VacationState, type VacationUpdate } from '../../src/modules/vacation.js';
 import { ActionButton } from '../shared/ActionButton.js';
+import { Field } from '../shared/Field.js';
 import { ask } from '../shared/api.js';
 import { formatDate, formatNumber, t, todayIso } from '../shared/i18n.js';
 import { LoadFailed, Loading } from '../shared/LoadFailed.js';
@@ -214,14 +215,6 @@ export function VacationPanel({ accountId, email, defaults = null }: VacationPan
     });
   }
 
-  const field = (name: Exclude<VacationField, 'only'>, hint: string = `${id}-${name}-hint`) => ({
-    id: `${id}-${name}`,
-    ref: refs[name] as never,
-    'aria-invalid': errors[name] !== undefined ? ('true' as const) : undefined,
-    'aria-describedby': [errors[name] !== undefined ? `${id}-${name}-error` : '', hint].join(' ').trim(),
-  });
-  const error = (name: VacationField) =>
-    errors[name] !== undefined ? <p id={`${id}-${name}-error`} class="field-error">{errors[name]}</p> : null;
 
   const previewSubject = f.subject.trim() === '' ? t('vacationDefaultSubject') : f.subject;
   const daysNumber = Number(f.days);
@@ -243,76 +236,72 @@ export function VacationPanel({ accountId, email, defaults = null }: VacationPan
           {t('vacationEnabledLabel')}
         </label>
 
-        <div class="field">
-          <label for={`${id}-subject`}>{t('vacationSubjectLabel')}</label>
-          <input type="text" {...field('subject')} value={f.subject} placeholder={t('vacationDefaultSubject')} onInput={(e) => change({ subject: e.currentTarget.value })} />
-          {error('subject')}
-          <p id={`${id}-subject-hint`} class="hint">{t('vacationSubjectHint')}</p>
-        </div>
+        <Field id={`${id}-subject`} label={t('vacationSubjectLabel')} error={errors.subject} hint={t('vacationSubjectHint')}>
+          {(control) => (
+            <input type="text" {...control} ref={refs.subject as never} value={f.subject} placeholder={t('vacationDefaultSubject')} onInput={(e) => change({ subject: e.currentTarget.value })} />
+          )}
+        </Field>
 
-        <div class="field">
-          <label for={`${id}-body`}>{t('vacationBodyLabel')}</label>
-          <textarea rows={8} {...field('body')} value={f.body} onInput={(e) => change({ body: e.currentTarget.value })} />
-          {error('body')}
-          <p id={`${id}-body-hint`} class="hint">{t('vacationBodyHint')}</p>
-        </div>
+        <Field id={`${id}-body`} label={t('vacationBodyLabel')} error={errors.body} hint={t('vacationBodyHint')}>
+          {(control) => <textarea rows={8} {...control} ref={refs.body as never} value={f.body} onInput={(e) => change({ body: e.currentTarget.value })} />}
+        </Field>
 
         <fieldset class="dates">
           <legend>{t('vacationDatesLegend')}</legend>
-          <div class="field">
-            <label for={`${id}-start`}>{t('vacationStartLabel')}</label>
-            <input type="date" {...field('start', `${id}-dates-hint`)} value={f.start} max={f.end || undefined} onInput={(e) => change({ start: e.currentTarget.value })} />
-            {error('start')}
-          </div>
-          <div class="field">
-            <label for={`${id}-end`}>{t('vacationEndLabel')}</label>
-            <input type="date" {...field('end', `${id}-dates-hint`)} value={f.end} min={f.start || undefined} onInput={(e) => change({ end: e.currentTarget.value })} />
-            {error('end')}
-          </div>
+          <Field id={`${id}-start`} label={t('vacationStartLabel')} error={errors.start} hintId={`${id}-dates-hint`}>
+            {(control) => (
+              <input type="date" {...control} ref={refs.start as never} value={f.start} max={f.end || undefined} onInput={(e) => change({ start: e.currentTarget.value })} />
+            )}
+          </Field>
+          <Field id={`${id}-end`} label={t('vacationEndLabel')} error={errors.end} hintId={`${id}-dates-hint`}>
+            {(control) => (
+              <input type="date" {...control} ref={refs.end as never} value={f.end} min={f.start || undefined} onInput={(e) => change({ end: e.currentTarget.value })} />
+            )}
+          </Field>
           <p id={`${id}-dates-hint`} class="hint">{t('vacationDatesHint')}</p>
         </fieldset>
 
-        <fieldset class="reply-to" aria-describedby={`${id}-only-hint`}>
-          <legend>{t('vacationReplyToLegend')}</legend>
-          {([
-            ['everyone', t('vacationReplyEveryone')],
-            ['contacts', t('vacationReplyContacts')],
-            ...(domain !== null ? [['domain', t('vacationReplyDomain', [domain])]] : []),
-            ...(state.only.length > 0 && saved.replyTo === 'stored' ? [['stored', t('vacationReplyStored', [formatNumber(state.only.length)])]] : []),
-          ] as [ReplyTo, string][]).map(([value, label]) => (
-            <label class="radio" key={value}>
-              <input
-                type="radio"
-                name={`${id}-reply-to`}
-                value={value}
-                checked={f.replyTo === value}
-                ref={f.replyTo === value ? refs.only : undefined}
-                aria-invalid={errors.only !== undefined && f.replyTo === value ? 'true' : undefined}
-                aria-describedby={errors.only !== undefined && f.replyTo === value ? `${id}-only-error` : undefined}
-                onChange={() => (value === 'contacts' ? void chooseContacts() : change({ replyTo: value }))}
-              />
-              {label}
-            </label>
-          ))}
-          {f.replyTo === 'contacts' && contacts !== null && (
-            <p class={contactsPending && contacts.state !== 'loading' ? 'field-error' : 'hint'} role={contactsPending && contacts.state !== 'loading' ? 'alert' : undefined} data-testid="vacation-contacts">
-              {contacts.state === 'loading' ? t('vacationContactsLoading')
-                : contacts.state === 'failed' ? t('vacationContactsFailed', [contacts.message])
-                : tooMany ?? (contacts.addresses.length === 0 ? t('vacationContactsNone')
-                  : t('vacationContactsFound', [formatNumber(contacts.addresses.length)])
-                    + (contacts.skipped > 0 ? ` ${t('vacationContactsSkipped', [formatNumber(contacts.skipped)])}` : ''))}
-            </p>
+        <Field group id={`${id}-only`} class="reply-to" label={t('vacationReplyToLegend')} error={errors.only} hint={t('vacationReplyToHint')}>
+          {(control) => (
+            <>
+              {([
+                ['everyone', t('vacationReplyEveryone')],
+                ['contacts', t('vacationReplyContacts')],
+                ...(domain !== null ? [['domain', t('vacationReplyDomain', [domain])]] : []),
+                ...(state.only.length > 0 && saved.replyTo === 'stored' ? [['stored', t('vacationReplyStored', [formatNumber(state.only.length)])]] : []),
+              ] as [ReplyTo, string][]).map(([value, label]) => (
+                <label class="radio" key={value}>
+                  <input
+                    type="radio"
+                    name={`${id}-reply-to`}
+                    value={value}
+                    checked={f.replyTo === value}
+                    ref={f.replyTo === value ? refs.only : undefined}
+                    aria-invalid={f.replyTo === value ? control['aria-invalid'] : undefined}
+                    aria-describedby={f.replyTo === value ? control['aria-describedby'] : undefined}
+                    onChange={() => (value === 'contacts' ? void chooseContacts() : change({ replyTo: value }))}
+                  />
+                  {label}
+                </label>
+              ))}
+              {f.replyTo === 'contacts' && contacts !== null && (
+                <p class={contactsPending && contacts.state !== 'loading' ? 'field-error' : 'hint'} role={contactsPending && contacts.state !== 'loading' ? 'alert' : undefined} data-testid="vacation-contacts">
+                  {contacts.state === 'loading' ? t('vacationContactsLoading')
+                    : contacts.state === 'failed' ? t('vacationContactsFailed', [contacts.message])
+                    : tooMany ?? (contacts.addresses.length === 0 ? t('vacationContactsNone')
+                      : t('vacationContactsFound', [formatNumber(contacts.addresses.length)])
+                        + (contacts.skipped > 0 ? ` ${t('vacationContactsSkipped', [formatNumber(contacts.skipped)])}` : ''))}
+                </p>
+              )}
+            </>
           )}
-          {errors.only !== undefined && <p id={`${id}-only-error`} class="field-error">{errors.only}</p>}
-          <p id={`${id}-only-hint`} class="hint">{t('vacationReplyToHint')}</p>
-        </fieldset>
+        </Field>
 
-        <div class="field">
-          <label for={`${id}-days`}>{t('vacationDaysLabel')}</label>
-          <input type="number" inputMode="numeric" min={MIN_DAYS} max={MAX_DAYS} step={1} class="narrow" {...field('days')} value={f.days} onInput={(e) => change({ days: e.currentTarget.value })} />
-          {error('days')}
-          <p id={`${id}-days-hint`} class="hint">{t('vacationDaysHint', [formatNumber(MIN_DAYS), formatNumber(MAX_DAYS)])}</p>
-        </div>
+        <Field id={`${id}-days`} label={t('vacationDaysLabel')} error={errors.days} hint={t('vacationDaysHint', [formatNumber(MIN_DAYS), formatNumber(MAX_DAYS)])}>
+          {(control) => (
+            <input type="number" inputMode="numeric" min={MIN_DAYS} max={MAX_DAYS} step={1} class="narrow" {...control} ref={refs.days as never} value={f.days} onInput={(e) => change({ days: e.currentTarget.value })} />
+          )}
+        </Field>
 
         {errors.update !== undefined && <p class="field-error">{errors.update}</p>}
         {!f.enabled && state.status === 'off' && textChanged && <p class="hint">{t('vacationOffTextNotSaved')}</p>}
