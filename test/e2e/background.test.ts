@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackgroundResponse, RequestType } from '../../src/messages/messages.js';
-import { startServer, PASSWORDS, USERS, type TestServer } from '../server/fixture/index.js';
+import { pw, startServer, USERS, type TestServer } from '../server/fixture/index.js';
 import { poll } from '../support/procs.mjs';
 import { buildAddon, TEST_PAGE, zipEntries, type BuiltAddon } from './addon.js';
 import { delay, startThunderbird, thunderbirdAvailable, type ExtensionPage, type Thunderbird } from './thunderbird.js';
@@ -20,12 +20,6 @@ let tb: Thunderbird;
 let page: ExtensionPage;
 let account: string;
 let plainAccount: string;
-
-function pw(user: string): string {
-  const p = PASSWORDS[user];
-  if (p === undefined) throw new Error(`no password for ${user}`);
-  return p;
-}
 
 /** runtime.sendMessage(request) from the test page: what the settings pages will do. */
 function send<T extends RequestType>(request: { type: T } & Record<string, unknown>, on: ExtensionPage = page): Promise<BackgroundResponse<T>> {
@@ -61,11 +55,7 @@ describe('the built add-on: .xpi and background', () => {
 
   afterAll(async () => {
     try {
-      if (tb) {
-        const dumps = tb.crashDumps();
-        await tb.stop();
-        expect(dumps).toEqual([]);
-      }
+      await tb?.stopExpectingNoCrash();
     } finally {
       await Promise.all([xexecServer?.stop(), plainServer?.stop()]);
       built?.remove();

@@ -8,7 +8,7 @@
 // Each must open a tab with the settings page, the second one with `?account=` of the
 // right-clicked account, and the page must show that account chosen.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, PASSWORDS, USERS, type TestServer } from '../server/fixture/index.js';
+import { pw, startServer, USERS, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, type BuiltAddon } from './addon.js';
 import { ExtensionPage, startThunderbird, thunderbirdAvailable, type Thunderbird } from './thunderbird.js';
 import enMessages from '../../_locales/en/messages.json';
@@ -24,12 +24,6 @@ let tb: Thunderbird;
 let alice: string;
 let bob: string;
 let base: string;
-
-function pw(user: string): string {
-  const p = PASSWORDS[user];
-  if (p === undefined) throw new Error(`no password for ${user}`);
-  return p;
-}
 
 /** Chrome-script helpers: the 3-pane window, its tabmail, the tab URLs. */
 const PRELUDE = `
@@ -96,11 +90,7 @@ describe('the toolbar button and the folder pane menu open the settings tab', ()
 
   afterAll(async () => {
     try {
-      if (tb) {
-        const dumps = tb.crashDumps();
-        await tb.stop();
-        expect(dumps).toEqual([]);
-      }
+      await tb?.stopExpectingNoCrash();
     } finally {
       try {
         server?.assertLogClean();

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SavedPasswordUpdate, TransportReport } from '../../experiments/xexec/api.js';
 import { buildCommandText } from '../../src/protocol/command.js';
 import { readReport, type ExecuteFailureCode } from '../../src/protocol/execute-result.js';
-import { startServer, PASSWORDS, USERS, type TestServer } from '../server/fixture/index.js';
+import { pw, startServer, USERS, type TestServer } from '../server/fixture/index.js';
 import { vectors } from '../protocol/vectors.js';
 import { listProcs, poll, type Proc } from '../support/procs.mjs';
 import { buildAddon, TEST_PAGE, type BuiltAddon } from './addon.js';
@@ -83,12 +83,6 @@ async function xexec(acct: string, module: string, args: Value[] = [], on: Exten
   const r = await call(acct, module, args, on);
   if ('error' in r) throw new Error(`execute rejected: ${r.error}`);
   return r;
-}
-
-function pw(user: string): string {
-  const p = PASSWORDS[user];
-  if (p === undefined) throw new Error(`no password for ${user}`);
-  return p;
 }
 
 /** A line or value as bytes. */
@@ -176,11 +170,7 @@ describe('xexec experiment in Thunderbird', () => {
 
   afterAll(async () => {
     try {
-      if (tb) {
-        const dumps = tb.crashDumps();
-        await tb.stop();
-        expect(dumps).toEqual([]);
-      }
+      await tb?.stopExpectingNoCrash();
     } finally {
       await Promise.all([xexecServer?.stop(), plainServer?.stop()]);
       built?.remove();

@@ -170,11 +170,7 @@ describe('a password change for an account with a saved password', () => {
 
   afterAll(async () => {
     try {
-      if (tb) {
-        const dumps = tb.crashDumps();
-        await tb.stop();
-        expect(dumps).toEqual([]);
-      }
+      await tb?.stopExpectingNoCrash();
     } finally {
       await server?.stop();
       built?.remove();

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackgroundResponse, RequestType } from '../../src/messages/messages.js';
-import { defaultModules, startServer, PASSWORDS, USERS, type TestServer } from '../server/fixture/index.js';
+import { defaultModules, pw, startServer, USERS, type TestServer } from '../server/fixture/index.js';
 import { buildAddon } from './addon.js';
 import { distributionPolicyFile, SYSTEM_POLICY_FILE, writePolicyFile, type PolicyFile } from './policy-file.js';
 import { acquireExclusiveStartup } from './startup-lock.js';
@@ -45,12 +45,6 @@ let tb: Thunderbird;
 let page: ExtensionPage;
 let accountId: string;
 let distributionDirExisted: boolean;
-
-function pw(user: string): string {
-  const p = PASSWORDS[user];
-  if (p === undefined) throw new Error(`no password for ${user}`);
-  return p;
-}
 
 /** runtime.sendMessage(request) from the add-on's settings page. */
 function send<T extends RequestType>(request: { type: T } & Record<string, unknown>): Promise<BackgroundResponse<T>> {
@@ -108,11 +102,7 @@ describe('an administrator\'s rollout: policies.json force-installs the .xpi and
   afterAll(async () => {
     removePolicy();
     try {
-      if (tb) {
-        const dumps = tb.crashDumps();
-        await tb.stop();
-        expect(dumps).toEqual([]);
-      }
+      await tb?.stopExpectingNoCrash();
     } finally {
       await server?.stop();
       if (tmp) fs.rmSync(tmp, { recursive: true, force: true });

@@ -353,11 +353,7 @@ export async function startSettingsTab(o: SettingsOptions): Promise<SettingsSess
   let tb: Thunderbird | null = null;
   const stop = async () => {
     try {
-      if (tb) {
-        const dumps = tb.crashDumps();
-        await tb.stop();
-        if (dumps.length > 0) throw new Error(`Thunderbird crashed: ${dumps.join(', ')}`);
-      }
+      await tb?.stopExpectingNoCrash();
     } finally {
       try {
         server?.assertLogClean();

@@ -246,6 +246,13 @@ export class Thunderbird {
     try { return fs.readdirSync(d).filter((f) => f.endsWith('.dmp')); } catch { return []; }
   }
 
+  /** stop(), then fails when Thunderbird wrote a crash dump during the test (end of a suite). */
+  async stopExpectingNoCrash(): Promise<void> {
+    const dumps = this.crashDumps();
+    await this.stop();
+    if (dumps.length > 0) throw new Error(`Thunderbird crashed: ${dumps.join(', ')}`);
+  }
+
   private keepDir(): boolean {
     return this.options.keepDir ?? process.env.XEXEC_KEEP === '1';
   }
