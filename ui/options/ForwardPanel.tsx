@@ -22,7 +22,7 @@ function describe(state: ForwardState): string {
 
 export function ForwardPanel({ accountId }: { accountId: string }) {
   const id = useId();
-  const { loaded, reload, set } = useLoad(() => ask({ type: 'forward.show', accountId }));
+  const { loaded, reload, setValue } = useLoad(() => ask({ type: 'forward.show', accountId }));
   // null: not edited, so the form shows what the server has (the address is kept while off).
   const [editedAddress, setEditedAddress] = useState<string | null>(null);
   const [editedKeepCopy, setEditedKeepCopy] = useState<boolean | null>(null);
@@ -51,7 +51,7 @@ export function ForwardPanel({ accountId }: { accountId: string }) {
         setStatus(errorStatus(response.error, () => void save()));
         return;
       }
-      set(response.value);
+      setValue(response.value);
       setEditedAddress(null);
       setEditedKeepCopy(null);
       setStatus({ kind: 'success', text: describe(response.value) });
@@ -66,7 +66,7 @@ export function ForwardPanel({ accountId }: { accountId: string }) {
         setStatus(errorStatus(response.error, () => void turnOff()));
         return;
       }
-      set(response.value);
+      setValue(response.value);
       setStatus({ kind: 'success', text: describe(response.value) });
     });
   }

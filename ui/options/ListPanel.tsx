@@ -50,14 +50,14 @@ const EMPTY: readonly string[] = [];
 export function ListPanel({ accountId, list }: { accountId: string; list: ListName }) {
   const texts = TEXTS[list];
   const id = useId();
-  const { loaded, reload, set } = useLoad(async () => {
+  const { loaded, reload, setValue } = useLoad(async () => {
     const response = await ask({ type: 'list.show', accountId, list });
     return response.ok ? { ok: true, value: { entries: splitEntries(response.value.entries) } } as const : response;
   });
   const entries = loaded.state === 'ready' ? loaded.value.entries : EMPTY;
   const entriesRef = useRef(entries);
   entriesRef.current = entries;
-  const update = (change: (current: readonly string[]) => string[]) => set({ entries: change(entriesRef.current) });
+  const update = (change: (current: readonly string[]) => string[]) => setValue({ entries: change(entriesRef.current) });
 
   const action = useAction<ActionName>();
   const [status, setStatus] = useState<StatusState | null>(null);

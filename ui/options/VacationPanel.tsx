@@ -105,7 +105,7 @@ export interface VacationPanelProps {
 
 export function VacationPanel({ accountId, email, defaults = null }: VacationPanelProps) {
   const id = useId();
-  const { loaded, reload, set } = useLoad(() => ask({ type: 'vacation.show', accountId }));
+  const { loaded, reload, setValue } = useLoad(() => ask({ type: 'vacation.show', accountId }));
   const [form, setForm] = useState<Form | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [status, setStatus] = useState<StatusState | null>(null);
@@ -208,7 +208,7 @@ export function VacationPanel({ accountId, email, defaults = null }: VacationPan
         setStatus(errorStatus(error, () => void save()));
         return;
       }
-      set(response.value);
+      setValue(response.value);
       setForm(formOf(response.value, defaults, domain));
       setContacts(null);
       setStatus({ kind: 'success', text: describeVacation(response.value) });

@@ -39,10 +39,10 @@ export function useLoad<Value>(load: () => Promise<LoadResponse<Value>>) {
   }, [reload]);
 
   /** Replaces the loaded value with what a successful change answered. */
-  const set = useCallback((value: Value) => {
+  const setValue = useCallback((value: Value) => {
     generation.current++;
     setLoaded({ state: 'ready', value });
   }, []);
 
-  return { loaded, reload, set };
+  return { loaded, reload, setValue };
 }
