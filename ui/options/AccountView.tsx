@@ -7,7 +7,7 @@
 import { useState } from 'preact/hooks';
 import type { EffectivePolicy } from '../../src/messages/policy.js';
 import { t } from '../shared/i18n.js';
-import { Loading } from '../shared/LoadFailed.js';
+import { LoadFailed, Loading } from '../shared/LoadFailed.js';
 import type { ImapAccount } from '../shared/platform.js';
 import { ConsolePanel } from './ConsolePanel.js';
 import { offeredPanels, otherModules, showsEmail, type Discovery, type PanelInfo } from './discovery.js';
@@ -53,11 +53,9 @@ export function AccountView({ account, discovery, policy, consoleEnabled, onRedi
     body = <Loading text={t('optionsLoading')} />;
   } else if (discovery.state === 'failed') {
     body = (
-      <div class="load-failed">
-        <p role="alert" class="error-text">{discovery.error.message}</p>
+      <LoadFailed error={discovery.error} onRetry={onRediscover}>
         {discovery.error.code === 'unsupported' && <p class="hint">{t('accountUnsupportedHint')}</p>}
-        <button type="button" onClick={onRediscover}>{t('uiRetry')}</button>
-      </div>
+      </LoadFailed>
     );
   } else {
     const effective = policy as EffectivePolicy;
