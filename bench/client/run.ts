@@ -24,6 +24,7 @@ import * as path from 'node:path';
 import { parseListReply } from '../../src/modules/lists.js';
 import { decodeDataLine } from '../../src/protocol/data-line.js';
 import { ADDON_ID, defaultModules, type ExtensionPage, startServer, startThunderbird, type TestServer, type Thunderbird, USERS } from '../../test/support/harness.js';
+import { copyBuiltAddon, median, percentile } from '../common.js';
 import { Session } from '../imap-session.js';
 
 const BENCH_DIR = path.dirname(new URL(import.meta.url).pathname);
@@ -43,35 +44,21 @@ const LIST_ENTRIES = 100_000;
 const LIST_RUNS = Number(process.env.BENCH_LIST_RUNS ?? 7);
 const USER = USERS.dave;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
-}
-
-function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
-}
-
 interface Small {
   label: string;
   times: number[];
 }
 
 function stats(times: number[]): { p50: number; p95: number } {
-  const sorted = [...times].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
+  return { p50: percentile(times, 50), p95: percentile(times, 95) };
 }
 
 const ms = (v: number) => v.toFixed(2);
 
 /** dist/addon (from `npm run build`) plus the benchmark page, in a temp dir. */
 async function stageAddon(): Promise<{ dir: string; remove: () => void }> {
-  const built = path.join(REPO_DIR, 'dist', 'addon');
-  if (!fs.existsSync(path.join(built, 'manifest.json'))) {
-    throw new Error('dist/addon is missing: run `npm run bench:client` (it builds the add-on first)');
-  }
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xexec-bench-addon-'));
-  const dir = path.join(tmp, 'addon');
-  fs.cpSync(built, dir, { recursive: true });
+  const staged = copyBuiltAddon('bench:client');
+  const { dir } = staged;
   fs.mkdirSync(path.join(dir, 'bench'));
   fs.copyFileSync(path.join(BENCH_DIR, 'page.html'), path.join(dir, 'bench', 'page.html'));
   await esbuild.build({
@@ -79,7 +66,7 @@ async function stageAddon(): Promise<{ dir: string; remove: () => void }> {
     outfile: path.join(dir, 'bench', 'page.js'),
     bundle: true, format: 'iife', target: 'firefox128', logLevel: 'warning', absWorkingDir: REPO_DIR,
   });
-  return { dir, remove: () => fs.rmSync(tmp, { recursive: true, force: true }) };
+  return staged;
 }
 
 /** The `* XEXEC ...` line of a raw reply (latin1: one char per byte, as the codec reads it). */

@@ -4,7 +4,8 @@
 // about time. Results go into docs/PERFORMANCE.md by hand.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { defaultModules, startServer, USERS } from '../../test/support/harness.js';
+import { defaultModules, isDovecot24, startServer, USERS } from '../../test/support/harness.js';
+import { percentile } from '../common.js';
 import { Session } from '../imap-session.js';
 
 const BENCH_DIR = path.dirname(new URL(import.meta.url).pathname);
@@ -20,10 +21,6 @@ interface Figures {
   p50: number;
   p95: number;
   p99: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
 }
 
 async function measure(port: number, label: string, command: string, sessions: number): Promise<Figures> {
@@ -89,6 +86,8 @@ let passwords: Record<string, string> = {};
 
 async function main(): Promise<void> {
   const server = await startServer({
+    // Four sessions per user at once: above the default per-user cap of running modules.
+    extraConfig: isDovecot24() ? 'xexec_max_per_user = 64\n' : 'plugin {\n  xexec_max_per_user = 64\n}\n',
     modules: (dir) => [
       ...defaultModules(dir),
       // The trivial modules: a binary, and a shell script (what real modules are).

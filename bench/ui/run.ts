@@ -21,6 +21,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ADDON_ID, defaultModules, ExtensionPage, startServer, startThunderbird, type TestServer, type Thunderbird, USERS } from '../../test/support/harness.js';
+import { copyBuiltAddon, median, percentile } from '../common.js';
 import { Session } from '../imap-session.js';
 
 const BENCH_DIR = path.dirname(new URL(import.meta.url).pathname);
@@ -38,26 +39,13 @@ const entry = (i: number) => `sender${i}@bulk${i % 97}.example`;
 /** What the filter holds after each keystroke: typing, a miss, Backspace, clearing it. */
 const FILTER_STEPS = ['b', 'bu', 'bul', 'bulk', 'bulk4', 'bulk42', 'bulk42x', 'bulk42', ''];
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
-}
-
 const ms = (v: number) => v.toFixed(0);
 const runs = (values: number[]) => values.map(ms).join(', ');
 
 /** dist/addon plus the probe and bench.html (options.html loading the probe first), in a temp dir. */
 async function stageAddon(): Promise<{ dir: string; remove: () => void }> {
-  const built = path.join(REPO_DIR, 'dist', 'addon');
-  if (!fs.existsSync(path.join(built, 'manifest.json'))) throw new Error('dist/addon is missing: run `npm run bench:ui` (it builds first)');
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xexec-bench-ui-'));
-  const dir = path.join(tmp, 'addon');
-  fs.cpSync(built, dir, { recursive: true });
+  const staged = copyBuiltAddon('bench:ui');
+  const { dir } = staged;
   const html = fs.readFileSync(path.join(dir, 'ui/options/options.html'), 'utf8');
   const withProbe = html.replace('<script src="options.js" defer></script>', '<script src="bench-probe.js"></script>\n  <script src="options.js" defer></script>');
   if (withProbe === html) throw new Error('options.html no longer loads options.js as the benchmark expects');
@@ -66,7 +54,7 @@ async function stageAddon(): Promise<{ dir: string; remove: () => void }> {
   await esbuild.build({ ...options, entryPoints: [path.join(BENCH_DIR, 'probe.ts')], outfile: path.join(dir, 'ui/options/bench-probe.js') });
   // The same router with clocks around it, in place of the built background (bench/ui/background.ts).
   await esbuild.build({ ...options, entryPoints: [path.join(BENCH_DIR, 'background.ts')], outfile: path.join(dir, 'background/background.js') });
-  return { dir, remove: () => fs.rmSync(tmp, { recursive: true, force: true }) };
+  return staged;
 }
 
 async function populate(server: TestServer): Promise<number> {

@@ -3,7 +3,7 @@
 // tab driver, and the shared constants. They import this module, never a test file.
 export { ADDON_ID } from './constants.js';
 export { defaultModules } from '../server/fixture/config.js';
-export { startServer, USERS, type TestServer } from '../server/fixture/index.js';
+export { isDovecot24, startServer, USERS, type TestServer } from '../server/fixture/index.js';
 export { buildAddon } from '../e2e/addon.js';
 export { ExtensionPage, REPO_DIR, startThunderbird, type Thunderbird } from '../e2e/thunderbird.js';
 export { isoDay, OPTIONS_PAGE, SettingsTab, type PanelKey } from '../e2e/settings-tab.js';
