@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'vitest';
+import { sleep } from '../../support/procs.mjs';
 import { MODULES, moduleEnv, tempDir, type Result, type RunOptions } from './run.js';
 
 export const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -31,8 +32,6 @@ export function spawnModule(module: string, user: string, args: string[], o: Run
     env: moduleEnv(user, module, o), cwd: o.home ?? '/', stdio: 'ignore', detached: true,
   });
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until `file` exists (the wrapper's sign), then SIGKILLs the whole group. */
 export async function killWhen(child: ChildProcess, file: string): Promise<void> {
