@@ -158,7 +158,14 @@ export class SettingsTab {
   /** Waits until the account's tabs are shown; returns their names. */
   waitReady(): Promise<string[]> {
     return this.dom<string[]>(`
-      await until("the account's tabs", () => { try { return view().querySelector('[role="tablist"]'); } catch { return null; } });
+      try {
+        await until("the account's tabs", () => { try { return view().querySelector('[role="tablist"]'); } catch { return null; } });
+      } catch (e) {
+        // Say what the page shows instead (an error status, a spinner): a bare time-out says nothing.
+        let shown = "";
+        try { shown = norm(view().textContent).slice(0, 500); } catch {}
+        throw new Error(e.message + "; the page shows: " + shown);
+      }
       return [...view().querySelectorAll('[role="tab"]')].map((t) => norm(t.textContent));
     `);
   }
