@@ -139,6 +139,17 @@ function procsWith(marker: string): Proc[] {
   return listProcs().filter((p) => p.cmdline.includes(marker));
 }
 
+/**
+ * The module process running for `marker` under an imap process not in `seen`. The parent must be
+ * an imap process: a module's short-lived fork (before it execs its background child) has the
+ * same command line, and one orphaned by an earlier kill has another parent.
+ */
+function moduleUnderImap(marker: string, seen: number[]): Proc | undefined {
+  const procs = listProcs();
+  const imap = new Set(procs.filter((p) => /imap/.test(p.cmdline) && !/imap-login/.test(p.cmdline)).map((p) => p.pid));
+  return procs.find((p) => p.cmdline.includes(marker) && p.cmdline.includes('sleep.sh') && imap.has(p.ppid) && !seen.includes(p.ppid));
+}
+
 const HARD_VALUES: Value[] = [
   '?', '>', 'a?b>c', '%', '100%', '%41', '%25', '%00', '%0D%0Ax2 CREATE injected', '\t', 'a\tb', '\r', '\n', 'a\r\nb',
   '"', "'", '\\', 'a\\"b', '"quoted"', 'é', 'Grüße 日本 😀', '', ' ', '  two  spaces  ', '~', '~/notes', '~w6k',
@@ -429,7 +440,7 @@ describe('xexec experiment in Thunderbird', () => {
     for (let round = 0; round < 3; round++) {
       // Thunderbird's reconnect can take seconds on a loaded machine: wait long for the first
       // two starts, briefly for a third (which must not come).
-      const mod = await poll('the module to run', () => procsWith(marker).find((p) => p.cmdline.includes('sleep.sh') && !imapPids.includes(p.ppid)), round < 2 ? 20_000 : 3_000)
+      const mod = await poll('the module to run', () => moduleUnderImap(marker, imapPids), round < 2 ? 20_000 : 3_000)
         .catch(() => null);
       if (!mod) break;
       starts.add(mod.pid);
