@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackgroundResponse, RequestType } from '../../src/messages/messages.js';
-import { defaultModules, pw, startServer, USERS, type TestServer } from '../server/fixture/index.js';
+import { pw, referenceModules, startServer, USERS, type TestServer } from '../server/fixture/index.js';
 import { buildAddon } from './addon.js';
 import { distributionPolicyFile, SYSTEM_POLICY_FILE, writePolicyFile, type PolicyFile } from './policy-file.js';
 import { acquireExclusiveStartup } from './startup-lock.js';
@@ -71,10 +71,10 @@ describe('an administrator\'s rollout: policies.json force-installs the .xpi and
 
     // The server knows the password module as `password` (and has no `changepassword`).
     server = await startServer({
-      modules: (dir) => defaultModules(dir)
-        .filter((m) => m.command.includes('/server/modules/'))
+      modules: (dir) => referenceModules(dir)
         .map((m) => (m.name === 'changepassword' ? { ...m, name: 'password' } : m)),
-      argsInEnv: ['password'],
+      argsInEnv: [],
+      argsOnStdin: ['password'],
     });
 
     releaseStartup = await acquireExclusiveStartup();
