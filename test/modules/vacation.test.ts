@@ -6,6 +6,19 @@ import { serverDecodeArguments } from '../protocol/models/server.js';
 import { byteString, utf8 } from '../protocol/vectors.js';
 import { replyOf } from './replies.js';
 
+
+/** A set request as the module's argv sees it: built, sent through the model of Thunderbird's URL path (no damage), decoded as the server does. */
+function wordsAtServer(update: Parameters<typeof vacationSetRequest>[0]): string[] | false {
+  const request = vacationSetRequest(update);
+  if (!request.ok) throw new Error(request.error.message);
+  const text = buildCommandText(request.value);
+  if (!text.ok) throw new Error(text.error.message);
+  const sent = thunderbirdSend(text.value);
+  expect(sent.damage).toEqual([]);
+  const parsed = serverDecodeArguments(sent.sent);
+  return parsed.ok && parsed.words.map(byteString);
+}
+
 describe('requests', () => {
   it('show, off', () => {
     expect(vacationShowRequest()).toEqual({ module: 'vacation', args: ['show'] });
@@ -36,14 +49,7 @@ describe('requests', () => {
 
   it('the body reaches the module byte for byte through Thunderbird', () => {
     const body = 'Grüße!\n\n  indented? yes > no\n"quoted" 100%\ttab';
-    const request = vacationSetRequest({ body });
-    if (!request.ok) throw new Error(request.error.message);
-    const text = buildCommandText(request.value);
-    if (!text.ok) throw new Error(text.error.message);
-    const sent = thunderbirdSend(text.value);
-    expect(sent.damage).toEqual([]);
-    const parsed = serverDecodeArguments(sent.sent);
-    expect(parsed.ok && parsed.words.map(byteString)).toEqual(['vacation', 'set', byteString(utf8('body=' + body))]);
+    expect(wordsAtServer({ body })).toEqual(['vacation', 'set', byteString(utf8('body=' + body))]);
   });
 
   const refused: ReadonlyArray<readonly [string, Parameters<typeof vacationSetRequest>[0], string]> = [
@@ -119,14 +125,7 @@ describe('only', () => {
   });
 
   it('the list reaches the module as the module splits it', () => {
-    const request = vacationSetRequest({ only: ['@example.com', 'b@example.org'] });
-    if (!request.ok) throw new Error(request.error.message);
-    const text = buildCommandText(request.value);
-    if (!text.ok) throw new Error(text.error.message);
-    const sent = thunderbirdSend(text.value);
-    expect(sent.damage).toEqual([]);
-    const parsed = serverDecodeArguments(sent.sent);
-    expect(parsed.ok && parsed.words.map(byteString)).toEqual(['vacation', 'set', byteString(utf8('only=@example.com,b@example.org'))]);
+    expect(wordsAtServer({ only: ['@example.com', 'b@example.org'] })).toEqual(['vacation', 'set', byteString(utf8('only=@example.com,b@example.org'))]);
   });
 });
 
