@@ -4,7 +4,7 @@
 // Thunderbird give their children a clean environment, and modules run in users' homes).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { listProcs, sleep, withDescendants } from '../test/support/procs.mjs';
+import { listProcs, sleep, withDescendants, worksIn } from '../test/support/procs.mjs';
 
 /** @typedef {{pid: number, ppid: number, cmdline: string}} Proc */
 
@@ -13,7 +13,7 @@ function runProcs(dir) {
   const procs = listProcs({ environ: true }).filter((p) => p.pid !== process.pid);
   const mine = withDescendants(procs, procs.filter((p) =>
     (p.environ ?? []).some((e) => e === `TMPDIR=${dir}` || e.startsWith(`TMPDIR=${dir}/`)) ||
-    p.cmdline.includes(dir) || p.cwd === dir || p.cwd.startsWith(dir + '/')).map((p) => p.pid));
+    p.cmdline.includes(dir) || worksIn(p, dir)).map((p) => p.pid));
   return procs.filter((p) => mine.has(p.pid)).map(({ pid, ppid, cmdline }) => ({ pid, ppid, cmdline: cmdline.trim() }));
 }
 

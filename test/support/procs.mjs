@@ -131,12 +131,20 @@ export function killGroupSync(pgid) {
 }
 
 /**
+ * Whether a process works inside `dir` (a unique temp dir). A process in another mount namespace
+ * shows its working directory from here with that namespace's root in front (a process chrooted
+ * into a Debian root: the root + its own path), so a working directory that ends in `dir` or has
+ * it as a folder counts.
+ * @param {Proc} p @param {string} dir
+ */
+export function worksIn(p, dir) {
+  return p.cwd.endsWith(dir) || p.cwd.includes(dir + '/');
+}
+
+/**
  * The processes that belong to a Dovecot instance: descendants of its master, and
  * anything whose command line mentions its directory or whose working
- * directory is inside it (module processes run in the users' homes). A process in another mount
- * namespace shows its working directory from here with that namespace's root in front (a
- * process chrooted into the Debian root `root`: `root` + its own path), so a working directory
- * that ends in the (unique) temp dir or has it as a folder counts too.
+ * directory is inside it (module processes run in the users' homes; see worksIn()).
  * @param {{masterPid?: number, dir: string, root?: string | null}} inst
  * @returns {Proc[]}
  */
@@ -144,7 +152,7 @@ export function instanceProcs(inst) {
   const procs = listProcs().filter((p) => p.pid !== process.pid);
   const seeds = procs.filter((p) => p.pid === inst.masterPid ||
     (p.cmdline.includes(inst.dir) && !p.cmdline.includes('watchdog.mjs')) ||
-    p.cwd.endsWith(inst.dir) || p.cwd.includes(inst.dir + '/')).map((p) => p.pid);
+    worksIn(p, inst.dir)).map((p) => p.pid);
   const mine = inst.masterPid ? withDescendants(procs, seeds) : new Set(seeds);
   return procs.filter((p) => mine.has(p.pid));
 }
