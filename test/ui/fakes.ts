@@ -92,12 +92,15 @@ export class FakeBackground {
   password: string | null = null;
   console: (module: string, args: readonly string[]) => ResponseValues['console'] = () => ({ result: { ok: true, lines: [] }, error: null });
   readonly calls: BackgroundRequest[] = [];
-  private readonly failures: { type: RequestType; error: UserError; times: number }[] = [];
+  private readonly failures: { type: RequestType; error: UserError; times: number; applied: boolean }[] = [];
   private readonly holds: { type: RequestType; gate: Promise<void>; open: () => void }[] = [];
 
-  /** The next `times` requests of `type` fail with `error`. */
-  failNext(type: RequestType, error: UserError, times = 1): void {
-    this.failures.push({ type, error, times });
+  /**
+   * The next `times` requests of `type` fail with `error`; `applied`: the server did the change
+   * all the same (a timeout that came after the module ran).
+   */
+  failNext(type: RequestType, error: UserError, times = 1, { applied = false } = {}): void {
+    this.failures.push({ type, error, times, applied });
   }
 
   /** The next request of `type` waits until `release()`. */
@@ -124,7 +127,10 @@ export class FakeBackground {
       const [held] = this.holds.splice(hold, 1);
       await held!.gate;
     }
-    if (failure) return { ok: false, error: failure.error };
+    if (failure) {
+      if (failure.applied) this.answer(request);
+      return { ok: false, error: failure.error };
+    }
     return { ok: true, value: this.answer(request) };
   }
 

@@ -47,10 +47,15 @@ interface Progress {
 
 const EMPTY: readonly string[] = [];
 
+/** A failed change whose list could not be read again: the page says its list may be stale. */
+function notInStep(inStep: boolean): Pick<StatusState, 'details'> {
+  return inStep ? {} : { details: [t('listNotReread')] };
+}
+
 export function ListPanel({ accountId, list }: { accountId: string; list: ListName }) {
   const texts = TEXTS[list];
   const id = useId();
-  const { loaded, reload, setValue } = useLoad(async () => {
+  const { loaded, reload, refresh, setValue } = useLoad(async () => {
     const response = await ask({ type: 'list.show', accountId, list });
     return response.ok ? { ok: true, value: { entries: splitEntries(response.value.entries) } } as const : response;
   });
@@ -103,13 +108,15 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
     try {
       for (let b = 0; b < batches.length; b++) {
         // Between batches only: a batch sent is answered, so the list stays what the server has.
-        if (stopRef.current) return { changed, rest: batches.slice(b).flat(), error: null, cancelled: true };
+        if (stopRef.current) return { changed, rest: batches.slice(b).flat(), error: null, cancelled: true, listInStep: true };
         const batch = batches[b] as string[];
         const response = verb === 'add'
           ? await ask({ type: 'list.add', accountId, list, entries: batch })
           : await ask({ type: 'list.del', accountId, list, entries: batch });
         if (!response.ok) {
-          return { changed, rest: batches.slice(b).flat(), error: response.error, cancelled: false };
+          // A timeout or a dropped connection may come after the module changed the list.
+          const listInStep = await refresh();
+          return { changed, rest: batches.slice(b).flat(), error: response.error, cancelled: false, listInStep };
         }
         const changes: readonly EntryChange[] = response.value.changes;
         // added/exists: the server has it now; removed/absent: it has not.
@@ -120,7 +127,7 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
         done += batch.length;
         if (batches.length > 1) setProgress({ label, done, total: all.length });
       }
-      return { changed, rest: [], error: null, cancelled: false };
+      return { changed, rest: [], error: null, cancelled: false, listInStep: true };
     } finally {
       setProgress(null);
       setStopping(false);
@@ -146,7 +153,8 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
       const response = await ask({ type: 'list.add', accountId, list, entries: [entry.value] });
       if (!response.ok) {
         if (response.error.kind === 'input') setDraftError(response.error.message);
-        setStatus(errorStatus(response.error, () => void add()));
+        const inStep = response.error.kind === 'input' || await refresh();
+        setStatus({ ...errorStatus(response.error, () => void add()), ...notInStep(inStep) });
         return;
       }
       update((current) => mergeSorted(current, response.value.changes.map((c) => c.entry)));
@@ -171,6 +179,7 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
       if (outcome.error !== null) {
         setStatus({
           ...errorStatus(outcome.error, () => void remove(outcome.rest), t('listRemoveStopped', [outcome.error.message, formatNumber(outcome.changed.length)])),
+          ...notInStep(outcome.listInStep),
           undo,
         });
         return;
@@ -191,7 +200,10 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
       setStatus({ kind: 'busy', text: t('listRestoring') });
       const outcome = await sendBatches('add', removed, t('listRestoringProgress'));
       if (outcome.error !== null) {
-        setStatus(errorStatus(outcome.error, () => void restore(outcome.rest), t('listRestoreStopped', [outcome.error.message])));
+        setStatus({
+          ...errorStatus(outcome.error, () => void restore(outcome.rest), t('listRestoreStopped', [outcome.error.message])),
+          ...notInStep(outcome.listInStep),
+        });
         return;
       }
       if (outcome.cancelled) {
@@ -208,11 +220,14 @@ export function ListPanel({ accountId, list }: { accountId: string; list: ListNa
       setStatus({ kind: 'busy', text: t('listImporting', [formatNumber(fresh.length)]) });
       const outcome = await sendBatches('add', fresh, t('listImportingProgress'));
       if (outcome.error !== null) {
-        setStatus(errorStatus(
-          outcome.error,
-          retry,
-          t('listImportStopped', [outcome.error.message, formatNumber(outcome.changed.length), formatNumber(outcome.rest.length)]),
-        ));
+        setStatus({
+          ...errorStatus(
+            outcome.error,
+            retry,
+            t('listImportStopped', [outcome.error.message, formatNumber(outcome.changed.length), formatNumber(outcome.rest.length)]),
+          ),
+          ...notInStep(outcome.listInStep),
+        });
         return outcome;
       }
       if (outcome.cancelled) {

@@ -105,6 +105,11 @@ export interface BatchOutcome {
   readonly error: UserError | null;
   /** The user stopped the run between batches; what was sent stays sent. */
   readonly cancelled: boolean;
+  /**
+   * The list on the page is the server's: always after answered batches; after a failed one only
+   * if reading the list again worked (the failed batch may have run on the server all the same).
+   */
+  readonly listInStep: boolean;
 }
 
 export interface RejectedLine {

@@ -1,6 +1,7 @@
 /**
- * Loads a panel's state from the server when the panel first shows, and again on `reload`
- * (the Retry button). An answer that arrives after a newer request started is dropped.
+ * Loads a panel's state from the server when the panel first shows, again on `reload` (the Retry
+ * button), and quietly on `refresh` (after a change whose outcome is unknown). An answer that
+ * arrives after a newer request started is dropped.
  */
 
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
@@ -38,11 +39,24 @@ export function useLoad<Value>(load: () => Promise<LoadResponse<Value>>) {
     };
   }, [reload]);
 
+  /**
+   * Reads the server's state again while the panel keeps showing what it has: after a failed
+   * change, whose part on the server is unknown (a timeout may come after the module ran).
+   * Resolves false, leaving the value as it was, when the read fails too.
+   */
+  const refresh = useCallback(async (): Promise<boolean> => {
+    const mine = ++generation.current;
+    const response = await loadRef.current();
+    if (!response.ok) return false;
+    if (mine === generation.current) setLoaded({ state: 'ready', value: response.value });
+    return true;
+  }, []);
+
   /** Replaces the loaded value with what a successful change answered. */
   const setValue = useCallback((value: Value) => {
     generation.current++;
     setLoaded({ state: 'ready', value });
   }, []);
 
-  return { loaded, reload, setValue };
+  return { loaded, reload, refresh, setValue };
 }

@@ -5,7 +5,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/pr
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ListPanel } from '../../../ui/options/ListPanel.js';
-import { resetBackground, type FakeBackground } from '../fakes.js';
+import { resetBackground, serverError, type FakeBackground } from '../fakes.js';
 
 vi.mock('webextension-polyfill', async () => (await import('../fakes.js')).polyfillModule());
 vi.mock('../../../src/messages/client.js', async () => (await import('../fakes.js')).clientModule());
@@ -126,5 +126,54 @@ describe('stopping a long change between batches', () => {
     expect(screen.queryByRole('button', { name: 'Stop' })).toBeNull();
     held.release();
     expect(await screen.findByText('Added “one@example.net”.')).toBeTruthy();
+  });
+});
+
+describe('a failed change whose outcome is unknown: the list is read again from the server', () => {
+  const timeout = () => serverError('timeout', 'no answer within 20 s');
+
+  it('a batch that timed out after the server took it: the page shows what the server holds', async () => {
+    const user = await open();
+    await user.click(screen.getByText('Import from text or a file…'));
+    const box = screen.getByRole('textbox', { name: 'Entries to import' }) as HTMLTextAreaElement;
+    fireEvent.input(box, { target: { value: many(6000).join('\n') } });
+    await screen.findByText(/^New: 6,000/);
+    // The first batch runs on the server, but its answer is lost.
+    const shows = server.callsOf('list.show').length;
+    server.failNext('list.add', timeout(), 1, { applied: true });
+    await user.click(screen.getByRole('button', { name: 'Import new entries (6,000)' }));
+    await screen.findByText(/^Import stopped:/);
+    expect(server.callsOf('list.show').length).toBe(shows + 1);
+    expect(server.callsOf('list.add')).toHaveLength(1);
+    expect(server.lists.blacklist.length).toBeGreaterThan(3);
+    await expectSameAsServer(user);
+    expect(screen.queryByText(/could not be read again/)).toBeNull();
+  });
+
+  it('a removal that failed after the server took it, and a single add', async () => {
+    server.lists.blacklist = many(6000);
+    const user = await open();
+    await user.click(screen.getByRole('checkbox', { name: 'Select all shown' }));
+    server.failNext('list.del', timeout(), 1, { applied: true });
+    await user.click(screen.getByRole('button', { name: 'Remove selected (6,000)' }));
+    await screen.findByText(/^Removing stopped:/);
+    expect(server.lists.blacklist.length).toBeLessThan(6000);
+    await expectSameAsServer(user);
+
+    server.failNext('list.add', timeout(), 1, { applied: true });
+    await user.type(screen.getByRole('textbox', { name: 'Add an address or domain' }), 'late@example.net{Enter}');
+    await screen.findByRole('button', { name: 'Retry' });
+    expect(server.lists.blacklist).toContain('late@example.net');
+    await expectSameAsServer(user);
+  });
+
+  it('when the list cannot be read again either, the panel says its list may be stale', async () => {
+    const user = await open();
+    server.failNext('list.add', timeout(), 1, { applied: true });
+    server.failNext('list.show', serverError('disconnected', 'connection lost'));
+    await user.type(screen.getByRole('textbox', { name: 'Add an address or domain' }), 'late@example.net{Enter}');
+    expect(await screen.findByText(/could not be read again from the server/)).toBeTruthy();
+    // The panel keeps its list (no loading screen, no error page).
+    expect(screen.getByRole('listbox', { name: 'Blocked senders' })).toBeTruthy();
   });
 });
