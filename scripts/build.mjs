@@ -79,6 +79,15 @@ async function build() {
       globalName: EXPERIMENT_GLOBAL,
       footer: { js: `var xexec = ${EXPERIMENT_GLOBAL}.xexec;` },
     }),
+    // The notices in the main window (the reminder), a second experiment namespace built the same way.
+    esbuild.build({
+      ...common,
+      entryPoints: ['experiments/xexec/notices.ts'],
+      outfile: path.join(ADDON, 'experiments/xexec/notices.js'),
+      format: 'iife',
+      globalName: 'xexecNoticesBundle',
+      footer: { js: 'var xexecNotices = xexecNoticesBundle.xexecNotices;' },
+    }),
     esbuild.build({
       ...common,
       entryPoints: ['src/background/index.ts'],
@@ -102,6 +111,7 @@ async function build() {
   copy(path.join(ROOT, '_locales'), path.join(ADDON, '_locales'));
   copy(path.join(ROOT, 'icons'), path.join(ADDON, 'icons'));
   copy(path.join(ROOT, 'experiments/xexec/schema.json'), path.join(ADDON, 'experiments/xexec/schema.json'));
+  copy(path.join(ROOT, 'experiments/xexec/notices.json'), path.join(ADDON, 'experiments/xexec/notices.json'));
   for (const file of ['options.html', 'options.css']) {
     copy(path.join(ROOT, 'ui/options', file), path.join(ADDON, 'ui/options', file));
   }

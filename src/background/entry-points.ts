@@ -7,9 +7,14 @@
 export const SETTINGS_PAGE = 'ui/options/options.html';
 export const MENU_ID = 'xexec-server-settings';
 
-/** The settings tab's URL, on one account when it is known (the page reads `?account=`). */
-export function settingsUrl(getURL: (path: string) => string, accountId?: string): string {
-  return getURL(accountId === undefined ? SETTINGS_PAGE : `${SETTINGS_PAGE}?account=${encodeURIComponent(accountId)}`);
+/**
+ * The settings tab's URL, on one account when it is known (the page reads `?account=`), and on
+ * one of its panels (`&panel=`, a panel key such as `vacation`).
+ */
+export function settingsUrl(getURL: (path: string) => string, accountId?: string, panel?: string): string {
+  if (accountId === undefined) return getURL(SETTINGS_PAGE);
+  const query = `?account=${encodeURIComponent(accountId)}${panel === undefined ? '' : `&panel=${encodeURIComponent(panel)}`}`;
+  return getURL(`${SETTINGS_PAGE}${query}`);
 }
 
 /** What Thunderbird's menus.onClicked reports for the folder pane (MV3 and MV2 shapes). */

@@ -9,6 +9,7 @@ import { t } from '../messages/i18n.js';
 import { registerEntryPoints, type FolderPaneClick } from './entry-points.js';
 import { KeepAlive } from './keepalive.js';
 import { createPolicySource, type ManagedStorageArea } from './policy.js';
+import { startReminder } from './reminder.js';
 import { createRouter } from './router.js';
 
 /** The experiment API; the polyfill knows only the standard namespaces. */
@@ -34,12 +35,16 @@ async function readContacts(): Promise<string[]> {
   return vCards;
 }
 
+// The "automatic reply is on" reminder asks through the router, which tells it every change.
+const reminder = startReminder((request) => router.handle(request), t);
+
 const router = createRouter({
   xexec: messenger.xexec,
   translate: t,
   keepAlive: (work) => keepAlive.during(work),
   policy,
   readContacts,
+  onVacationChange: (accountId, state) => reminder.changed(accountId, state),
 });
 
 // Registered synchronously at the top level, so that a message wakes a suspended background.

@@ -13,7 +13,7 @@ import { forwardOffRequest, forwardSetRequest, forwardShowRequest, parseForwardS
 import { addRequest, deleteRequest, listRequest, parseAddReply, parseDeleteReply, parseListReply } from '../modules/lists.js';
 import { changePasswordRequest, parseChangePasswordReply } from '../modules/password.js';
 import type { ReplyError } from '../modules/reply.js';
-import { parseVacationState, vacationOffRequest, vacationSetRequest, vacationShowRequest } from '../modules/vacation.js';
+import { parseVacationState, vacationOffRequest, vacationSetRequest, vacationShowRequest, type VacationState } from '../modules/vacation.js';
 import { buildCommandText, type CommandError, type XexecRequest } from '../protocol/command.js';
 import type { XexecReply } from '../protocol/data-line.js';
 import { readReport, type ExecuteResult } from '../protocol/execute-result.js';
@@ -52,6 +52,8 @@ export interface RouterDeps {
   readonly policy?: PolicySource;
   /** The vCards of the contacts in the user's local address books; default: none. */
   readonly readContacts?: () => Promise<readonly string[]>;
+  /** Told each automatic reply a set or off leaves on the server (the reminder, reminder.ts). */
+  readonly onVacationChange?: (accountId: string, state: VacationState) => void;
 }
 
 export interface Router {
@@ -96,6 +98,18 @@ export function createRouter(deps: RouterDeps): Router {
     if (!result.ok) return err(executeFailureError(t, result, request.module));
     const parsed = parse({ module: request.module, lines: result.lines }, request.module);
     return parsed.ok ? parsed : err(replyError(t, parsed.error, request.module));
+  }
+
+  /** Passes a changed automatic reply on; a listener's failure is no failure of the change. */
+  function changedVacation(accountId: string, result: Result<VacationState, UserError>): Result<VacationState, UserError> {
+    if (result.ok) {
+      try {
+        deps.onVacationChange?.(accountId, result.value);
+      } catch (e) {
+        console.warn('vacation change listener:', e instanceof Error ? e.message : String(e));
+      }
+    }
+    return result;
   }
 
   const discovery = new DiscoveryCache(async (accountId) => {
@@ -173,14 +187,14 @@ export function createRouter(deps: RouterDeps): Router {
     },
     async 'vacation.off'(r) {
       const module = await moduleName(r.accountId, 'vacation');
-      return module.ok ? run(r.accountId, vacationOffRequest(module.value), parseVacationState) : module;
+      return module.ok ? changedVacation(r.accountId, await run(r.accountId, vacationOffRequest(module.value), parseVacationState)) : module;
     },
     async 'vacation.set'(r) {
       const module = await moduleName(r.accountId, 'vacation');
       if (!module.ok) return module;
       const request = vacationSetRequest(r.update, module.value);
       if (!request.ok) return err(vacationInputError(t, request.error));
-      return run(r.accountId, request.value, parseVacationState);
+      return changedVacation(r.accountId, await run(r.accountId, request.value, parseVacationState));
     },
 
     async 'contacts.addresses'() {

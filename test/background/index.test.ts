@@ -16,7 +16,11 @@ vi.mock('webextension-polyfill', () => ({
         state.pings++;
         return { os: 'linux', arch: 'x86-64' };
       },
+      // The reminder (reminder.ts) starts on these; not fired here.
+      onStartup: { addListener: () => undefined },
+      onInstalled: { addListener: () => undefined },
     },
+    alarms: { onAlarm: { addListener: () => undefined } },
     i18n: { getMessage: (key: string, subs?: string[]) => getMessage(key, subs) },
     action: { onClicked: { addListener: () => undefined } },
     menus: {
@@ -32,7 +36,7 @@ const xexec = fakeXexec((module) => (module === '.modules' ? okLines('blacklist'
 
 describe('background/index.ts', () => {
   beforeAll(async () => {
-    (globalThis as Record<string, unknown>).messenger = { xexec: xexec.typed };
+    (globalThis as Record<string, unknown>).messenger = { xexec: xexec.typed, xexecNotices: { onButtonClicked: { addListener: () => undefined } } };
     await import('../../src/background/index.js');
   });
 

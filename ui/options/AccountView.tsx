@@ -25,6 +25,8 @@ export interface AccountViewProps {
   readonly policy: EffectivePolicy | null;
   /** Asks the server again what it offers (bypassing the background's cache). */
   readonly onRediscover: () => void;
+  /** The panel to show first (`?panel=`, e.g. from the reminder's Change…); else the first one. */
+  readonly initialPanel?: string | null;
 }
 
 function panelTab(panel: PanelInfo, account: ImapAccount, policy: EffectivePolicy): TabSpec {
@@ -44,8 +46,8 @@ function panelTab(panel: PanelInfo, account: ImapAccount, policy: EffectivePolic
   return { key: panel.key, label: t(panel.label), render };
 }
 
-export function AccountView({ account, discovery, policy, consoleEnabled, onRediscover }: AccountViewProps) {
-  const [selected, setSelected] = useState<string | null>(null);
+export function AccountView({ account, discovery, policy, consoleEnabled, onRediscover, initialPanel = null }: AccountViewProps) {
+  const [selected, setSelected] = useState<string | null>(initialPanel);
   const headingId = `account-${account.id}-heading`;
 
   let body;

@@ -19,14 +19,15 @@ import type { Discovery } from './discovery.js';
 
 type Accounts = { state: 'loading' } | { state: 'ready'; accounts: ImapAccount[] } | { state: 'failed'; message: string };
 
-/** `?account=<id>` opens that account (for links and tests). */
-function requestedAccount(): string | null {
+/** `?account=<id>` opens that account (for links and tests), `&panel=<key>` one of its panels. */
+function requested(name: 'account' | 'panel'): string | null {
   try {
-    return new URLSearchParams(globalThis.location?.search ?? '').get('account');
+    return new URLSearchParams(globalThis.location?.search ?? '').get(name);
   } catch {
     return null;
   }
 }
+const requestedAccount = () => requested('account');
 
 export function App() {
   const [accounts, setAccounts] = useState<Accounts>({ state: 'loading' });
@@ -126,6 +127,7 @@ export function App() {
                   policy={policies.get(account.id) ?? null}
                   consoleEnabled={settings.consoleEnabled}
                   onRediscover={() => discover(account.id, true)}
+                  initialPanel={account.id === requestedAccount() ? requested('panel') : null}
                 />
               </div>
             ))}

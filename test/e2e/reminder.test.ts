@@ -1,0 +1,234 @@
+// End-to-end: the "automatic reply is on" reminder in a real, headless Thunderbird (the .xpi as
+// it ships, installed for good so that it survives a restart) against a real Dovecot.
+// Two accounts: Alice's reply is on today, Bob's starts in three days. Both are set on the
+// server before the add-on is installed (a raw IMAP XEXEC session), so what the reminder shows
+// comes from its own start-up read. The notice is Thunderbird's own notification bar at the
+// bottom of the main window; its buttons get a trusted click (mousedown, mouseup, click) from
+// chrome code, as in entry-points.test.ts. The background's idle timeout is short, and the
+// click on Turn off comes while it is suspended: the button must wake it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pw, startServer, USERS, type TestServer } from '../server/fixture/index.js';
+import { buildAddon, type BuiltAddon } from './addon.js';
+import { isoDay, stateFile } from './settings-tab.js';
+import { ExtensionPage, startThunderbird, thunderbirdAvailable, type Thunderbird } from './thunderbird.js';
+import { ADDON_ID } from '../support/constants.js';
+import enMessages from '../../_locales/en/messages.json';
+
+const ALICE = USERS.alice;
+const BOB = USERS.bob;
+const TURN_OFF = enMessages.reminderTurnOff.message;
+const CHANGE = enMessages.reminderChange.message;
+const BADGE = enMessages.reminderBadge.message;
+const IDLE_MS = 3000;
+/** The Sieve `vacation` action (the script's comments name the module too). */
+const VACATION_ACTION = /^\s*vacation :days/m;
+
+let built: BuiltAddon;
+let server: TestServer;
+let tb: Thunderbird;
+let alice: string;
+let bob: string;
+let base: string;
+
+const PRELUDE = `
+  const win = Services.wm.getMostRecentWindow("mail:3pane");
+  const doc = win.document;
+  const norm = (s) => String(s || "").replace(/\\s+/g, " ").trim();
+  const box = () => win.specialTabs.msgNotificationBar;
+  function mouse(el, type, button) {
+    const w = el.ownerDocument.defaultView;
+    const r = el.getBoundingClientRect();
+    const clientX = r.left + Math.min(10, r.width / 2), clientY = r.top + r.height / 2;
+    const init = { bubbles: true, cancelable: true, composed: true, view: w, detail: 1, button, buttons: 0,
+      clientX, clientY, screenX: w.mozInnerScreenX + clientX, screenY: w.mozInnerScreenY + clientY };
+    return el.dispatchEvent(new w.MouseEvent(type, init));
+  }
+  function notice(accountId) {
+    const n = box().getNotificationWithValue("xexec-notice-" + accountId);
+    if (!n) return null;
+    const r = n.getBoundingClientRect();
+    return { n, text: norm(n.messageText.textContent), type: n.getAttribute("type"),
+      buttons: [...n.querySelectorAll("button")].map((b) => norm(b.label || b.getAttribute("label") || b.textContent)),
+      visible: r.width > 0 && r.height > 0 };
+  }
+`;
+
+interface NoticeView { text: string; type: string; buttons: string[]; visible: boolean }
+
+/** The account's notice in the main window; null when there is none. */
+async function noticeOf(accountId: string): Promise<NoticeView | null> {
+  return tb.chrome<NoticeView | null>(`${PRELUDE}
+    const found = notice(arguments[0]);
+    if (!found) return null;
+    const { n, ...view } = found;
+    return view;
+  `, [accountId]);
+}
+
+async function waitForNotice(accountId: string, present: boolean): Promise<void> {
+  await tb.waitFor(`the notice of ${accountId} to ${present ? 'show' : 'go'}`, `${PRELUDE}
+    const n = notice(arguments[0]);
+    return arguments[1] ? !!(n && n.visible) : !n;
+  `, 60_000, [accountId, present]);
+}
+
+/** The add-on's toolbar button: its badge (null: none) and tooltip. */
+async function toolbarButton(): Promise<{ badge: string | null; title: string }> {
+  return tb.waitFor('the add-on\'s toolbar button', `
+    const doc = Services.wm.getMostRecentWindow("mail:3pane").document;
+    const item = doc.querySelector('unified-toolbar li.extension-action[item-id="ext-' + arguments[0] + '"]');
+    const button = item && item.querySelector("button");
+    return button ? { badge: button.getAttribute("badge"), title: button.title || "" } : null;
+  `, 30_000, [ADDON_ID]);
+}
+
+/** Clicks a button of the account's notice as a mouse would. */
+async function clickNoticeButton(accountId: string, label: string): Promise<void> {
+  await tb.chrome(`${PRELUDE}
+    const [accountId, label] = arguments;
+    const found = notice(accountId);
+    if (!found) throw new Error("no notice of " + accountId);
+    const button = [...found.n.querySelectorAll("button")].find((b) => norm(b.label || b.getAttribute("label")) === label);
+    if (!button) throw new Error("no button " + label + " in " + JSON.stringify(found.buttons));
+    for (const type of ["mousedown", "mouseup", "click"]) mouse(button, type, 0);
+  `, [accountId, label]);
+}
+
+/** A day as the settings tab words it, in Thunderbird's UI language. */
+function longDate(isoDate: string): Promise<string> {
+  return tb.chrome<string>(`
+    const [y, m, d] = arguments[0].split("-").map(Number);
+    const options = { timeZone: "UTC", weekday: "long", year: "numeric", month: "long", day: "numeric" };
+    return new Intl.DateTimeFormat(Services.locale.appLocaleAsBCP47, options).format(new Date(Date.UTC(y, m - 1, d)));
+  `, [isoDate]);
+}
+
+function backgroundState(): Promise<string> {
+  return tb.chrome<string>('return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState;', [ADDON_ID]);
+}
+
+/** One XEXEC as `user` on a raw IMAP session; expects OK. */
+async function xexecAs(user: string, command: string): Promise<string[]> {
+  const c = await server.login(user);
+  try {
+    const r = await c.command(command);
+    expect(r.status, r.text).toBe('OK');
+    return r.untagged.map((l) => l.toString('utf8'));
+  } finally {
+    await c.logout();
+  }
+}
+
+/** Delivers a message to `to`; returns the messages the server sent because of it. */
+async function deliver(to: string, from: string) {
+  const before = server.captured().length;
+  const r = await server.deliver({ from, to, subject: `Hello from ${from}` });
+  expect(r.dataReplies[0], r.transcript.join('\n')).toMatch(/^250 /);
+  return server.captured().slice(before);
+}
+
+describe('the automatic reply reminder, in Thunderbird, against the server', () => {
+  beforeAll(async () => {
+    if (!thunderbirdAvailable()) throw new Error('Thunderbird is missing: run `npm run deps` as root');
+    built = await buildAddon();
+    server = await startServer();
+    await xexecAs(ALICE, `XEXEC vacation set body=Away start=${isoDay(-1)} end=${isoDay(5)}`);
+    await xexecAs(BOB, `XEXEC vacation set body=Soon start=${isoDay(3)} end=${isoDay(6)}`);
+    tb = await startThunderbird({ prefs: { 'extensions.background.idle.timeout': IDLE_MS } });
+    alice = (await tb.createImapAccount({ port: server.imapPort, user: ALICE, password: pw(ALICE), savePassword: true })).accountId;
+    bob = (await tb.createImapAccount({ port: server.imapPort, user: BOB, password: pw(BOB), savePassword: true })).accountId;
+    // Installed for good (not temporary): it must still be there after the restart.
+    expect(await tb.installAddon(built.xpi, false)).toBe(ADDON_ID);
+    base = await tb.chrome<string>('return "moz-extension://" + WebExtensionPolicy.getByID(arguments[0]).mozExtensionHostname + "/";', [ADDON_ID]);
+  }, 180_000);
+
+  afterAll(async () => {
+    try {
+      await tb?.stopExpectingNoCrash();
+    } finally {
+      try {
+        server?.assertLogClean();
+      } finally {
+        await server?.stop();
+        built?.remove();
+      }
+    }
+  }, 120_000);
+
+  it('a reply that is on: a notice until its last day, with Turn off and Change…, and the badge', async () => {
+    await waitForNotice(alice, true);
+    const notice = await noticeOf(alice);
+    expect(notice?.text).toBe(`Automatic reply is on for ${ALICE}: it is sent until ${await longDate(isoDay(5))}.`);
+    expect(notice?.buttons).toEqual([TURN_OFF, CHANGE]);
+    // Thunderbird's own bar, as an information (it follows the theme).
+    expect(notice?.type).toBe('info');
+    await tb.waitFor('the badge', `
+      const item = Services.wm.getMostRecentWindow("mail:3pane").document.querySelector('unified-toolbar li.extension-action[item-id="ext-' + arguments[0] + '"]');
+      return !!(item && item.querySelector("button").getAttribute("badge"));
+    `, 30_000, [ADDON_ID]);
+    const button = await toolbarButton();
+    expect(button.badge).toBe(BADGE);
+    expect(button.title).toMatch(new RegExp(`automatic reply is on for ${ALICE.replace(/\./g, '\\.')}`));
+    expect(button.title).not.toContain(BOB);
+    // The server does answer: an auto-reply goes out now.
+    expect((await deliver(ALICE, 'first@example.org')).length).toBe(1);
+  });
+
+  it('a reply that starts later: "from … to …", and it alone would give no badge', async () => {
+    await waitForNotice(bob, true);
+    const notice = await noticeOf(bob);
+    expect(notice?.text).toBe(`Automatic reply is set for ${BOB}: it will be sent from ${await longDate(isoDay(3))} to ${await longDate(isoDay(6))}.`);
+    expect(notice?.buttons).toEqual([TURN_OFF, CHANGE]);
+  });
+
+  it('Change… opens the settings tab on the account\'s automatic reply', async () => {
+    await clickNoticeButton(bob, CHANGE);
+    const url = `${base}ui/options/options.html?account=${encodeURIComponent(bob)}&panel=vacation`;
+    await tb.waitFor(`a tab with ${url}`, `
+      const tabmail = Services.wm.getMostRecentWindow("mail:3pane").document.getElementById("tabmail");
+      const tab = tabmail.tabInfo.find(t => t.browser && t.browser.currentURI && t.browser.currentURI.spec === arguments[0]);
+      return !!(tab && !tab.browser.webProgress.isLoadingDocument);
+    `, 30_000, [url]);
+    const page = new ExtensionPage(tb, url);
+    const selected = await page.run<string>(`
+      const doc = window.document;
+      const deadline = Date.now() + 30000;
+      for (;;) {
+        const tab = doc.querySelector('section.account-view[data-account="' + arguments[0] + '"] [role="tab"][aria-selected="true"]');
+        if (tab && doc.querySelector('section.account-view[data-account="' + arguments[0] + '"] [role="tabpanel"][data-panel="vacation"]')) return tab.textContent.trim();
+        if (Date.now() > deadline) throw new Error("no vacation panel: " + doc.body.textContent.slice(0, 300));
+        await new Promise((r) => window.setTimeout(r, 50));
+      }
+    `, [bob]);
+    expect(selected).toBe('Automatic reply');
+    await page.close();
+    // Change… changes nothing by itself.
+    expect(await noticeOf(bob)).not.toBeNull();
+  });
+
+  it('Turn off, clicked while the background sleeps, turns the reply off on the server; the notice and the badge go', async () => {
+    await tb.waitFor('the idle background to be suspended', `return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState === "stopped";`, 60_000, [ADDON_ID]);
+    await clickNoticeButton(alice, TURN_OFF);
+    await waitForNotice(alice, false);
+    expect(stateFile(server, ALICE, 'xexec.sieve') ?? '').not.toMatch(VACATION_ACTION);
+    expect(await xexecAs(ALICE, 'XEXEC vacation show')).toContainEqual(expect.stringMatching(/status off/));
+    expect(await deliver(ALICE, 'second@example.org')).toEqual([]);
+    // Bob's reply does not start before its first day: no badge is left.
+    await tb.waitFor('the badge to go', `
+      const item = Services.wm.getMostRecentWindow("mail:3pane").document.querySelector('unified-toolbar li.extension-action[item-id="ext-' + arguments[0] + '"]');
+      return !!(item && !item.querySelector("button").getAttribute("badge"));
+    `, 30_000, [ADDON_ID]);
+    expect((await toolbarButton()).title).not.toMatch(/automatic reply/i);
+    expect(await noticeOf(bob)).not.toBeNull();
+  });
+
+  it('a restart does not bring it back', async () => {
+    await tb.restart();
+    expect(await backgroundState()).not.toBe('');
+    // Bob's notice coming back shows that the reminder has read the servers after the restart.
+    await waitForNotice(bob, true);
+    expect(await noticeOf(alice)).toBeNull();
+    expect((await toolbarButton()).badge).toBeNull();
+    expect(stateFile(server, ALICE, 'xexec.sieve') ?? '').not.toMatch(VACATION_ACTION);
+  });
+});
