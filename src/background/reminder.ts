@@ -17,7 +17,7 @@
 import browser from 'webextension-polyfill';
 import type { Notice, XexecNoticesApi } from '../../experiments/xexec/notices-api.js';
 import { formatDate } from '../../ui/shared/i18n.js';
-import type { Translate } from '../messages/errors.js';
+import type { Translate, UserError } from '../messages/errors.js';
 import type { BackgroundRequest, BackgroundResponse } from '../messages/messages.js';
 import { localDay, NO_REMINDER, periodWords, reminderState, showsBadge, type ReminderState } from '../modules/reminder-state.js';
 import type { VacationState } from '../modules/vacation.js';
@@ -103,14 +103,17 @@ export class Reminder {
     const policy = await this.deps.ask({ type: 'policy.get', accountId });
     if (policy.ok && (policy.value as { hiddenPanels: readonly string[] }).hiddenPanels.includes('vacation')) return NO_REMINDER;
     const found = await this.deps.ask({ type: 'discover', accountId });
-    if (!found.ok) return found.error.code === 'unsupported' ? NO_REMINDER : undefined;
+    if (!found.ok) return found.error.code === 'unsupported' ? NO_REMINDER : this.unread(accountId, found.error);
     if (!(found.value as { modules: readonly string[] }).modules.includes('vacation')) return NO_REMINDER;
     const shown = await this.deps.ask({ type: 'vacation.show', accountId });
-    if (!shown.ok) {
-      this.deps.warn(`reminder: the automatic reply of ${accountId} could not be read (${shown.error.kind}${shown.error.code ? ` ${shown.error.code}` : ''})`);
-      return undefined;
-    }
+    if (!shown.ok) return this.unread(accountId, shown.error);
     return reminderState(shown.value as VacationState, localDay(this.deps.now()));
+  }
+
+  /** A read that failed: said in the console by kind and code only (no server text). */
+  private unread(accountId: string, error: UserError): undefined {
+    this.deps.warn(`reminder: the automatic reply of ${accountId} could not be read (${error.kind}${error.code ? ` ${error.code}` : ''})`);
+    return undefined;
   }
 
   /** Reads every account's reply from its server (start-up, every hour); nothing while offline. */

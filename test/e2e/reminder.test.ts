@@ -103,6 +103,40 @@ function longDate(isoDate: string): Promise<string> {
   `, [isoDate]);
 }
 
+/**
+ * What the hour's timer does: runs the reminder's alarm now (its observer, which calls the
+ * alarms API's listeners and sets the next hour). Resolves the alarm's data; fails when the
+ * add-on has created no such alarm.
+ */
+async function fireHourlyAlarm(): Promise<{ name: string; periodInMinutes: number }> {
+  return tb.waitFor('the reminder\'s alarm', `
+    // The alarms API's instance for the add-on, as the API manager keeps it (the Extension object
+    // from the parent's own map: WebExtensionPolicy's is another wrapper, no WeakMap key).
+    const { ExtensionParent } = ChromeUtils.importESModule("resource://gre/modules/ExtensionParent.sys.mjs");
+    const extension = ExtensionParent.GlobalManager.getExtension(arguments[0]);
+    const api = extension && await extension.apiManager.asyncGetAPI("alarms", extension);
+    const alarm = api && api.alarms.get("xexec-reminder");
+    if (!alarm) return null;
+    const data = alarm.data;
+    alarm.observe();
+    return data;
+  `, 30_000, [ADDON_ID]);
+}
+
+/** Waits until the background has woken for something and gone to sleep again (its work is done). */
+async function backgroundWokeAndSlept(): Promise<void> {
+  const script = 'return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState === arguments[1];';
+  await tb.waitFor('the background to wake', script, 30_000, [ADDON_ID, 'running']);
+  await tb.waitFor('the background to be suspended', script, 60_000, [ADDON_ID, 'stopped']);
+}
+
+async function badgeShown(shown: boolean): Promise<void> {
+  await tb.waitFor(`the badge to ${shown ? 'show' : 'go'}`, `
+    const item = Services.wm.getMostRecentWindow("mail:3pane").document.querySelector('unified-toolbar li.extension-action[item-id="ext-' + arguments[0] + '"]');
+    return !!(item && !!item.querySelector("button").getAttribute("badge") === arguments[1]);
+  `, 30_000, [ADDON_ID, shown]);
+}
+
 function backgroundState(): Promise<string> {
   return tb.chrome<string>('return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState;', [ADDON_ID]);
 }
@@ -134,7 +168,8 @@ describe('the automatic reply reminder, in Thunderbird, against the server', () 
     server = await startServer();
     await xexecAs(ALICE, `XEXEC vacation set body=Away start=${isoDay(-1)} end=${isoDay(5)}`);
     await xexecAs(BOB, `XEXEC vacation set body=Soon start=${isoDay(3)} end=${isoDay(6)}`);
-    tb = await startThunderbird({ prefs: { 'extensions.background.idle.timeout': IDLE_MS } });
+    // The background's console.warn goes to Thunderbird's log (the offline test reads it).
+    tb = await startThunderbird({ prefs: { 'extensions.background.idle.timeout': IDLE_MS, 'devtools.console.stdout.content': true } });
     alice = (await tb.createImapAccount({ port: server.imapPort, user: ALICE, password: pw(ALICE), savePassword: true })).accountId;
     bob = (await tb.createImapAccount({ port: server.imapPort, user: BOB, password: pw(BOB), savePassword: true })).accountId;
     // Installed for good (not temporary): it must still be there after the restart.
@@ -230,5 +265,35 @@ describe('the automatic reply reminder, in Thunderbird, against the server', () 
     expect(await noticeOf(alice)).toBeNull();
     expect((await toolbarButton()).badge).toBeNull();
     expect(stateFile(server, ALICE, 'xexec.sieve') ?? '').not.toMatch(VACATION_ACTION);
+  });
+
+  it('every hour: a reply turned on elsewhere (webmail, another computer) shows at the next check', async () => {
+    await xexecAs(ALICE, 'XEXEC vacation set body=Again');
+    const alarm = await fireHourlyAlarm();
+    expect(alarm).toMatchObject({ name: 'xexec-reminder', periodInMinutes: 60 });
+    await waitForNotice(alice, true);
+    // The module keeps the days it had (a set changes only what it names).
+    expect((await noticeOf(alice))?.text).toBe(`Automatic reply is on for ${ALICE}: it is sent until ${await longDate(isoDay(5))}.`);
+    await badgeShown(true);
+  });
+
+  it('offline, the check asks no server and leaves the notice as it is; back online, the next check reads the server again', async () => {
+    await tb.waitFor('the idle background to be suspended', 'return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState === "stopped";', 60_000, [ADDON_ID]);
+    await tb.chrome('Services.io.offline = true;');
+    try {
+      await xexecAs(ALICE, 'XEXEC vacation off');
+      const logBefore = tb.readLog().length;
+      await fireHourlyAlarm();
+      await backgroundWokeAndSlept();
+      expect(await noticeOf(alice)).not.toBeNull();
+      // Not even tried: a try would fail offline and say so in the console.
+      expect(tb.readLog().slice(logBefore)).not.toMatch(/reminder:/);
+    } finally {
+      await tb.chrome('Services.io.offline = false;');
+    }
+    await fireHourlyAlarm();
+    await waitForNotice(alice, false);
+    await badgeShown(false);
+    expect(await noticeOf(bob)).not.toBeNull();
   });
 });
