@@ -100,6 +100,13 @@ async function build() {
       outfile: path.join(ADDON, 'ui/options/options.js'),
       format: 'iife',
     }),
+    // The result window of block/allow from the message (src/background/sender-actions.ts).
+    esbuild.build({
+      ...common,
+      entryPoints: ['ui/sender/result.tsx'],
+      outfile: path.join(ADDON, 'ui/sender/result.js'),
+      format: 'iife',
+    }),
   ]);
   const update = updateUrl();
   if (update === null) {
@@ -112,6 +119,7 @@ async function build() {
   copy(path.join(ROOT, 'icons'), path.join(ADDON, 'icons'));
   copy(path.join(ROOT, 'experiments/xexec/schema.json'), path.join(ADDON, 'experiments/xexec/schema.json'));
   copy(path.join(ROOT, 'experiments/xexec/notices.json'), path.join(ADDON, 'experiments/xexec/notices.json'));
+  copy(path.join(ROOT, 'ui/sender/result.html'), path.join(ADDON, 'ui/sender/result.html'));
   for (const file of ['options.html', 'options.css']) {
     copy(path.join(ROOT, 'ui/options', file), path.join(ADDON, 'ui/options', file));
   }

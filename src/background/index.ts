@@ -11,6 +11,7 @@ import { KeepAlive } from './keepalive.js';
 import { createPolicySource, type ManagedStorageArea } from './policy.js';
 import { startReminder } from './reminder.js';
 import { createRouter } from './router.js';
+import { startSenderActions } from './sender-wiring.js';
 
 /** The experiment API; the polyfill knows only the standard namespaces. */
 const messenger = (globalThis as unknown as { messenger: { xexec: XexecExperimentApi } }).messenger;
@@ -47,11 +48,14 @@ const router = createRouter({
   onVacationChange: (accountId, state) => reminder.changed(accountId, state),
 });
 
+// Block or allow a sender from the message list and the message header (issue 11).
+const senderActions = startSenderActions((request) => router.handle(request));
+
 // Registered synchronously at the top level, so that a message wakes a suspended background.
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
   // Only the add-on's own pages talk to the background.
   if (sender.id !== browser.runtime.id) return undefined;
-  return router.handle(message);
+  return senderActions.handle(message) ?? router.handle(message);
 });
 
 // The toolbar button and the folder pane's "Mail server settings…" open the settings tab.
@@ -60,7 +64,7 @@ const menus = (browser as unknown as { menus: {
   create(item: { id: string; title: string; contexts: string[] }): unknown;
   onClicked: { addListener(listener: (info: FolderPaneClick) => void): void };
 } }).menus;
-void registerEntryPoints({
+registerEntryPoints({
   onActionClicked: (listener) => browser.action.onClicked.addListener(listener),
   createMenu: async (item) => {
     await menus.removeAll();
@@ -70,4 +74,4 @@ void registerEntryPoints({
   openTab: (url) => browser.tabs.create({ url }),
   getURL: (path) => browser.runtime.getURL(path),
   menuTitle: t('menuServerSettings'),
-});
+}).then(senderActions.createMenus, (e: unknown) => console.warn('menus:', e));

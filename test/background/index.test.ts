@@ -26,8 +26,14 @@ vi.mock('webextension-polyfill', () => ({
     menus: {
       removeAll: async () => undefined,
       create: (item: { id: string }) => state.menus.push(item.id),
+      update: async () => undefined,
+      refresh: async () => undefined,
       onClicked: { addListener: () => undefined },
+      // Block/allow from the message (sender-actions.ts) updates its items when a menu opens.
+      onShown: { addListener: () => undefined },
+      onHidden: { addListener: () => undefined },
     },
+    storage: { session: {}, local: {} },
     tabs: { create: async () => ({}) },
   },
 }));
@@ -36,7 +42,11 @@ const xexec = fakeXexec((module) => (module === '.modules' ? okLines('blacklist'
 
 describe('background/index.ts', () => {
   beforeAll(async () => {
-    (globalThis as Record<string, unknown>).messenger = { xexec: xexec.typed, xexecNotices: { onButtonClicked: { addListener: () => undefined } } };
+    (globalThis as Record<string, unknown>).messenger = {
+      xexec: xexec.typed,
+      xexecNotices: { onButtonClicked: { addListener: () => undefined } },
+      messages: { onUpdated: { addListener: () => undefined } },
+    };
     await import('../../src/background/index.js');
   });
 
@@ -44,8 +54,10 @@ describe('background/index.ts', () => {
     expect(state.listeners.length).toBe(1);
   });
 
-  it('adds the folder pane menu item at load', () => {
-    expect(state.menus).toEqual(['xexec-server-settings']);
+  it('adds the folder pane menu item at load, then the block/allow items', async () => {
+    await vi.waitFor(() => expect(state.menus.length).toBeGreaterThan(1));
+    const actions = ['block', 'block-domain', 'allow', 'allow-domain'];
+    expect(state.menus).toEqual(['xexec-server-settings', 'xexec-sender', ...actions.flatMap((a) => [`xexec-sender-${a}`, `xexec-sender-${a}-header`])]);
   });
 
   it('answers the add-on\'s own pages through the router', async () => {

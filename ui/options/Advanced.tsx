@@ -4,6 +4,7 @@ import { useId, useState } from 'preact/hooks';
 import { t } from '../shared/i18n.js';
 import { saveSettings, type UiSettings } from '../shared/platform.js';
 import { Status, type StatusState } from '../shared/Status.js';
+import { SenderJunkSetting } from './SenderJunkSetting.js';
 
 export interface AdvancedProps {
   readonly settings: UiSettings;
@@ -44,6 +45,7 @@ export function Advanced({ settings, onChange, consoleLocked = false }: Advanced
       {consoleLocked && <p id={`${id}-locked`} class="hint">{t('errorPolicyOff')}</p>}
       <p id={`${id}-hint`} class="hint">{t('advancedConsoleHint')}</p>
       <Status status={status} />
+      <SenderJunkSetting />
     </section>
   );
 }
