@@ -200,10 +200,11 @@ export function startReminder(
     translate,
     formatDate: (day) => formatDate(day, 'long'),
     notices: messenger.xexecNotices,
+    // The tooltip first: whoever sees the badge change finds the tooltip saying why.
     setBadge: async (on, title) => {
-      await browser.action.setBadgeText({ text: on ? translate('reminderBadge') : '' });
-      if (on) await browser.action.setBadgeBackgroundColor({ color: '#b34700' });
       await browser.action.setTitle({ title });
+      if (on) await browser.action.setBadgeBackgroundColor({ color: '#b34700' });
+      await browser.action.setBadgeText({ text: on ? translate('reminderBadge') : '' });
     },
     openSettings: (accountId) => browser.tabs.create({ url: settingsUrl((p) => browser.runtime.getURL(p), accountId, 'vacation') }),
     loadStates: async () => {

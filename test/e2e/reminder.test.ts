@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pw, startServer, USERS, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, type BuiltAddon } from './addon.js';
-import { isoDay, stateFile } from './settings-tab.js';
+import { isoDay, OPTIONS_PAGE, SettingsTab, stateFile } from './settings-tab.js';
 import { ExtensionPage, startThunderbird, thunderbirdAvailable, type Thunderbird } from './thunderbird.js';
 import { ADDON_ID } from '../support/constants.js';
 import enMessages from '../../_locales/en/messages.json';
@@ -295,5 +295,19 @@ describe('the automatic reply reminder, in Thunderbird, against the server', () 
     await waitForNotice(alice, false);
     await badgeShown(false);
     expect(await noticeOf(bob)).not.toBeNull();
+  });
+
+  it('a reply turned off in the settings tab takes its notice with it at once', async () => {
+    const tab = new SettingsTab(await tb.openExtensionPage(ADDON_ID, `${OPTIONS_PAGE}?account=${bob}`), bob);
+    await tab.waitReady();
+    await tab.openPanel('vacation');
+    // Bob's reply, read from the server: on, waiting for its first day.
+    await tab.waitText('vacation', /first day/, '.state');
+    await tab.setChecked('vacation', enMessages.vacationEnabledLabel.message, false);
+    const status = await tab.act('vacation', enMessages.vacationTurnOffButton.message);
+    expect(status.kind).toBe('success');
+    await waitForNotice(bob, false);
+    expect(stateFile(server, BOB, 'xexec.sieve') ?? '').not.toMatch(VACATION_ACTION);
+    await tab.page.close();
   });
 });
