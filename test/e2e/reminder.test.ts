@@ -49,11 +49,11 @@ const PRELUDE = `
     const r = n.getBoundingClientRect();
     return { n, text: norm(n.messageText.textContent), type: n.getAttribute("type"),
       buttons: [...n.querySelectorAll("button")].map((b) => norm(b.label || b.getAttribute("label") || b.textContent)),
-      visible: r.width > 0 && r.height > 0 };
+      closable: !!(n.shadowRoot && n.shadowRoot.querySelector(".close")), visible: r.width > 0 && r.height > 0 };
   }
 `;
 
-interface NoticeView { text: string; type: string; buttons: string[]; visible: boolean }
+interface NoticeView { text: string; type: string; buttons: string[]; closable: boolean; visible: boolean }
 
 /** The account's notice in the main window; null when there is none. */
 async function noticeOf(accountId: string): Promise<NoticeView | null> {
@@ -195,8 +195,10 @@ describe('the automatic reply reminder, in Thunderbird, against the server', () 
     const notice = await noticeOf(alice);
     expect(notice?.text).toBe(`Automatic reply is on for ${ALICE}: it is sent until ${await longDate(isoDay(5))}.`);
     expect(notice?.buttons).toEqual([TURN_OFF, CHANGE]);
-    // Thunderbird's own bar, as an information (it follows the theme).
+    // Thunderbird's own bar, as an information (it follows the theme); no close button: it is
+    // a reminder, and goes when the reply is off.
     expect(notice?.type).toBe('info');
+    expect(notice?.closable).toBe(false);
     await tb.waitFor('the badge', `
       const item = Services.wm.getMostRecentWindow("mail:3pane").document.querySelector('unified-toolbar li.extension-action[item-id="ext-' + arguments[0] + '"]');
       return !!(item && item.querySelector("button").getAttribute("badge"));
