@@ -219,10 +219,18 @@ export function startReminder(
     warn,
   });
 
-  const start = () => quietly(warn, async () => {
-    await browser.alarms.create(ALARM, { periodInMinutes: PERIOD_MINUTES });
-    await reminder.refresh();
-  });
+  // The start-up read, once per background: at Thunderbird's start (onStartup), when installed or
+  // updated (onInstalled), and whenever the hourly alarm is missing, which is what an add-on
+  // enabled again looks like (alarms go with the add-on, not with a suspended background).
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    quietly(warn, async () => {
+      await browser.alarms.create(ALARM, { periodInMinutes: PERIOD_MINUTES });
+      await reminder.refresh();
+    });
+  };
   // A reminder that cannot start must not take the settings tab's background with it.
   try {
     browser.runtime.onStartup.addListener(start);
@@ -233,6 +241,9 @@ export function startReminder(
     messenger.xexecNotices.onButtonClicked.addListener((accountId, buttonId) => quietly(warn, () => reminder.clicked(accountId, buttonId)));
     // Back online after working offline: read what may have changed meanwhile.
     globalThis.addEventListener?.('online', () => quietly(warn, () => reminder.refresh()));
+    quietly(warn, async () => {
+      if ((await browser.alarms.get(ALARM)) === undefined) start();
+    });
   } catch (e) {
     warn(`reminder: not started: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -20,7 +20,8 @@ vi.mock('webextension-polyfill', () => ({
       onStartup: { addListener: () => undefined },
       onInstalled: { addListener: () => undefined },
     },
-    alarms: { onAlarm: { addListener: () => undefined } },
+    // The reminder's hourly alarm exists: no start-up read here.
+    alarms: { onAlarm: { addListener: () => undefined }, get: async () => ({ name: 'xexec-reminder', periodInMinutes: 60 }) },
     i18n: { getMessage: (key: string, subs?: string[]) => getMessage(key, subs) },
     action: { onClicked: { addListener: () => undefined } },
     menus: {

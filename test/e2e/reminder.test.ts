@@ -299,6 +299,27 @@ describe('the automatic reply reminder, in Thunderbird, against the server', () 
     expect(await noticeOf(bob)).not.toBeNull();
   });
 
+  it('disabled, the add-on takes its notices along; enabled again, it reads the servers and shows them again', async () => {
+    await xexecAs(ALICE, 'XEXEC vacation set body=Back');
+    await fireHourlyAlarm();
+    await waitForNotice(alice, true);
+    const toggle = (enable: boolean) => tb.chrome(`
+      const { AddonManager } = ChromeUtils.importESModule("resource://gre/modules/AddonManager.sys.mjs");
+      const addon = await AddonManager.getAddonByID(arguments[0]);
+      await (arguments[1] ? addon.enable() : addon.disable());
+    `, [ADDON_ID, enable]);
+    await toggle(false);
+    await waitForNotice(alice, false);
+    await waitForNotice(bob, false);
+    await toggle(true);
+    await waitForNotice(alice, true);
+    await waitForNotice(bob, true);
+    await badgeShown(true);
+    await xexecAs(ALICE, 'XEXEC vacation off');
+    await fireHourlyAlarm();
+    await waitForNotice(alice, false);
+  });
+
   it('a reply turned off in the settings tab takes its notice with it at once', async () => {
     const tab = new SettingsTab(await tb.openExtensionPage(ADDON_ID, `${OPTIONS_PAGE}?account=${bob}`), bob);
     await tab.waitReady();
