@@ -55,6 +55,17 @@ const PRELUDE = `
 
 interface NoticeView { text: string; type: string; buttons: string[]; closable: boolean; visible: boolean }
 
+/** WCAG relative luminance of an sRGB colour. */
+function luminance([r, g, b]: number[]): number {
+  const lin = (c: number) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * lin(r ?? 0) + 0.7152 * lin(g ?? 0) + 0.0722 * lin(b ?? 0);
+}
+
+function contrast(a: number[], b: number[]): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
 /** The account's notice in the main window; null when there is none. */
 async function noticeOf(accountId: string): Promise<NoticeView | null> {
   return tb.chrome<NoticeView | null>(`${PRELUDE}
@@ -209,6 +220,31 @@ describe('the automatic reply reminder, in Thunderbird, against the server', () 
     expect(button.title).not.toContain(BOB);
     // The server does answer: an auto-reply goes out now.
     expect((await deliver(ALICE, 'first@example.org')).length).toBe(1);
+  });
+
+  it('the notice follows Thunderbird\'s theme, light and dark, and is readable in both', async () => {
+    const colours = async (dark: boolean) => tb.chrome<{ dark: boolean; bg: number[]; fg: number[] }>(`${PRELUDE}
+      Services.prefs.setIntPref("ui.systemUsesDarkTheme", arguments[1] ? 1 : 0);
+      const media = win.matchMedia("(prefers-color-scheme: dark)");
+      const deadline = Date.now() + 20000;
+      while (media.matches !== arguments[1]) {
+        if (Date.now() > deadline) throw new Error("the theme did not change");
+        await new Promise((r) => win.setTimeout(r, 50));
+      }
+      await new Promise((r) => win.requestAnimationFrame(() => win.setTimeout(r, 0)));
+      const style = win.getComputedStyle(notice(arguments[0]).n);
+      const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+      return { dark: media.matches, bg: rgb(style.backgroundColor), fg: rgb(style.color) };
+    `, [alice, dark]);
+    try {
+      const light = await colours(false);
+      const dark = await colours(true);
+      expect(luminance(light.bg)).toBeGreaterThan(0.5);
+      expect(luminance(dark.bg)).toBeLessThan(0.2);
+      for (const scheme of [light, dark]) expect(contrast(scheme.bg, scheme.fg)).toBeGreaterThanOrEqual(4.5);
+    } finally {
+      await tb.chrome('Services.prefs.clearUserPref("ui.systemUsesDarkTheme");');
+    }
   });
 
   it('a reply that starts later: "from … to …", and it alone would give no badge', async () => {
