@@ -18,7 +18,7 @@ import browser from 'webextension-polyfill';
 import type { Notice, XexecNoticesApi } from '../../experiments/xexec/notices-api.js';
 import { formatDate } from '../../ui/shared/i18n.js';
 import type { Translate, UserError } from '../messages/errors.js';
-import type { BackgroundRequest, BackgroundResponse } from '../messages/messages.js';
+import type { BackgroundRequest, BackgroundResponse, RequestOf, RequestType } from '../messages/messages.js';
 import { localDay, NO_REMINDER, periodWords, reminderState, showsBadge, type ReminderState } from '../modules/reminder-state.js';
 import type { VacationState } from '../modules/vacation.js';
 import { settingsUrl } from './entry-points.js';
@@ -39,8 +39,8 @@ export type ReminderStates = Readonly<Record<string, AccountReminder>>;
 export interface ReminderDeps {
   /** The IMAP accounts. */
   listAccounts(): Promise<readonly ReminderAccount[]>;
-  /** The router (router.handle). */
-  ask(request: BackgroundRequest): Promise<BackgroundResponse>;
+  /** The router (router.handle), typed per request. */
+  ask<T extends RequestType>(request: RequestOf<T>): Promise<BackgroundResponse<T>>;
   /** false while Thunderbird works offline: then no server is asked. */
   online(): boolean;
   now(): Date;
@@ -101,13 +101,13 @@ export class Reminder {
   /** What the account's server says now; undefined when it cannot be asked (keep what is shown). */
   private async read(accountId: string): Promise<ReminderState | undefined> {
     const policy = await this.deps.ask({ type: 'policy.get', accountId });
-    if (policy.ok && (policy.value as { hiddenPanels: readonly string[] }).hiddenPanels.includes('vacation')) return NO_REMINDER;
+    if (policy.ok && policy.value.hiddenPanels.includes('vacation')) return NO_REMINDER;
     const found = await this.deps.ask({ type: 'discover', accountId });
     if (!found.ok) return found.error.code === 'unsupported' ? NO_REMINDER : this.unread(accountId, found.error);
-    if (!(found.value as { modules: readonly string[] }).modules.includes('vacation')) return NO_REMINDER;
+    if (!found.value.modules.includes('vacation')) return NO_REMINDER;
     const shown = await this.deps.ask({ type: 'vacation.show', accountId });
     if (!shown.ok) return this.unread(accountId, shown.error);
-    return reminderState(shown.value as VacationState, localDay(this.deps.now()));
+    return reminderState(shown.value, localDay(this.deps.now()));
   }
 
   /** A read that failed: said in the console by kind and code only (no server text). */
@@ -194,7 +194,8 @@ export function startReminder(
     listAccounts: async () => (await messenger.accounts.list(false))
       .filter((a) => a.type === 'imap')
       .map((a) => ({ id: a.id, name: a.identities?.[0]?.email || a.name })),
-    ask,
+    // The router answers each request with its own response type.
+    ask: <T extends RequestType>(request: RequestOf<T>) => ask(request) as Promise<BackgroundResponse<T>>,
     online: () => globalThis.navigator?.onLine !== false,
     now: () => new Date(),
     translate,

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Notice } from '../../experiments/xexec/notices-api.js';
 import { Reminder, type ReminderDeps, type ReminderStates } from '../../src/background/reminder.js';
 import { createRouter } from '../../src/background/router.js';
-import type { BackgroundRequest } from '../../src/messages/messages.js';
+import type { BackgroundResponse, RequestOf, RequestType } from '../../src/messages/messages.js';
 import { DEFAULT_POLICY } from '../../src/messages/policy.js';
 import type { VacationState } from '../../src/modules/vacation.js';
 import { failed, fakeXexec, okLines, translate } from './fakes.js';
@@ -55,9 +55,9 @@ function setup(o: Setup = {}) {
   });
   const deps: ReminderDeps = {
     listAccounts: async () => o.accounts ?? [{ id: 'account1', name: 'alice@example.org' }],
-    ask: (request: BackgroundRequest) => {
+    ask: <T extends RequestType>(request: RequestOf<T>) => {
       asked.push(request.type);
-      return router.handle(request);
+      return router.handle(request) as Promise<BackgroundResponse<T>>;
     },
     online: () => o.online !== false,
     now: () => NOW,
