@@ -24,6 +24,7 @@ describe('entry points', () => {
   it('the settings URL names the account when there is one', () => {
     expect(settingsUrl(getURL)).toBe('moz-extension://id/ui/options/options.html');
     expect(settingsUrl(getURL, 'account 2')).toBe('moz-extension://id/ui/options/options.html?account=account%202');
+    expect(settingsUrl(getURL, 'account 2', 'vacation')).toBe('moz-extension://id/ui/options/options.html?account=account%202&panel=vacation');
   });
 
   it('the toolbar button opens the settings tab', async () => {

@@ -125,6 +125,18 @@ describe('panels as tabs', () => {
     expect(screen.getByText('Not offered by this server: Forwarding, Allow list, Password.')).toBeTruthy();
   });
 
+  it('?account= and &panel= open that account on that panel (the reminder\'s Change…)', async () => {
+    window.history.replaceState(null, '', '?account=account3&panel=forwardmail');
+    server.modules.account3 = ['vacation', 'forwardmail'];
+    try {
+      await open();
+      const tabs = within(screen.getByRole('tablist', { name: 'Settings of Home' })).getAllByRole('tab');
+      expect(tabs.map((tab) => [tab.textContent, tab.getAttribute('aria-selected')])).toEqual([['Automatic reply', 'false'], ['Forwarding', 'true']]);
+    } finally {
+      window.history.replaceState(null, '', '/');
+    }
+  });
+
   it('a server with only modules no panel knows says so and points to the console', async () => {
     server.modules.account1 = ['spamlevel'];
     await open();
