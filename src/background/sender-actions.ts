@@ -89,7 +89,7 @@ async function allMessages(apis: SenderApis, list: MessageList): Promise<Message
  */
 export function registerSenderActions(deps: SenderDeps): () => void {
   const { apis, t } = deps;
-  const markingJunk = new Set<number>();
+  const markingJunk = new Map<string, number>();
   const runDeps: RunDeps = { apis, ask: deps.ask, t, markingJunk };
   /** Counts menu openings, so a late discovery updates only the menu it was started for. */
   let shownMenu = 0;
@@ -111,25 +111,13 @@ export function registerSenderActions(deps: SenderDeps): () => void {
     return Promise.all(messages.map(async (m) => senderEntries(await apis.messengerUtilities.parseMailboxString(m.author))));
   }
 
-  async function offered(accountId: string): Promise<readonly string[] | undefined> {
-    const stored = (await deps.session.get(OFFERED_KEY))[OFFERED_KEY] as Record<string, string[]> | undefined;
-    return stored?.[accountId];
-  }
-
-  /** Runs the router's discovery (no menu waits for it) and keeps what it found for the session. */
-  async function discover(accountId: string): Promise<void> {
-    const found = await deps.ask({ type: 'discover', accountId });
-    const stored = ((await deps.session.get(OFFERED_KEY))[OFFERED_KEY] ?? {}) as Record<string, string[]>;
-    await deps.session.set({ [OFFERED_KEY]: { ...stored, [accountId]: found.ok ? [...found.value.modules] : [] } });
-  }
-
   async function updateMenu(info: MenuInfo, tab: Tab | undefined, menu: number): Promise<void> {
-    const header = info.selectedMessages === undefined;
+    const header = (info.contexts ?? []).includes('message_display_action_menu');
     const { accountId, messages } = ofOneAccount(await selection(info, tab));
-    const modules = accountId === null ? [] : await offered(accountId);
+    const modules = accountId === null ? [] : await offered(deps, accountId);
     if (accountId !== null && modules === undefined) {
       // Not asked yet: start it, and show the items in this menu if it is still open then.
-      void discover(accountId).then(() => {
+      void discover(deps, accountId).then(() => {
         if (openMenu === menu) void updateMenu(info, tab, menu);
       }, () => undefined);
     }
@@ -194,6 +182,21 @@ export function registerSenderActions(deps: SenderDeps): () => void {
   };
 }
 
+/** What the account's server offers, as far as this session knows without asking it. */
+async function offered(deps: SenderDeps, accountId: string): Promise<readonly string[] | undefined> {
+  const stored = (await deps.session.get(OFFERED_KEY))[OFFERED_KEY] as Record<string, string[]> | undefined;
+  return stored?.[accountId];
+}
+
+/** Runs the router's discovery (cached there; no menu waits for it) and keeps what it found for the session. */
+async function discover(deps: SenderDeps, accountId: string): Promise<readonly string[]> {
+  const found = await deps.ask({ type: 'discover', accountId });
+  const modules = found.ok ? [...found.value.modules] : [];
+  const stored = ((await deps.session.get(OFFERED_KEY))[OFFERED_KEY] ?? {}) as Record<string, string[]>;
+  await deps.session.set({ [OFFERED_KEY]: { ...stored, [accountId]: modules } });
+  return modules;
+}
+
 function newId(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
@@ -203,7 +206,7 @@ export async function handleSenderMessage(deps: SenderDeps, message: SenderMessa
   const key = RECORD_PREFIX + message.id;
   const record = (await deps.local.get(key))[key] as SenderRecord | undefined;
   if (record === undefined) return { ok: false, lines: [deps.t('senderRecordGone')] };
-  const runDeps: RunDeps = { apis: deps.apis, ask: deps.ask, t: deps.t, markingJunk: new Set() };
+  const runDeps: RunDeps = { apis: deps.apis, ask: deps.ask, t: deps.t, markingJunk: new Map() };
   if (message.type === 'sender.record') return { ok: true, lines: record.lines, record, canUndo: canUndo(record) };
   if (message.type === 'sender.undo') {
     if (!canUndo(record)) return { ok: false, lines: [deps.t('senderNothingToUndo')] };
@@ -225,23 +228,39 @@ async function answerJunk(deps: SenderDeps, runDeps: RunDeps, record: SenderReco
 }
 
 /**
+ * Whether a message is selected in a mail tab: what the junk button and key act on. Thunderbird's
+ * own junk classifier marks new mail too (the same onUpdated, with no word of who marked it);
+ * that mail is not what the user chose, and is not asked about.
+ */
+async function isSelected(apis: SenderApis, messageId: number): Promise<boolean> {
+  for (const tab of await apis.mailTabs.query({})) {
+    const selected = asList(await apis.mailTabs.getSelectedMessages(tab.id));
+    if (selected.messages.some((m) => m.id === messageId)) return true;
+  }
+  return false;
+}
+
+/**
  * Thunderbird's own junk button or key (messages.onUpdated, junk turned on): per the setting,
  * ask "Also block these senders on the server?", block, or do nothing. Marks this add-on made
- * itself are not asked about. Marks that come together (a selection) make one question.
+ * itself and those of Thunderbird's classifier are not asked about. Marks that come together
+ * (a selection) make one question.
  */
 function registerJunkOptIn(deps: SenderDeps, runDeps: RunDeps, show: (record: SenderRecord) => Promise<void>): void {
-  let pending: MessageHeader[] = [];
+  let pending: Promise<MessageHeader | null>[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = async (): Promise<void> => {
-    const messages = pending;
+    const batch = pending;
     pending = [];
+    const messages = (await Promise.all(batch)).filter((m): m is MessageHeader => m !== null);
     const setting = readJunkOptIn((await deps.local.get(JUNK_OPT_IN_KEY))[JUNK_OPT_IN_KEY]);
     if (setting === 'never') return;
     const accounts = new Set(messages.map((m) => m.folder?.accountId).filter((a): a is string => a !== undefined));
     for (const accountId of accounts) {
-      const modules = ((await deps.session.get(OFFERED_KEY))[OFFERED_KEY] as Record<string, string[]> | undefined)?.[accountId];
+      // No menu waits here: the account may be asked now.
+      const modules = (await offered(deps, accountId)) ?? (await discover(deps, accountId));
       const policy = await deps.ask({ type: 'policy.get', accountId });
-      if (!(modules ?? []).includes(actionList('block')) || (policy.ok && policy.value.hiddenPanels.includes('blacklist'))) continue;
+      if (!modules.includes(actionList('block')) || (policy.ok && policy.value.hiddenPanels.includes('blacklist'))) continue;
       const ofAccount = messages.filter((m) => m.folder?.accountId === accountId);
       const senders = await Promise.all(ofAccount.map(async (m) => senderEntries(await deps.apis.messengerUtilities.parseMailboxString(m.author))));
       const entries = actionEntries('block', senders);
@@ -259,8 +278,11 @@ function registerJunkOptIn(deps: SenderDeps, runDeps: RunDeps, show: (record: Se
   };
   deps.apis.messages.onUpdated.addListener((message, changed) => {
     if (changed.junk !== true) return;
-    if (runDeps.markingJunk.delete(message.id)) return;
-    pending.push(message);
+    const own = runDeps.markingJunk.get(message.headerMessageId);
+    if (own !== undefined && own > Date.now()) return;
+    for (const [id, until] of runDeps.markingJunk) if (until <= Date.now()) runDeps.markingJunk.delete(id);
+    // Asked at once: Thunderbird may move a marked message, which ends its selection.
+    pending.push(isSelected(deps.apis, message.id).then((chosen) => (chosen ? message : null), () => null));
     if (timer !== undefined) clearTimeout(timer);
     timer = setTimeout(() => void flush().catch((e: unknown) => console.warn('junk opt-in:', e)), 300);
   });

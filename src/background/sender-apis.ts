@@ -71,6 +71,10 @@ export interface SenderApis {
   readonly accounts: {
     get(accountId: string, includeSubFolders?: boolean): Promise<{ id: string; type: string; rootFolder?: MailFolder } | null>;
   };
+  readonly mailTabs: {
+    query(query: object): Promise<readonly { readonly id: number }[]>;
+    getSelectedMessages(tabId: number): Promise<MessageList | readonly MessageHeader[]>;
+  };
   readonly messageDisplay: {
     getDisplayedMessages(tabId: number): Promise<MessageList | readonly MessageHeader[]>;
   };

@@ -26,9 +26,16 @@ export interface RunDeps {
   readonly apis: Pick<SenderApis, 'messages' | 'folders' | 'accounts'>;
   readonly ask: Ask;
   readonly t: Translate;
-  /** Message ids this add-on marks as junk itself: the junk opt-in must not ask about them. */
-  readonly markingJunk: Set<number>;
+  /**
+   * Messages this add-on marks as junk itself, by Message-ID (the id changes with the move, and
+   * Thunderbird reports the junk mark again for the copy in Junk), with when to forget them:
+   * the junk opt-in must not ask about them.
+   */
+  readonly markingJunk: Map<string, number>;
 }
+
+/** How long junk marks of moved messages count as this add-on's own. */
+const OWN_MARK_MS = 120_000;
 
 const LIST_KEY = { blacklist: 'senderListBlock', whitelist: 'senderListAllow' } as const;
 
@@ -73,7 +80,7 @@ async function moveToJunk(deps: RunDeps, accountId: string, messages: readonly M
         continue;
       }
       for (const m of inFolder) {
-        deps.markingJunk.add(m.id);
+        deps.markingJunk.set(m.headerMessageId, Date.now() + OWN_MARK_MS);
         await apis.messages.update(m.id, { junk: true });
       }
       await apis.messages.move(inFolder.map((m) => m.id), junk.id);

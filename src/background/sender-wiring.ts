@@ -30,6 +30,7 @@ export function startSenderActions(route: (request: unknown) => Promise<Backgrou
       messages: messenger.messages,
       folders: messenger.folders,
       accounts: messenger.accounts,
+      mailTabs: messenger.mailTabs,
       messageDisplay: messenger.messageDisplay,
       messengerUtilities: messenger.messengerUtilities,
     },
