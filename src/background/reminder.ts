@@ -32,6 +32,11 @@ export interface ReminderAccount {
 export interface AccountReminder {
   readonly name: string;
   readonly state: ReminderState;
+  /**
+   * false: the server offers no automatic reply (no XEXEC, or no vacation module). It is asked
+   * again at the next start only, not every hour (a server without XEXEC answers BAD each time).
+   */
+  readonly offered?: boolean;
 }
 
 export type ReminderStates = Readonly<Record<string, AccountReminder>>;
@@ -99,15 +104,15 @@ export class Reminder {
   }
 
   /** What the account's server says now; undefined when it cannot be asked (keep what is shown). */
-  private async read(accountId: string): Promise<ReminderState | undefined> {
+  private async read(accountId: string): Promise<{ state: ReminderState; offered: boolean } | undefined> {
     const policy = await this.deps.ask({ type: 'policy.get', accountId });
-    if (policy.ok && policy.value.hiddenPanels.includes('vacation')) return NO_REMINDER;
+    if (policy.ok && policy.value.hiddenPanels.includes('vacation')) return { state: NO_REMINDER, offered: true };
     const found = await this.deps.ask({ type: 'discover', accountId });
-    if (!found.ok) return found.error.code === 'unsupported' ? NO_REMINDER : this.unread(accountId, found.error);
-    if (!found.value.modules.includes('vacation')) return NO_REMINDER;
+    if (!found.ok) return found.error.code === 'unsupported' ? { state: NO_REMINDER, offered: false } : this.unread(accountId, found.error);
+    if (!found.value.modules.includes('vacation')) return { state: NO_REMINDER, offered: false };
     const shown = await this.deps.ask({ type: 'vacation.show', accountId });
     if (!shown.ok) return this.unread(accountId, shown.error);
-    return reminderState(shown.value, localDay(this.deps.now()));
+    return { state: reminderState(shown.value, localDay(this.deps.now())), offered: true };
   }
 
   /** A read that failed: said in the console by kind and code only (no server text). */
@@ -116,17 +121,22 @@ export class Reminder {
     return undefined;
   }
 
-  /** Reads every account's reply from its server (start-up, every hour); nothing while offline. */
-  refresh(): Promise<void> {
+  /**
+   * Reads every account's reply from its server (at start-up, then every hour); nothing while
+   * offline. The hourly read skips servers that offered no automatic reply at the last one.
+   */
+  refresh(startup = false): Promise<void> {
     return this.serial(async () => {
       if (!this.deps.online()) return;
       const accounts = await this.deps.listAccounts();
       const before = await this.deps.loadStates();
       const states: Record<string, AccountReminder> = {};
       for (const account of accounts) {
-        const state = await this.read(account.id);
-        const kept = before[account.id]?.state ?? NO_REMINDER;
-        states[account.id] = { name: account.name, state: state ?? kept };
+        const previous = before[account.id];
+        const read = !startup && previous?.offered === false ? { state: NO_REMINDER, offered: false } : await this.read(account.id);
+        states[account.id] = read === undefined
+          ? { name: account.name, state: previous?.state ?? NO_REMINDER, offered: previous?.offered ?? true }
+          : { name: account.name, ...read };
       }
       await this.deps.saveStates(states);
       // Accounts that are gone lose their notice too.
@@ -139,7 +149,7 @@ export class Reminder {
     return this.serial(async () => {
       const states = { ...(await this.deps.loadStates()) };
       const name = states[accountId]?.name ?? (await this.deps.listAccounts()).find((a) => a.id === accountId)?.name ?? accountId;
-      states[accountId] = { name, state: reminderState(vacation, localDay(this.deps.now())) };
+      states[accountId] = { name, state: reminderState(vacation, localDay(this.deps.now())), offered: true };
       await this.deps.saveStates(states);
       await this.show(states, [accountId]);
     });
@@ -229,7 +239,7 @@ export function startReminder(
     started = true;
     quietly(warn, async () => {
       await browser.alarms.create(ALARM, { periodInMinutes: PERIOD_MINUTES });
-      await reminder.refresh();
+      await reminder.refresh(true);
     });
   };
   // A reminder that cannot start must not take the settings tab's background with it.

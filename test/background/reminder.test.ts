@@ -142,6 +142,23 @@ describe('Reminder.refresh', () => {
     expect(hidden.xexec.execute).not.toHaveBeenCalled();
   });
 
+  it('a server without XEXEC or without the module is asked again at the next start, not every hour', async () => {
+    for (const modules of [undefined, ['blacklist']]) {
+      const s = setup({ modules: modules ?? [], vacation: { account1: vacationLines('on') } });
+      if (modules === undefined) s.xexec.execute.mockImplementation(async () => failed('unsupported', 'Error in IMAP command UID XEXEC: Unknown command'));
+      const discoveries = () => s.asked.filter((type) => type === 'discover').length;
+      await s.reminder.refresh(true);
+      expect(s.xexec.execute.mock.calls.map((c) => c[1])).toEqual(['.modules']);
+      expect(discoveries()).toBe(1);
+      await s.reminder.refresh();
+      expect(discoveries()).toBe(1);
+      expect(s.notices.size).toBe(0);
+      // A new start asks again (a new background: its router has no cached discovery either).
+      await s.reminder.refresh(true);
+      expect(discoveries()).toBe(2);
+    }
+  });
+
   it('a server that cannot be asked keeps what was shown, with a warning that names no server text', async () => {
     const s = setup({ vacation: { account1: vacationLines('on') } });
     await s.reminder.refresh();
