@@ -5,7 +5,8 @@
  *
  * It reads the state through the router (discover, policy.get, vacation.show), so what the
  * settings tab would show is what the reminder shows, and turns the reply off through it too.
- * It reads at start-up (runtime.onStartup/onInstalled), every hour (alarms), and takes every
+ * It reads at start-up (runtime.onStartup/onInstalled, or the add-on enabled again), every hour
+ * (alarms; servers that offered no automatic reply only at the next start), and takes every
  * change the router makes (set and off, from the tab or from the notice) without asking the
  * server again. Nothing is asked while Thunderbird is offline, and nothing of it is awaited by
  * anything else: failures become a console warning without server text or secrets.
