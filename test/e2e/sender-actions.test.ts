@@ -9,6 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultModules, pw, referenceModules, startServer, USERS, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, type BuiltAddon } from './addon.js';
+import { writePolicyFile, type PolicyFile } from './policy-file.js';
+import { acquireExclusiveStartup } from './startup-lock.js';
 import { stateFile } from './settings-tab.js';
 import { startThunderbird, thunderbirdAvailable, type Thunderbird } from './thunderbird.js';
 import enMessages from '../../_locales/en/messages.json';
@@ -510,4 +512,49 @@ describe('block or allow a sender from the message list, against the server', ()
     expect(failing.counts(USERS.bob)).toEqual({ inbox: 1, junk: 0 });
     await closeResults();
   }, 180_000);
+});
+
+describe("an administrator's policy that hides the block list panel", () => {
+  let policyFile: PolicyFile | null = null;
+  let releaseStartup: (() => void) | null = null;
+  const removePolicy = () => {
+    policyFile?.remove();
+    policyFile = null;
+    releaseStartup?.();
+    releaseStartup = null;
+  };
+
+  beforeAll(async () => {
+    built = await buildAddon();
+    server = await startServer();
+    releaseStartup = await acquireExclusiveStartup();
+    try {
+      // The policy's managed settings (docs/ADMIN.md); Thunderbird reads policies.json once, at start-up.
+      policyFile = writePolicyFile({ '3rdparty': { Extensions: { [ADDON_ID]: { hiddenPanels: ['blacklist'] } } } });
+      tb = await startThunderbird({ prefs: { 'mail.server.default.spamLevel': 0 } });
+    } finally {
+      removePolicy();
+    }
+    alice = (await tb.createImapAccount({ port: server.imapPort, user: USER, password: pw(USER) })).accountId;
+    expect(await tb.installAddon(built.xpi)).toBe(ADDON_ID);
+    base = await tb.chrome<string>('return "moz-extension://" + WebExtensionPolicy.getByID(arguments[0]).mozExtensionHostname + "/";', [ADDON_ID]);
+    await tb.waitFor('the background to run', 'return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState === "running";', 30_000, [ADDON_ID]);
+  }, 240_000);
+
+  afterAll(async () => {
+    removePolicy();
+    try {
+      await tb?.stopExpectingNoCrash();
+    } finally {
+      await server?.stop();
+      built?.remove();
+    }
+  }, 120_000);
+
+  it('the block items are absent, the allow items are there', async () => {
+    const subject = await deliver(server, PEST);
+    const menu = await contextMenu(alice, [subject], undefined, ALLOW);
+    expect(menu.items).toEqual([{ label: ALLOW, disabled: false }, { label: ALLOW_DOMAIN, disabled: false }]);
+    expect(list('blacklist')).toEqual([]);
+  }, 120_000);
 });
