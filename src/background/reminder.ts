@@ -163,6 +163,9 @@ export class Reminder {
       return;
     }
     if (buttonId !== BUTTON_OFF) return;
+    const name = (await this.deps.loadStates())[accountId]?.name ?? accountId;
+    // Without buttons while it runs: the click is seen, and cannot be sent twice.
+    await this.deps.notices.show(accountId, { label: this.deps.translate('reminderTurningOff', [name]), buttons: [] });
     // Success comes back through changed() (the router's onVacationChange), which removes the notice.
     const result = await this.deps.ask({ type: 'vacation.off', accountId });
     if (result.ok) return;

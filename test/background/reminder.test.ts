@@ -201,7 +201,15 @@ describe('Reminder: changes and buttons', () => {
   it('Turn off sends vacation off; the notice and the badge go', async () => {
     const s = setup({ vacation: { account1: vacationLines('on') } });
     await s.reminder.refresh();
+    const whileSent: (Notice | undefined)[] = [];
+    s.xexec.execute.mockImplementationOnce(async (accountId) => {
+      whileSent.push(s.notices.get(accountId));
+      s.vacation.account1 = vacationLines('off');
+      return okLines(...s.vacation.account1);
+    });
     await s.reminder.clicked('account1', 'off');
+    // While the server works: the same notice says so, with no button to click twice.
+    expect(whileSent).toEqual([{ label: 'Turning off the automatic reply for alice@example.org…', buttons: [] }]);
     await vi.waitFor(() => expect(s.notices.size).toBe(0));
     expect(s.badge).toEqual({ on: false, title: null });
     expect(s.xexec.execute.mock.calls.at(-1)?.slice(1, 3)).toEqual(['vacation', ['off']]);
