@@ -1,0 +1,209 @@
+// The menus and the junk opt-in of block/allow from the message (src/background/sender-actions.ts)
+// with Thunderbird's APIs faked: what the items show when a menu opens (and that nothing waits
+// for the server then), what a click sends, and when Thunderbird's own junk mark leads to a
+// question, a block, or nothing.
+import { describe, expect, it, vi } from 'vitest';
+import type { BackgroundResponse, RequestOf, RequestType } from '../../src/messages/messages.js';
+import { DEFAULT_POLICY } from '../../src/messages/policy.js';
+import type { MenuInfo, MessageHeader, SenderApis, Tab } from '../../src/background/sender-apis.js';
+import { registerSenderActions, type SenderDeps, type StorageArea } from '../../src/background/sender-actions.js';
+import type { Ask } from '../../src/background/sender-run.js';
+import { translate } from './fakes.js';
+
+function area(): StorageArea & { data: Record<string, unknown> } {
+  const data: Record<string, unknown> = {};
+  return {
+    data,
+    get: async (key) => (key in data ? { [key]: structuredClone(data[key]) } : {}),
+    set: async (items) => void Object.assign(data, structuredClone(items)),
+  };
+}
+
+const INBOX = { id: 'inbox', accountId: 'a1', name: 'Inbox', path: '/INBOX' };
+
+function setup(options: { modules?: string[]; hidden?: string[]; selected?: number[] } = {}) {
+  const sent: RequestOf<RequestType>[] = [];
+  let discoverGate: (() => void) | null = null;
+  const ask = (async (request: RequestOf<RequestType>): Promise<BackgroundResponse> => {
+    sent.push(request);
+    switch (request.type) {
+      case 'discover':
+        await new Promise<void>((resolve) => { discoverGate = resolve; });
+        return { ok: true, value: { modules: options.modules ?? ['blacklist', 'whitelist'] } };
+      case 'policy.get':
+        return { ok: true, value: { ...DEFAULT_POLICY, hiddenPanels: options.hidden ?? [] } } as BackgroundResponse;
+      case 'list.add':
+        return { ok: true, value: { changes: request.entries.map((entry) => ({ entry, outcome: 'added' })) } } as BackgroundResponse;
+      default:
+        throw new Error(`unexpected ${request.type}`);
+    }
+  }) as Ask;
+  const listeners: {
+    shown?: (info: MenuInfo, tab?: Tab) => void;
+    clicked?: (info: MenuInfo, tab?: Tab) => void;
+    updated?: (m: MessageHeader, changed: { junk?: boolean }) => void;
+  } = {};
+  const items = new Map<string, { title?: string; visible?: boolean; enabled?: boolean }>();
+  const refreshed = vi.fn(async () => undefined);
+  const windows: string[] = [];
+  const apis: SenderApis = {
+    menus: {
+      create: (item) => items.set(item.id, { title: item.title, visible: item.visible }),
+      update: async (id, props) => void items.set(id, { ...items.get(id), ...props }),
+      refresh: refreshed,
+      onShown: { addListener: (l) => { listeners.shown = l; } },
+      onHidden: { addListener: () => undefined },
+      onClicked: { addListener: (l) => { listeners.clicked = l; } },
+    },
+    messages: {
+      continueList: async () => ({ id: null, messages: [] }),
+      update: async () => undefined,
+      move: async () => undefined,
+      query: async () => ({ id: null, messages: [] }),
+      onUpdated: { addListener: (l) => { listeners.updated = l; } },
+    },
+    folders: {
+      query: async () => [{ id: 'junk', accountId: 'a1', name: 'Junk', path: '/Junk', specialUse: ['junk'] }],
+      create: async () => { throw new Error('no'); },
+      getFolderCapabilities: async () => ({ canDeleteMessages: true }),
+    },
+    accounts: { get: async () => null },
+    mailTabs: {
+      query: async () => [{ id: 1 }],
+      getSelectedMessages: async () => ({ id: null, messages: (options.selected ?? []).map((id) => message(id, '')) }),
+    },
+    messageDisplay: { getDisplayedMessages: async () => [] },
+    messengerUtilities: {
+      parseMailboxString: async (text) => {
+        const email = /<([^>]*)>/.exec(text)?.[1] ?? (text.includes('@') ? text : undefined);
+        return email === undefined ? [] : [{ email }];
+      },
+    },
+  };
+  const session = area();
+  const local = area();
+  const deps: SenderDeps = {
+    apis, ask, t: translate, session, local,
+    openWindow: async (url) => void windows.push(url),
+    getURL: (path) => `moz-extension://x/${path}`,
+  };
+  const createMenus = registerSenderActions(deps);
+  createMenus();
+  const settle = () => new Promise((r) => setTimeout(r, 0));
+  return { sent, items, refreshed, windows, listeners, session, local, settle, openDiscovery: () => discoverGate?.() };
+}
+
+function message(id: number, author: string): MessageHeader {
+  return { id, author, headerMessageId: `m${id}@example.org`, folder: INBOX };
+}
+
+const list = (...messages: MessageHeader[]) => ({ contexts: ['message_list'], selectedMessages: { id: null, messages } });
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 1));
+  expect(check()).toBe(true);
+}
+
+describe('the menu', () => {
+  it('all items are created hidden: nothing shows before the account is known', () => {
+    const s = setup();
+    expect([...s.items.values()].every((i) => i.visible === false)).toBe(true);
+    expect(s.items.size).toBe(9);
+  });
+
+  it('a known account: the items are updated from what the session knows, without asking the server', async () => {
+    const s = setup();
+    s.session.data.senderOffered = { a1: ['blacklist', 'whitelist'] };
+    s.listeners.shown!(list(message(1, 'Spam <pest@spam.example>')));
+    await until(() => s.refreshed.mock.calls.length === 1);
+    expect(s.sent.map((r) => r.type)).toEqual(['policy.get']);
+    expect(s.items.get('xexec-sender')).toMatchObject({ visible: true });
+    expect(s.items.get('xexec-sender-block')).toMatchObject({ visible: true, enabled: true, title: 'Block sender' });
+  });
+
+  it('an account not asked yet: the menu is answered at once (items hidden), discovery runs meanwhile and the open menu is refreshed after it', async () => {
+    const s = setup();
+    s.listeners.shown!(list(message(1, 'pest@spam.example')));
+    await until(() => s.refreshed.mock.calls.length === 1);
+    expect(s.items.get('xexec-sender-block')).toMatchObject({ visible: false });
+    expect(s.sent.map((r) => r.type)).toContain('discover');
+    s.openDiscovery();
+    await until(() => s.refreshed.mock.calls.length === 2);
+    expect(s.items.get('xexec-sender-block')).toMatchObject({ visible: true, enabled: true });
+    expect(s.session.data.senderOffered).toEqual({ a1: ['blacklist', 'whitelist'] });
+  });
+
+  it('a message without a sender: the items are disabled and say why', async () => {
+    const s = setup();
+    s.session.data.senderOffered = { a1: ['blacklist', 'whitelist'] };
+    s.listeners.shown!(list(message(1, 'undisclosed-recipients:;')));
+    await until(() => s.refreshed.mock.calls.length === 1);
+    expect(s.items.get('xexec-sender-block')).toMatchObject({ visible: true, enabled: false, title: 'Block sender (the message has no sender address)' });
+  });
+
+  it('a click blocks every distinct sender of the selection once and opens the result window', async () => {
+    const s = setup();
+    s.listeners.clicked!({ menuItemId: 'xexec-sender-block', ...list(message(1, 'pest@spam.example'), message(2, 'PEST@spam.example'), message(3, 'x@other.example')) });
+    await until(() => s.windows.length === 1);
+    expect(s.sent.filter((r) => r.type === 'list.add')).toEqual([{ type: 'list.add', accountId: 'a1', list: 'blacklist', entries: ['pest@spam.example', 'x@other.example'] }]);
+    expect(s.windows[0]).toMatch(/^moz-extension:\/\/x\/ui\/sender\/result\.html\?id=/);
+  });
+});
+
+describe("Thunderbird's own junk mark", () => {
+  /** Marks arrive, the debounce passes (fake time), then every promise the flush made settles. */
+  const junk = async (s: ReturnType<typeof setup>, ...messages: MessageHeader[]) => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      for (const m of messages) s.listeners.updated!(m, { junk: true });
+      await vi.advanceTimersByTimeAsync(1000);
+    } finally {
+      vi.useRealTimers();
+    }
+    await s.settle();
+  };
+
+  it('ask (the default): a question in the window, nothing sent', async () => {
+    const s = setup({ selected: [1, 2] });
+    s.session.data.senderOffered = { a1: ['blacklist'] };
+    await junk(s, message(1, 'pest@spam.example'), message(2, 'pest@spam.example'));
+    await until(() => s.windows.length === 1);
+    expect(s.sent.filter((r) => r.type.startsWith('list.'))).toEqual([]);
+    const record = Object.entries(s.local.data).find(([k]) => k.startsWith('senderRecord:'))![1] as { lines: string[]; question: unknown };
+    expect(record.lines).toEqual(['Also block these senders on the server? pest@spam.example']);
+    expect(record.question).toEqual({ entries: ['pest@spam.example'] });
+  });
+
+  it('never: nothing at all; always: the senders are blocked', async () => {
+    const never = setup({ selected: [1] });
+    never.session.data.senderOffered = { a1: ['blacklist'] };
+    never.local.data.senderJunkOptIn = 'never';
+    await junk(never, message(1, 'pest@spam.example'));
+    expect(never.windows).toEqual([]);
+    expect(never.sent).toEqual([]);
+
+    const always = setup({ selected: [1] });
+    always.session.data.senderOffered = { a1: ['blacklist'] };
+    always.local.data.senderJunkOptIn = 'always';
+    await junk(always, message(1, 'pest@spam.example'));
+    await until(() => always.windows.length === 1);
+    expect(always.sent.filter((r) => r.type === 'list.add')).toEqual([{ type: 'list.add', accountId: 'a1', list: 'blacklist', entries: ['pest@spam.example'] }]);
+  });
+
+  it('a mark on a message that is not selected (Thunderbird\'s classifier) is not asked about', async () => {
+    const s = setup({ selected: [] });
+    s.session.data.senderOffered = { a1: ['blacklist'] };
+    await junk(s, message(1, 'pest@spam.example'));
+    expect(s.windows).toEqual([]);
+  });
+
+  it('a server without the block list, or a policy hiding it: nothing', async () => {
+    const s = setup({ selected: [1], hidden: ['blacklist'] });
+    s.session.data.senderOffered = { a1: ['blacklist'] };
+    await junk(s, message(1, 'pest@spam.example'));
+    const t = setup({ selected: [1] });
+    t.session.data.senderOffered = { a1: ['whitelist'] };
+    await junk(t, message(1, 'pest@spam.example'));
+    expect([...s.windows, ...t.windows]).toEqual([]);
+  });
+});
