@@ -37,6 +37,13 @@ const EXPECTED = [
     code: 'MANIFEST_PERMISSIONS', file: 'manifest.json', message: /"addressBooks"/,
     why: 'addressBooks is a Thunderbird permission (messenger.addressBooks, read for "reply only to my contacts"); the linter knows only Firefox permissions.',
   },
+  // Block or allow a sender from the message (src/background/sender-actions.ts): the message list's
+  // selection and From (messagesRead), the junk mark (messagesUpdate), the move to Junk
+  // (messagesMove), a Junk folder made where none exists (accountsFolders).
+  ...['accountsFolders', 'messagesMove', 'messagesRead', 'messagesUpdate'].map((permission) => ({
+    code: 'MANIFEST_PERMISSIONS', file: 'manifest.json', message: new RegExp(`"${permission}"`),
+    why: `${permission} is a Thunderbird permission (block or allow a sender from the message); the linter knows only Firefox permissions.`,
+  })),
   {
     code: 'MISSING_DATA_COLLECTION_PERMISSIONS', file: 'manifest.json',
     why: 'A Firefox 140+ manifest key; the add-on sends nothing anywhere but to the user\'s own mail server, and Thunderbird does not use the key.',
@@ -54,6 +61,12 @@ const EXPECTED = [
   },
   {
     code: 'UNSAFE_VAR_ASSIGNMENT', file: 'ui/options/options.js', message: /innerHTML/,
+    origin: /^node_modules\/preact\//,
+    why: 'Preact\'s support for dangerouslySetInnerHTML, which the add-on never uses.',
+  },
+  {
+    // The result window of block/allow from the message bundles Preact too.
+    code: 'UNSAFE_VAR_ASSIGNMENT', file: 'ui/sender/result.js', message: /innerHTML/,
     origin: /^node_modules\/preact\//,
     why: 'Preact\'s support for dangerouslySetInnerHTML, which the add-on never uses.',
   },
