@@ -17,8 +17,8 @@
 
 import browser from 'webextension-polyfill';
 import type { Notice, XexecNoticesApi } from '../../experiments/xexec/notices-api.js';
-import { formatDate } from '../../ui/shared/i18n.js';
 import type { Translate, UserError } from '../messages/errors.js';
+import { formatDate } from '../messages/i18n.js';
 import type { BackgroundRequest, BackgroundResponse, RequestOf, RequestType } from '../messages/messages.js';
 import { localDay, NO_REMINDER, periodWords, reminderState, showsBadge, type ReminderState } from '../modules/reminder-state.js';
 import type { VacationState } from '../modules/vacation.js';

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const UI = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../ui');
+const SRC = path.resolve(UI, '../src');
 
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -18,5 +19,12 @@ describe('the page–background contract', () => {
     expect(files.length).toBeGreaterThan(10);
     const offenders = files.filter((f) => /from '[^']*src\/background\//.test(fs.readFileSync(f, 'utf8')));
     expect(offenders.map((f) => path.relative(UI, f))).toEqual([]);
+  });
+
+  it('the background and its modules import nothing from the pages (ui/)', () => {
+    const files = sources(SRC);
+    expect(files.length).toBeGreaterThan(10);
+    const offenders = files.filter((f) => /from '(\.\.\/)+ui\//.test(fs.readFileSync(f, 'utf8')));
+    expect(offenders.map((f) => path.relative(SRC, f))).toEqual([]);
   });
 });

@@ -1,50 +1,14 @@
 /**
  * Every text of the settings page comes through `t` (src/messages/i18n.ts: browser.i18n.getMessage,
- * typed by the keys of _locales/en/messages.json, so a key missing there is a compile error). Numbers and
- * dates are formatted for Thunderbird's UI language with Intl.
+ * typed by the keys of _locales/en/messages.json, so a key missing there is a compile error), and so do
+ * numbers and dates, formatted for Thunderbird's UI language (the background words its notices alike).
  */
 
-import browser from 'webextension-polyfill';
 import type { MessageKey, Translate } from '../../src/messages/errors.js';
-import { t } from '../../src/messages/i18n.js';
+import { formatDate, formatNumber, t, uiLanguage } from '../../src/messages/i18n.js';
 
-export { t };
+export { formatDate, formatNumber, t, uiLanguage };
 export type { MessageKey, Translate };
-
-/** Thunderbird's UI language ("en-US", "de", "fr"); "en" when it cannot be asked. */
-export function uiLanguage(): string {
-  try {
-    return browser.i18n.getUILanguage() || 'en';
-  } catch {
-    return 'en';
-  }
-}
-
-const numberFormats = new Map<string, Intl.NumberFormat>();
-
-export function formatNumber(n: number): string {
-  const lang = uiLanguage();
-  let format = numberFormats.get(lang);
-  if (format === undefined) {
-    format = new Intl.NumberFormat(lang);
-    numberFormats.set(lang, format);
-  }
-  return format.format(n);
-}
-
-/**
- * A `YYYY-MM-DD` calendar day in the user's words ("Tuesday, 1 July 2025"). Formatted as a
- * UTC day, so no time zone moves it to the day before.
- */
-export function formatDate(isoDate: string, style: 'long' | 'medium' = 'medium'): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
-  if (match === null) return isoDate;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  const options: Intl.DateTimeFormatOptions = style === 'long'
-    ? { timeZone: 'UTC', weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }
-    : { timeZone: 'UTC', dateStyle: 'medium' };
-  return new Intl.DateTimeFormat(uiLanguage(), options).format(date);
-}
 
 /** Today as `YYYY-MM-DD` in the user's time zone (the server compares days in its own). */
 export function todayIso(now: Date = new Date()): string {
