@@ -40,7 +40,12 @@ const PARENT_ID = 'xexec-sender';
 export interface StorageArea {
   get(key: string): Promise<Record<string, unknown>>;
   set(items: Record<string, unknown>): Promise<void>;
+  remove(keys: string[]): Promise<void>;
 }
+
+/** The newest results whose Undo stays possible; older records are removed. */
+const KEPT_RECORDS = 20;
+const RECORD_IDS_KEY = 'senderRecordIds';
 
 export interface SenderDeps {
   readonly apis: SenderApis;
@@ -141,7 +146,11 @@ export function registerSenderActions(deps: SenderDeps): () => void {
   }
 
   async function saveAndShow(record: SenderRecord): Promise<void> {
-    await deps.local.set({ [RECORD_PREFIX + record.id]: record });
+    const ids = ((await deps.local.get(RECORD_IDS_KEY))[RECORD_IDS_KEY] ?? []) as string[];
+    const kept = [...ids, record.id].slice(-KEPT_RECORDS);
+    await deps.local.set({ [RECORD_PREFIX + record.id]: record, [RECORD_IDS_KEY]: kept });
+    const dropped = ids.filter((id) => !kept.includes(id));
+    if (dropped.length > 0) await deps.local.remove(dropped.map((id) => RECORD_PREFIX + id));
     await deps.openWindow(deps.getURL(`${RESULT_PAGE}?id=${encodeURIComponent(record.id)}`));
   }
 

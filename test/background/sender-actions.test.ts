@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { BackgroundResponse, RequestOf, RequestType } from '../../src/messages/messages.js';
 import { DEFAULT_POLICY } from '../../src/messages/policy.js';
 import type { MenuInfo, MessageHeader, SenderApis, Tab } from '../../src/background/sender-apis.js';
-import { registerSenderActions, type SenderDeps, type StorageArea } from '../../src/background/sender-actions.js';
+import { handleSenderMessage, registerSenderActions, type SenderDeps, type StorageArea } from '../../src/background/sender-actions.js';
 import type { Ask } from '../../src/background/sender-run.js';
 import { translate } from './fakes.js';
 
@@ -16,6 +16,7 @@ function area(): StorageArea & { data: Record<string, unknown> } {
     data,
     get: async (key) => (key in data ? { [key]: structuredClone(data[key]) } : {}),
     set: async (items) => void Object.assign(data, structuredClone(items)),
+    remove: async (keys) => keys.forEach((key) => delete data[key]),
   };
 }
 
@@ -34,6 +35,8 @@ function setup(options: { modules?: string[]; hidden?: string[]; selected?: numb
         return { ok: true, value: { ...DEFAULT_POLICY, hiddenPanels: options.hidden ?? [] } } as BackgroundResponse;
       case 'list.add':
         return { ok: true, value: { changes: request.entries.map((entry) => ({ entry, outcome: 'added' })) } } as BackgroundResponse;
+      case 'list.del':
+        return { ok: true, value: { changes: request.entries.map((entry) => ({ entry, outcome: 'removed' })) } } as BackgroundResponse;
       default:
         throw new Error(`unexpected ${request.type}`);
     }
@@ -90,7 +93,7 @@ function setup(options: { modules?: string[]; hidden?: string[]; selected?: numb
   const createMenus = registerSenderActions(deps);
   createMenus();
   const settle = () => new Promise((r) => setTimeout(r, 0));
-  return { sent, items, refreshed, windows, listeners, session, local, settle, openDiscovery: () => discoverGate?.() };
+  return { deps, sent, items, refreshed, windows, listeners, session, local, settle, openDiscovery: () => discoverGate?.() };
 }
 
 function message(id: number, author: string): MessageHeader {
@@ -205,5 +208,52 @@ describe("Thunderbird's own junk mark", () => {
     t.session.data.senderOffered = { a1: ['whitelist'] };
     await junk(t, message(1, 'pest@spam.example'));
     expect([...s.windows, ...t.windows]).toEqual([]);
+  });
+});
+
+describe('the result window\'s requests', () => {
+  const click = async (s: ReturnType<typeof setup>, author: string) => {
+    const before = s.windows.length;
+    s.listeners.clicked!({ menuItemId: 'xexec-sender-block', ...list(message(1, author)) });
+    await until(() => s.windows.length === before + 1);
+    return decodeURIComponent(/\?id=(.*)$/.exec(s.windows.at(-1)!)![1]!);
+  };
+
+  it('the record, then Undo once; a second Undo has nothing to do', async () => {
+    const s = setup();
+    const id = await click(s, 'pest@spam.example');
+    expect(await handleSenderMessage(s.deps, { type: 'sender.record', id })).toMatchObject({ ok: true, canUndo: true, lines: ['Added to the block list: pest@spam.example.', 'Messages moved to Junk: 1.'] });
+    expect(await handleSenderMessage(s.deps, { type: 'sender.undo', id })).toEqual({ ok: true, lines: ['Removed from the block list again: pest@spam.example.'] });
+    expect(s.sent.filter((r) => r.type === 'list.del')).toEqual([{ type: 'list.del', accountId: 'a1', list: 'blacklist', entries: ['pest@spam.example'] }]);
+    expect(await handleSenderMessage(s.deps, { type: 'sender.undo', id })).toEqual({ ok: false, lines: ['There is nothing to undo.'] });
+    expect(await handleSenderMessage(s.deps, { type: 'sender.record', id })).toMatchObject({ ok: true, canUndo: false });
+  });
+
+  it('only the newest 20 results are kept', async () => {
+    const s = setup();
+    const ids: string[] = [];
+    for (let i = 0; i < 22; i++) ids.push(await click(s, `pest${i}@spam.example`));
+    expect(s.local.data.senderRecordIds).toEqual(ids.slice(-20));
+    expect(Object.keys(s.local.data).filter((k) => k.startsWith('senderRecord:')).sort()).toEqual(ids.slice(-20).map((id) => `senderRecord:${id}`).sort());
+    expect(await handleSenderMessage(s.deps, { type: 'sender.record', id: ids[0]! })).toEqual({ ok: false, lines: ['This result is no longer known.'] });
+  });
+
+  it('the junk question: "Block on the server" with "Remember my answer" blocks and makes the setting always', async () => {
+    const s = setup({ selected: [1] });
+    s.session.data.senderOffered = { a1: ['blacklist'] };
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      s.listeners.updated!(message(1, 'pest@spam.example'), { junk: true });
+      await vi.advanceTimersByTimeAsync(1000);
+    } finally {
+      vi.useRealTimers();
+    }
+    await until(() => s.windows.length === 1);
+    const id = decodeURIComponent(/\?id=(.*)$/.exec(s.windows[0]!)![1]!);
+    expect(await handleSenderMessage(s.deps, { type: 'sender.junkAnswer', id, block: true, remember: true })).toEqual({
+      ok: true, lines: ['Added to the block list: pest@spam.example.'], canUndo: true,
+    });
+    expect(s.local.data.senderJunkOptIn).toBe('always');
+    expect(s.sent.filter((r) => r.type === 'list.add')).toHaveLength(1);
   });
 });
