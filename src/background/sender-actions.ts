@@ -16,6 +16,7 @@ import type { Translate } from '../messages/errors.js';
 import {
   actionEntries,
   actionList,
+  actionOfCommand,
   actionOfMenuId,
   menuId,
   menuState,
@@ -176,6 +177,25 @@ export function registerSenderActions(deps: SenderDeps): () => void {
   apis.menus.onClicked.addListener((info, tab) => {
     const action = info.menuItemId === undefined ? undefined : actionOfMenuId(info.menuItemId);
     if (action !== undefined) void act(action, info, tab).catch((e: unknown) => console.warn('sender action:', e));
+  });
+  // Keyboard shortcuts (manifest `commands`, no default keys: people set them in Thunderbird's
+  // shortcut settings) act on the selected or displayed messages like the items, and only where
+  // the items would be shown.
+  apis.commands?.onCommand.addListener((command, tab) => {
+    const action = actionOfCommand(command);
+    if (action === undefined || tab?.id === undefined) return;
+    const tabId = tab.id;
+    void (async () => {
+      let selected = asList(await apis.mailTabs.getSelectedMessages(tabId).catch(() => []));
+      if (selected.messages.length === 0) selected = asList(await apis.messageDisplay.getDisplayedMessages(tabId));
+      const accountId = selected.messages[0]?.folder?.accountId;
+      if (accountId === undefined) return;
+      const modules = (await offered(deps, accountId)) ?? (await discover(deps, accountId));
+      const policy = await deps.ask({ type: 'policy.get', accountId });
+      const list = actionList(action);
+      if (!modules.includes(list) || (policy.ok && policy.value.hiddenPanels.includes(list))) return;
+      await act(action, { selectedMessages: selected }, tab);
+    })().catch((e: unknown) => console.warn('sender command:', e));
   });
   registerJunkOptIn(deps, runDeps, saveAndShow);
 

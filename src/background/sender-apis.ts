@@ -71,6 +71,10 @@ export interface SenderApis {
   readonly accounts: {
     get(accountId: string, includeSubFolders?: boolean): Promise<{ id: string; type: string; rootFolder?: MailFolder } | null>;
   };
+  /** Keyboard shortcuts; absent where a test's fake has none. */
+  readonly commands?: {
+    onCommand: { addListener(listener: (command: string, tab?: Tab) => void): void };
+  };
   readonly mailTabs: {
     query(query: object): Promise<readonly { readonly id: number }[]>;
     getSelectedMessages(tabId: number): Promise<MessageList | readonly MessageHeader[]>;

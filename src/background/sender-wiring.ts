@@ -27,6 +27,7 @@ export function startSenderActions(route: (request: unknown) => Promise<Backgrou
   const deps: SenderDeps = {
     apis: {
       menus,
+      commands: (browser as unknown as { commands?: SenderApis['commands'] }).commands,
       messages: messenger.messages,
       folders: messenger.folders,
       accounts: messenger.accounts,

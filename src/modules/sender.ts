@@ -160,6 +160,15 @@ export function actionOfMenuId(id: string | number): SenderAction | undefined {
   return m === null ? undefined : (m[1] as SenderAction);
 }
 
+/** The manifest command of an action (`sender-block`, …), and back. */
+export function commandOf(action: SenderAction): string {
+  return `sender-${action}`;
+}
+
+export function actionOfCommand(command: string): SenderAction | undefined {
+  return SENDER_ACTIONS.find((action) => commandOf(action) === command);
+}
+
 /** For results: entries grouped in a sentence-friendly string. */
 export function listEntries(entries: readonly string[]): string {
   return entries.join(', ');

@@ -22,7 +22,7 @@ function area(): StorageArea & { data: Record<string, unknown> } {
 
 const INBOX = { id: 'inbox', accountId: 'a1', name: 'Inbox', path: '/INBOX' };
 
-function setup(options: { modules?: string[]; hidden?: string[]; selected?: number[] } = {}) {
+function setup(options: { modules?: string[]; hidden?: string[]; selected?: number[]; authors?: Record<number, string> } = {}) {
   const sent: RequestOf<RequestType>[] = [];
   let discoverGate: (() => void) | null = null;
   const ask = (async (request: RequestOf<RequestType>): Promise<BackgroundResponse> => {
@@ -44,6 +44,7 @@ function setup(options: { modules?: string[]; hidden?: string[]; selected?: numb
   const listeners: {
     shown?: (info: MenuInfo, tab?: Tab) => void;
     clicked?: (info: MenuInfo, tab?: Tab) => void;
+    command?: (command: string, tab?: Tab) => void;
     updated?: (m: MessageHeader, changed: { junk?: boolean }) => void;
   } = {};
   const items = new Map<string, { title?: string; visible?: boolean; enabled?: boolean }>();
@@ -58,6 +59,7 @@ function setup(options: { modules?: string[]; hidden?: string[]; selected?: numb
       onHidden: { addListener: () => undefined },
       onClicked: { addListener: (l) => { listeners.clicked = l; } },
     },
+    commands: { onCommand: { addListener: (l) => { listeners.command = l; } } },
     messages: {
       continueList: async () => ({ id: null, messages: [] }),
       update: async () => undefined,
@@ -73,7 +75,7 @@ function setup(options: { modules?: string[]; hidden?: string[]; selected?: numb
     accounts: { get: async () => null },
     mailTabs: {
       query: async () => [{ id: 1 }],
-      getSelectedMessages: async () => ({ id: null, messages: (options.selected ?? []).map((id) => message(id, '')) }),
+      getSelectedMessages: async () => ({ id: null, messages: (options.selected ?? []).map((id) => message(id, options.authors?.[id] ?? '')) }),
     },
     messageDisplay: { getDisplayedMessages: async () => [] },
     messengerUtilities: {
@@ -150,6 +152,28 @@ describe('the menu', () => {
     await until(() => s.windows.length === 1);
     expect(s.sent.filter((r) => r.type === 'list.add')).toEqual([{ type: 'list.add', accountId: 'a1', list: 'blacklist', entries: ['pest@spam.example', 'x@other.example'] }]);
     expect(s.windows[0]).toMatch(/^moz-extension:\/\/x\/ui\/sender\/result\.html\?id=/);
+  });
+});
+
+describe('the keyboard shortcuts', () => {
+  it('a command acts on the selected messages like its item', async () => {
+    const s = setup({ selected: [1, 2], authors: { 1: 'pest@spam.example', 2: 'Pest <pest@spam.example>' } });
+    s.session.data.senderOffered = { a1: ['blacklist', 'whitelist'] };
+    s.listeners.command!('sender-block-domain', { id: 1 });
+    await until(() => s.windows.length === 1);
+    expect(s.sent.filter((r) => r.type === 'list.add')).toEqual([{ type: 'list.add', accountId: 'a1', list: 'blacklist', entries: ['@spam.example'] }]);
+  });
+
+  it('not where the item would be absent: a list the server lacks, or the policy hides', async () => {
+    const s = setup({ selected: [1], authors: { 1: 'pest@spam.example' }, hidden: ['whitelist'] });
+    s.session.data.senderOffered = { a1: ['blacklist', 'whitelist'] };
+    s.listeners.command!('sender-allow', { id: 1 });
+    const t = setup({ selected: [1], authors: { 1: 'pest@spam.example' } });
+    t.session.data.senderOffered = { a1: ['whitelist'] };
+    t.listeners.command!('sender-block', { id: 1 });
+    await s.settle();
+    await t.settle();
+    expect([...s.sent, ...t.sent].filter((r) => r.type.startsWith('list.'))).toEqual([]);
   });
 });
 

@@ -502,6 +502,33 @@ describe('block or allow a sender from the message list, against the server', ()
     await closeResults();
   }, 180_000);
 
+  it('a keyboard shortcut set in Thunderbird for "Block sender" blocks the selected message\'s sender; Undo', async () => {
+    const subject = await deliver(server, 'Key Pest <key@shortcut.example>');
+    await tb.chrome(`${PRELUDE}
+      const [accountId, subject, addonId] = arguments;
+      const about3Pane = await showInbox(accountId, [subject]);
+      const view = about3Pane.gDBView;
+      for (let i = 0; i < view.rowCount; i++) if (view.getMsgHdrAt(i).mime2DecodedSubject === subject) about3Pane.threadTree.selectedIndex = i;
+      await until("the selection", () => about3Pane.gDBView.getSelectedMsgHdrs().length === 1);
+      // What Thunderbird's shortcut settings do when the user gives the command a key.
+      const shortcuts = WebExtensionPolicy.getByID(addonId).extension.shortcuts;
+      await shortcuts.updateCommand({ name: "sender-block", shortcut: "Ctrl+Alt+B" });
+      // The key press, as trusted events from chrome code (headless, native keys never arrive).
+      about3Pane.threadTree.focus();
+      for (const type of ["keydown", "keypress", "keyup"]) {
+        win.document.documentElement.dispatchEvent(new win.KeyboardEvent(type, { key: "b", code: "KeyB",
+          keyCode: type === "keypress" ? 0 : 66, charCode: type === "keypress" ? 98 : 0,
+          ctrlKey: true, altKey: true, bubbles: true, cancelable: true, view: win }));
+      }
+    `, [alice, subject, ADDON_ID]);
+    expect((await resultView()).text).toEqual(['Added to the block list: key@shortcut.example.', 'Messages moved to Junk: 1.']);
+    expect(list('blacklist')).toEqual(['key@shortcut.example', 'pest@spam.example']);
+    await clickResult('Undo');
+    expect(list('blacklist')).toEqual(['pest@spam.example']);
+    await expectOnServer('INBOX', [subject]);
+    await closeResults();
+  }, 180_000);
+
   it('a server without the allow list shows only the block items; when its block list fails, the message stays in the Inbox and the window says why', async () => {
     const subject = await deliver(failing, PEST, USERS.bob);
     const menu = await contextMenu(bob, [subject], BLOCK);

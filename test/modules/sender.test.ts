@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   actionEntries,
+  actionOfCommand,
+  commandOf,
   actionOfMenuId,
   firstAddress,
   menuId,
@@ -95,6 +97,11 @@ describe('the menu', () => {
 
   it('enabled when at least one selected message has a usable sender', () => {
     expect(menuState([senderEntries([]), senderEntries([{ email: 'pest@spam.example' }])], everything).block).toEqual({ visible: true, enabled: true, problem: null });
+  });
+
+  it('commands name their action', () => {
+    for (const action of SENDER_ACTIONS) expect(actionOfCommand(commandOf(action))).toBe(action);
+    expect(actionOfCommand('_execute_action')).toBeUndefined();
   });
 
   it('menu ids name their action, in both menus', () => {
