@@ -315,6 +315,8 @@ describe('block or allow a sender from the message list, against the server', ()
       text: ['Added to the block list: pest@spam.example.', 'Messages moved to Junk: 1.'],
       buttons: ['Undo', 'Close'],
     });
+    // The keyboard is on Undo.
+    expect(await inResult<string>('return norm(doc.activeElement && doc.activeElement.textContent);')).toBe('Undo');
     expect(list('blacklist')).toEqual(['pest@spam.example']);
     await expectOnServer('Junk', [subject]);
     await expectOnServer('INBOX', [subject], false);

@@ -6,7 +6,7 @@
  */
 
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { SenderAnswer } from '../../src/messages/sender.js';
 import { ActionButton } from '../shared/ActionButton.js';
@@ -35,6 +35,13 @@ function Result() {
   const [question, setQuestion] = useState(false);
   const [remember, setRemember] = useState(false);
   const [busy, setBusy] = useState(false);
+  const main = useRef<HTMLDivElement>(null);
+
+  // The window opens from a menu or a key: put the keyboard on its first button (Undo, or Close).
+  // Not on a question's answer, where a stray Enter would send what the user did not choose.
+  useEffect(() => {
+    if (status !== null && !busy && !question) main.current?.querySelector('button')?.focus();
+  }, [status, busy, question]);
 
   useEffect(() => {
     void send({ type: 'sender.record' }).then((answer) => {
@@ -58,7 +65,7 @@ function Result() {
   }
 
   return (
-    <>
+    <div ref={main}>
       <h1>{t('senderResultTitle')}</h1>
       <Status status={status} />
       {question && (
@@ -87,7 +94,7 @@ function Result() {
           {t('senderClose')}
         </button>
       </div>
-    </>
+    </div>
   );
 }
 
