@@ -8,7 +8,7 @@ import { expectNoop, hex, itStopsCleanly, useServer, xexec } from './helpers.js'
 
 const server = useServer();
 
-const CONFIGURED = ['blacklist', 'whitelist', 'changepassword', 'forwardmail', 'vacation',
+const CONFIGURED = ['blacklist', 'whitelist', 'changepassword', 'forwardmail', 'vacation', 'spam',
   'echoargs', 'argv', 'emit', 'fail', 'crash', 'sleep', 'flood', 'env', 'big', 'envargs', 'argvenv'];
 
 describe('PROTOCOL.md §4.2 transcript', () => {

@@ -334,3 +334,4 @@ xexec_state_get() {
 
 # The Sieve generator lives in its own file to keep both readable.
 . "$XEXEC_LIBDIR/xexec-sieve.sh"
+. "$XEXEC_LIBDIR/xexec-spam.sh"

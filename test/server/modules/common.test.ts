@@ -8,7 +8,7 @@ import {
   inDovecot, MODULES, moduleEnv, newHome, readState, run, sieveConfig, sieveScript, stateFile, tempDir,
 } from './run.js';
 
-const ALL = ['blacklist', 'whitelist', 'forwardmail', 'vacation', 'changepassword'];
+const ALL = ['blacklist', 'whitelist', 'forwardmail', 'vacation', 'changepassword', 'spam'];
 
 describe('module files', () => {
   const files = [...ALL.map((m) => `${m}.sh`), ...fs.readdirSync(path.join(MODULES, 'lib')).map((f) => `lib/${f}`)];
