@@ -504,6 +504,47 @@ describe('block or allow a sender from the message list, against the server', ()
     await closeResults();
   }, 180_000);
 
+  it("the setting 'Always' in the settings tab: Thunderbird's junk mark blocks the sender without asking; Undo", async () => {
+    const page = await tb.openExtensionPage(ADDON_ID, 'ui/options/options.html');
+    const picked = await page.run<{ legend: string; checked: string }>(`
+      const sleep = (ms) => new Promise((r) => window.setTimeout(r, ms));
+      const doc = window.document;
+      const norm = (s) => String(s || "").replace(/\\s+/g, " ").trim();
+      let set = null;
+      for (let i = 0; i < 600 && !set; i++) {
+        set = [...doc.querySelectorAll("fieldset")].find((f) => norm(f.querySelector("legend") && f.querySelector("legend").textContent).startsWith(arguments[0]));
+        if (!set) await sleep(50);
+      }
+      if (!set) throw new Error("no junk setting in the page: " + norm(doc.body.textContent).slice(0, 300));
+      const radio = (name) => [...set.querySelectorAll("label")].find((l) => norm(l.textContent) === name).querySelector("input");
+      if (!radio("Ask each time").checked) throw new Error("the default is not Ask");
+      radio("Always").click();
+      for (let i = 0; i < 100; i++) {
+        const stored = await page.browser.storage.local.get("senderJunkOptIn");
+        if (stored.senderJunkOptIn === "always") break;
+        await sleep(50);
+      }
+      return { legend: norm(set.querySelector("legend").textContent), checked: [...set.querySelectorAll("input")].filter((i) => i.checked).map((i) => i.value).join() };
+    `, [enMessages.senderJunkSetting.message]);
+    expect(picked).toEqual({ legend: enMessages.senderJunkSetting.message, checked: 'always' });
+    await page.close();
+
+    const subject = await deliver(server, 'Always Junk <always@junk-mark.example>');
+    await tb.chrome(`${PRELUDE}
+      const [accountId, subject] = arguments;
+      const about3Pane = await showInbox(accountId, [subject]);
+      const view = about3Pane.gDBView;
+      for (let i = 0; i < view.rowCount; i++) if (view.getMsgHdrAt(i).mime2DecodedSubject === subject) about3Pane.threadTree.selectedIndex = i;
+      await until("the selection", () => about3Pane.gDBView.getSelectedMsgHdrs().length === 1);
+      about3Pane.commandController.doCommand("cmd_markAsJunk");
+    `, [alice, subject]);
+    expect(await resultView()).toEqual({ text: ['Added to the block list: always@junk-mark.example.'], buttons: ['Undo', 'Close'] });
+    expect(list('blacklist')).toEqual(['always@junk-mark.example', 'pest@spam.example']);
+    await clickResult('Undo');
+    expect(list('blacklist')).toEqual(['pest@spam.example']);
+    await closeResults();
+  }, 180_000);
+
   it('a keyboard shortcut set in Thunderbird for "Block sender" blocks the selected message\'s sender; Undo', async () => {
     const subject = await deliver(server, 'Key Pest <key@shortcut.example>');
     await tb.chrome(`${PRELUDE}
