@@ -1,0 +1,170 @@
+// The spam module run directly (PROTOCOL.md §5, §6.5): its command line, every value check,
+// the administrator's options, and the shared hostile-input corpus (test/vectors/hostile.json)
+// against each of its actions: refused with a clear one-line message or stored safely, and the
+// Sieve script still compiles and does nothing but what the state says.
+import * as fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { expectClean, HOSTILE, hostileBytes, runFilesAsync } from './hardening.js';
+import { expectCompiles, newHome, readState, run, sieveScript, sieveTest, stateFile } from './run.js';
+
+const U = 'user@example.org';
+const B = (s: string) => Buffer.from(s, 'utf8');
+const cat = (...p: (string | Buffer)[]) => Buffer.concat(p.map((x) => typeof x === 'string' ? B(x) : x));
+const DELETE = ['--delete-folder=Junk-Expiring', '--delete-days=30'];
+
+/** Every line a state file may hold: nothing but the grammar. */
+const STATE_LINE = /^(level (off|lenient|standard|strict|allowed-only)|action (junk|delete)|folder Junk-Expiring|days 30|tld [a-z][a-z0-9-]*|charset [a-z0-9][a-z0-9._:+-]*)$/;
+
+describe('spam: commands and values', () => {
+  it('show on a fresh account prints the defaults and creates no state', () => {
+    const home = newHome();
+    const r = run('spam', U, ['show'], { home });
+    expect([r.status, r.stderr, r.lines]).toEqual([0, '', ['level off', 'action junk']]);
+    expect(fs.existsSync(stateFile(home, ''))).toBe(false);
+    // The administrator's deletion is shown, so a client can offer it.
+    expect(run('spam', U, ['show'], { home, options: DELETE }).lines).toEqual(['level off', 'action junk', 'delete-days 30']);
+  });
+
+  it('set normalizes the lists (dots, case, separators, duplicates) and keeps what is not given', () => {
+    const home = newHome();
+    let r = run('spam', U, ['set', 'tlds=.RU, cn\tcn\nxn--p1ai', 'charsets=KOI8-R,GB2312 big5'], { home });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.lines).toEqual(['level off', 'action junk', 'tld cn', 'tld ru', 'tld xn--p1ai',
+      'charset big5', 'charset gb2312', 'charset koi8-r']);
+    r = run('spam', U, ['set', 'level=allowed-only'], { home });
+    expect(r.lines).toEqual(['level allowed-only', 'action junk', 'tld cn', 'tld ru', 'tld xn--p1ai',
+      'charset big5', 'charset gb2312', 'charset koi8-r']);
+    expect(readState(home, 'spam')!.split('\n').filter((l) => l !== '').every((l) => STATE_LINE.test(l))).toBe(true);
+    expect(fs.statSync(stateFile(home, 'spam')).mode & 0o777).toBe(0o600);
+    expectCompiles(home);
+    expect(run('spam', U, ['off'], { home }).lines[0]).toBe('level off');
+    // Level off: no spam part in the script at all.
+    expect(sieveScript(home)).not.toMatch(/require|mime|Junk/);
+  });
+
+  const refused: [string[], RegExp][] = [
+    [[], /^Missing command: use show, set or off$/],
+    [['frob'], /^Unknown command 'frob': use show, set or off$/],
+    [['show', 'x'], /^The show command takes no arguments$/],
+    [['off', 'x'], /^The off command takes no arguments$/],
+    [['set'], /^Give at least one of level=, action=, tlds=, charsets=$/],
+    [['set', 'level'], /^'level' is not of the form key=value$/],
+    [['set', 'level=off', 'level=strict'], /^The key 'level' is given more than once$/],
+    [['set', 'colour=red'], /^Unknown key 'colour': use level, action, tlds or charsets$/],
+    [['set', 'level=high'], /^The level must be off, lenient, standard, strict or allowed-only$/],
+    [['set', 'level=Strict'], /^The level must be/],
+    [['set', 'action=discard'], /^The action must be junk or delete$/],
+    [['set', 'tlds=ru,r'], /^'r' is not a top-level domain \(such as ru or com\); nothing was changed$/],
+    [['set', 'tlds=mail.ru'], /^'mail\.ru' is not a top-level domain/],
+    [['set', 'tlds=r1'], /^'r1' is not a top-level domain/],
+    [['set', 'tlds=*'], /^'\*' is not a top-level domain/],
+    [['set', 'tlds=xn--'], /^'xn--' is not a top-level domain/],
+    [['set', 'tlds=рф'], /^'рф' is not a top-level domain/],
+    [['set', 'tlds=ru";discard;#'], /^'ru";discard;#' is not a top-level domain/],
+    [['set', `tlds=${'a'.repeat(64)}`], /is not a top-level domain/],
+    [['set', 'charsets=koi8-r,"utf-8"'], /^'"utf-8"' is not a character set name \(such as koi8-r\); nothing was changed$/],
+    [['set', `charsets=${'a'.repeat(41)}`], /is not a character set name/],
+    [['set', 'charsets=-x'], /is not a character set name/],
+  ];
+  it.each(refused)('refuses %j with exit 2 and changes nothing', (args, msg) => {
+    const home = newHome();
+    expect(run('spam', U, ['set', 'tlds=de', 'level=allowed-only'], { home }).status).toBe(0);
+    const before = readState(home, 'spam');
+    const script = sieveScript(home);
+    const r = run('spam', U, args, { home });
+    expect([r.status, r.stdout]).toEqual([2, '']);
+    expect(r.message).toMatch(msg);
+    expect(readState(home, 'spam')).toBe(before);
+    expect(sieveScript(home)).toBe(script);
+  });
+
+  it('at most 300 TLDs and 100 charsets', () => {
+    const home = newHome();
+    const tlds = Array.from({ length: 301 }, (_, i) => 'x' + String.fromCharCode(97 + (i % 26)) + String.fromCharCode(97 + Math.floor(i / 26)));
+    expect(run('spam', U, ['set', `tlds=${tlds.slice(0, 300).join(',')}`], { home }).status).toBe(0);
+    expectCompiles(home);
+    const r = run('spam', U, ['set', `tlds=${tlds.join(',')}`], { home });
+    expect([r.status, r.message]).toEqual([2, 'At most 300 top-level domains can be blocked']);
+    const cs = Array.from({ length: 101 }, (_, i) => `cs-${i}`);
+    expect(run('spam', U, ['set', `charsets=${cs.join(',')}`], { home }).message).toBe('At most 100 character sets can be blocked');
+  });
+
+  it('action=delete: refused (exit 1) unless the administrator offers it; back to junk when the offer goes', () => {
+    const home = newHome();
+    const no = run('spam', U, ['set', 'action=delete'], { home });
+    expect([no.status, no.stdout, no.message]).toEqual([1, '',
+      'This server does not delete spam automatically, so spam can only be moved to Junk; nothing was changed']);
+    const yes = run('spam', U, ['set', 'action=delete', 'level=allowed-only'], { home, options: DELETE });
+    expect(yes.lines).toEqual(['level allowed-only', 'action delete', 'delete-days 30']);
+    expect(readState(home, 'spam')).toMatch(/^folder Junk-Expiring\ndays 30$/m);
+    // The administrator took the options away: the next change stores junk.
+    expect(run('spam', U, ['set', 'tlds=ru'], { home }).lines.slice(0, 2)).toEqual(['level allowed-only', 'action junk']);
+  });
+
+  it('the administrator\'s options are checked (exit 2, server configuration error)', () => {
+    const cases: [string[], string][] = [
+      [['--delete-days=30'], '--delete-folder and --delete-days go together (server configuration error)'],
+      [['--delete-folder=Junk'], '--delete-folder and --delete-days go together (server configuration error)'],
+      [['--delete-folder=Junk";discard', '--delete-days=3'], '--delete-folder must be a folder name of letters, digits and . _ / - (server configuration error)'],
+      [['--delete-folder=.hidden', '--delete-days=3'], '--delete-folder must be a folder name of letters, digits and . _ / - (server configuration error)'],
+      [['--delete-folder=Junk', '--delete-days=0'], '--delete-days must be a number of days from 1 to 3999 (server configuration error)'],
+      [['--delete-folder=Junk', '--delete-days=4000'], '--delete-days must be a number of days from 1 to 3999 (server configuration error)'],
+      [['--frob=1'], 'Unknown module option --frob (server configuration error)'],
+    ];
+    for (const [options, msg] of cases) {
+      const r = run('spam', U, ['show'], { home: newHome(), options });
+      expect([options, r.status, r.message]).toEqual([options, 2, msg]);
+    }
+  });
+
+  it('a state file edited by hand does not become Sieve code', () => {
+    const home = newHome();
+    expect(run('spam', U, ['set', 'level=allowed-only', 'tlds=de'], { home }).status).toBe(0);
+    fs.appendFileSync(stateFile(home, 'spam'), 'tld ru"; discard; #\ncharset x" ]) { discard; } #\nfolder a"; discard; #\n');
+    fs.writeFileSync(stateFile(home, 'spam'), fs.readFileSync(stateFile(home, 'spam'), 'utf8').replace('action junk', 'action delete'));
+    expect(run('blacklist', U, ['add', 'x@a.bc'], { home }).status).toBe(0);
+    expectCompiles(home);
+    expect(sieveScript(home)).not.toMatch(/discard/);
+    expect(sieveTest(home, 'plain@example.net').actions[0]).toBe('* store message in folder: Junk');
+  });
+});
+
+/** What a plain message may meet after hostile values: nothing, or Junk (a TLD such as net). */
+function expectSafeScript(home: string, what: string): void {
+  if (!fs.existsSync(stateFile(home, 'xexec.sieve'))) return;
+  expectCompiles(home);
+  const raw = sieveTest(home, 'plain@example.net').raw;
+  const performed = raw.slice(raw.indexOf('\nPerformed actions:\n'), raw.indexOf('\nImplicit keep:\n'));
+  for (const a of performed.split('\n').filter((l) => l.startsWith(' * ')).map((l) => l.trim())) {
+    expect(a, what).toBe('* store message in folder: Junk');
+  }
+  const state = readState(home, 'spam') ?? '';
+  for (const l of state.split('\n').filter((x) => x !== '')) expect(l, what).toMatch(STATE_LINE);
+}
+
+const ACTIONS: ((v: Buffer) => Buffer[])[] = [
+  (v) => [B('set'), cat('tlds=', v)],
+  (v) => [B('set'), cat('tlds=ru,', v, ',cn')],
+  (v) => [B('set'), cat('charsets=', v)],
+  (v) => [B('set'), cat('level=', v)],
+  (v) => [B('set'), cat('action=', v)],
+  (v) => [B('set'), B('level=off'), v],
+  (v) => [B('set'), cat(v, '=1')],
+  (v) => [v],
+  (v) => [B('show'), v],
+];
+
+describe('the hostile-input corpus against spam', () => {
+  it.concurrent.each(HOSTILE.map((e) => [e.name, e] as const))('%s', async (_n, e) => {
+    const v = hostileBytes(e);
+    const home = newHome();
+    for (const build of ACTIONS) {
+      const args = build(v);
+      const what = `spam ${args.map((a) => JSON.stringify(a.toString('latin1').slice(0, 40))).join(' ')}`;
+      expectClean(await runFilesAsync('spam', U, args, { home }), what);
+    }
+    expectSafeScript(home, e.name);
+    const r = await runFilesAsync('spam', U, [B('show')], { home });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+  }, 120_000);
+});
