@@ -18,6 +18,7 @@ import {
   actionList,
   actionOfCommand,
   actionOfMenuId,
+  isBlockAction,
   menuId,
   menuState,
   readJunkOptIn,
@@ -160,8 +161,17 @@ export function registerSenderActions(deps: SenderDeps): () => void {
     if (accountId === null) return;
     const entries = actionEntries(action, await sendersOf(messages));
     if (entries.length === 0) return;
-    const record = await runAction(runDeps, newId(), accountId, action, entries, messages);
+    // An allow takes the senders off the block list only where there is one to change.
+    const unblock = isBlockAction(action) || (await usable(accountId, 'blacklist'));
+    const record = await runAction(runDeps, newId(), accountId, action, entries, messages, unblock);
     await saveAndShow(record);
+  }
+
+  /** Whether the account's server offers the list and the policy shows its panel (no round trip when known). */
+  async function usable(accountId: string, list: 'blacklist' | 'whitelist'): Promise<boolean> {
+    const modules = (await offered(deps, accountId)) ?? (await discover(deps, accountId));
+    const policy = await deps.ask({ type: 'policy.get', accountId });
+    return modules.includes(list) && !(policy.ok && policy.value.hiddenPanels.includes(list));
   }
 
   apis.menus.onShown.addListener((info, tab) => {
@@ -189,11 +199,7 @@ export function registerSenderActions(deps: SenderDeps): () => void {
       let selected = asList(await apis.mailTabs.getSelectedMessages(tabId).catch(() => []));
       if (selected.messages.length === 0) selected = asList(await apis.messageDisplay.getDisplayedMessages(tabId));
       const accountId = selected.messages[0]?.folder?.accountId;
-      if (accountId === undefined) return;
-      const modules = (await offered(deps, accountId)) ?? (await discover(deps, accountId));
-      const policy = await deps.ask({ type: 'policy.get', accountId });
-      const list = actionList(action);
-      if (!modules.includes(list) || (policy.ok && policy.value.hiddenPanels.includes(list))) return;
+      if (accountId === undefined || !(await usable(accountId, actionList(action)))) return;
       await act(action, { selectedMessages: selected }, tab);
     })().catch((e: unknown) => console.warn('sender command:', e));
   });

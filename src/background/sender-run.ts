@@ -114,6 +114,8 @@ export async function runAction(
   action: SenderAction,
   entries: readonly string[],
   messages: readonly MessageHeader[],
+  /** For an allow: whether the block list is there to take the entries off (offered, not hidden). */
+  unblock = true,
 ): Promise<SenderRecord> {
   const { ask, t } = deps;
   if (isBlockAction(action)) {
@@ -129,10 +131,10 @@ export async function runAction(
   const added = await ask({ type: 'list.add', accountId, list: 'whitelist', entries });
   if (!added.ok) return failure(id, accountId, t, added.error);
   // An allowed sender must not stay blocked: take the same entries off the block list.
-  const removed = await ask({ type: 'list.del', accountId, list: 'blacklist', entries });
-  const outcome = outcomeOf(added.value.changes, removed.ok ? removed.value.changes : []);
+  const removed = unblock ? await ask({ type: 'list.del', accountId, list: 'blacklist', entries }) : null;
+  const outcome = outcomeOf(added.value.changes, removed?.ok === true ? removed.value.changes : []);
   const lines = outcomeLines(t, action, outcome);
-  if (!removed.ok) lines.push(t('senderUnblockFailed', [removed.error.message]));
+  if (removed?.ok === false) lines.push(t('senderUnblockFailed', [removed.error.message]));
   return { id, accountId, lines, failed: false, plan: undoPlan(action, outcome), moved: [] };
 }
 

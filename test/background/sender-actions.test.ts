@@ -155,6 +155,22 @@ describe('the menu', () => {
   });
 });
 
+describe('an allow', () => {
+  it('takes the sender off the block list where the server has one; not where it has none', async () => {
+    const both = setup();
+    both.session.data.senderOffered = { a1: ['blacklist', 'whitelist'] };
+    both.listeners.clicked!({ menuItemId: 'xexec-sender-allow', ...list(message(1, 'pest@spam.example')) });
+    await until(() => both.windows.length === 1);
+    expect(both.sent.filter((r) => r.type.startsWith('list.')).map((r) => `${r.type} ${'list' in r ? r.list : ''}`)).toEqual(['list.add whitelist', 'list.del blacklist']);
+
+    const allowOnly = setup();
+    allowOnly.session.data.senderOffered = { a1: ['whitelist'] };
+    allowOnly.listeners.clicked!({ menuItemId: 'xexec-sender-allow', ...list(message(1, 'pest@spam.example')) });
+    await until(() => allowOnly.windows.length === 1);
+    expect(allowOnly.sent.filter((r) => r.type.startsWith('list.')).map((r) => r.type)).toEqual(['list.add']);
+  });
+});
+
 describe('the keyboard shortcuts', () => {
   it('a command acts on the selected messages like its item', async () => {
     const s = setup({ selected: [1, 2], authors: { 1: 'pest@spam.example', 2: 'Pest <pest@spam.example>' } });

@@ -144,6 +144,13 @@ describe('Allow', () => {
     expect([...w.lists.blacklist]).toEqual(['pest@spam.example']);
   });
 
+  it('a server without the block list (or a policy hiding it): only the allow list is changed', async () => {
+    const w = world();
+    const record = await runAction(w.deps, 'r1', 'a1', 'allow', ['pest@spam.example'], [], false);
+    expect(w.sent).toEqual(['list.add whitelist pest@spam.example']);
+    expect(record.lines).toEqual(['Added to the allow list: pest@spam.example.']);
+  });
+
   it('a sender already allowed and never blocked: nothing to undo', async () => {
     const w = world();
     w.lists.whitelist.add('@spam.example');
