@@ -67,7 +67,11 @@ const SCANNERS = {
     header: (score: number) => ({
       'X-Spamd-Result': `default: ${score >= 15 ? 'True' : 'False'} [${score.toFixed(2)} / 15.00];\r\n\tR_SPF_ALLOW(-0.20)[+ip4:192.0.2.1];\r\n\tBAYES_SPAM(5.10)[99.0%]`,
     }),
-    // 13 %, 34.7 % (the brief's 5.20 / 15.00), 60 %, 93 % of 15.
+    // 13 %, 34.7 %, 60 %, 93 % of 15.
+    scores: [2.0, 5.2, 9.0, 14.0],
+  },
+  'rspamd-score': {
+    header: (score: number) => ({ 'X-Spam-Score': score.toFixed(2) }),
     scores: [2.0, 5.2, 9.0, 14.0],
   },
 } as const;
@@ -77,7 +81,7 @@ const JUNKED: Record<Level, number[]> = {
   off: [], lenient: [3], standard: [2, 3], strict: [1, 2, 3], 'allowed-only': [0, 1, 2, 3],
 };
 
-describe.each(['spamassassin', 'rspamd'] as const)('with %s as the scanner', (scanner) => {
+describe.each(['spamassassin', 'rspamd', 'rspamd-score'] as const)('with %s as the scanner', (scanner) => {
   const server = useServer({ spamtest: scanner, modules, users: { [ERIN]: 'erin-pass-1' }, extraConfig: AUTOEXPUNGE });
   const sc = SCANNERS[scanner];
 
