@@ -116,6 +116,26 @@ function filterRows(data: Buffer, stride: number, height: number, bpp: number): 
 /** The same image, losslessly, in as few bytes as this simple encoder manages. */
 export function recompressPng(png: Buffer): Buffer {
   const { width, height, pixels } = decodeRgba(png);
+  return encodePng(width, height, pixels);
+}
+
+/** A rectangle of 8-bit RGBA pixels (clipped to the image). */
+export function cropRgba(image: { width: number; height: number; pixels: Buffer }, x: number, y: number, width: number, height: number): { width: number; height: number; pixels: Buffer } {
+  const left = Math.max(0, Math.round(x));
+  const top = Math.max(0, Math.round(y));
+  const w = Math.min(image.width - left, Math.round(width));
+  const h = Math.min(image.height - top, Math.round(height));
+  if (w <= 0 || h <= 0) throw new Error(`nothing to crop at ${x},${y} ${width}x${height} in ${image.width}x${image.height}`);
+  const pixels = Buffer.alloc(w * h * 4);
+  for (let row = 0; row < h; row++) {
+    const from = ((top + row) * image.width + left) * 4;
+    image.pixels.copy(pixels, row * w * 4, from, from + w * 4);
+  }
+  return { width: w, height: h, pixels };
+}
+
+/** 8-bit RGBA pixels as a PNG, in as few bytes as this simple encoder manages. */
+export function encodePng(width: number, height: number, pixels: Buffer): Buffer {
   const count = width * height;
   let opaque = true;
   for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 255) { opaque = false; break; }

@@ -1,5 +1,8 @@
 // `npm run screenshots`: every panel of the settings tab, light and dark, as Thunderbird
-// shows it, into docs/screenshots/<panel>-<light|dark>.png.
+// shows it, into docs/screenshots/<panel>-<light|dark>.png; and the 3-pane window with the
+// automatic reply reminder (reminder-*), the message list's context menu with the block and
+// allow items (sender-menu-*) and the message header button's menu (sender-header-*).
+// XEXEC_SHOTS=panels or =screen makes only the one or the other set.
 //
 // A throwaway Dovecot with the reference modules only (so the account offers what a real
 // server would), the user's settings put there over raw IMAP (a block list, an allow list,
@@ -7,11 +10,18 @@
 // (1280x800, `ui.systemUsesDarkTheme` 0 or 1) with the account and the built .xpi: the
 // settings tab is used through its DOM as in test/e2e (settings-tab.ts) and the 3-pane
 // window is captured with Marionette's WebDriver:TakeScreenshot (chrome context), then
-// re-encoded losslessly (scripts/png.ts).
+// re-encoded losslessly (scripts/png.ts). The mail (five messages, one from "Spam Sender
+// <pest@spam.example>") is delivered over LMTP. A headless Thunderbird's captures leave out open
+// menus (a popup is a widget of its own), so the 3-pane shots come from a Thunderbird on a
+// private Xvfb display (scripts/xvfb.ts): the screen as a person would see it, cropped to the
+// window, the menus opened with the same trusted events as test/e2e/sender-actions.test.ts
+// (scripts/screenshots-3pane.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ADDON_ID, buildAddon, defaultModules, ExtensionPage, isoDay, OPTIONS_PAGE, type PanelKey, REPO_DIR, SettingsTab, startServer, startThunderbird, type TestServer, type Thunderbird } from '../test/support/harness.js';
 import { recompressPng } from './png.js';
+import { closeMenus, openHeaderMenu, openSenderMenu, reminderShown, shootScreen, showMessage } from './screenshots-3pane.js';
+import { startXvfb, type XDisplay } from './xvfb.js';
 
 const OUT = path.join(REPO_DIR, 'docs', 'screenshots');
 const USER = 'jane@example.com';
@@ -46,8 +56,30 @@ async function xexec(server: TestServer, command: string): Promise<void> {
   }
 }
 
+/** The Inbox (delivered over LMTP before the lists exist: the block list would take the spam). */
+const MAIL: readonly { from: string; subject: string; hour: number }[] = [
+  { from: 'Anna Berger <anna.berger@example.com>', subject: 'Minutes of Monday\'s meeting', hour: 8 },
+  { from: 'IT Service Desk <it@example.com>', subject: 'Planned maintenance on Saturday', hour: 9 },
+  { from: 'Tom Schmidt <tom@partner.example>', subject: 'Re: Offer for the new website', hour: 10 },
+  { from: 'Spam Sender <pest@spam.example>', subject: 'You have won a free cruise!', hour: 11 },
+  { from: 'Lena Fischer <lena.fischer@example.com>', subject: 'Lunch on Thursday?', hour: 12 },
+];
+const SPAM_SUBJECT = MAIL[3]!.subject;
+
+async function deliverMail(server: TestServer): Promise<void> {
+  const day = new Date();
+  for (const m of MAIL) {
+    day.setUTCHours(m.hour, 7, 0, 0);
+    const address = /<(.*)>/.exec(m.from)![1]!;
+    const r = await server.deliver({ from: address, to: USER, subject: m.subject, headers: { From: m.from, Date: day.toUTCString().replace('GMT', '+0000') },
+      body: 'Hello Jane,\n\nthis message is here for the screenshots.\n' });
+    if (!/^250 /.test(r.dataReplies[0] ?? '')) throw new Error(`LMTP: ${r.transcript.join(' | ')}`);
+  }
+}
+
 /** What the user has set on the server before opening the settings. */
 async function seed(server: TestServer): Promise<void> {
+  await deliverMail(server);
   await xexec(server, `XEXEC blacklist add ${BLOCKED.join(' ')}`);
   await xexec(server, `XEXEC whitelist add ${ALLOWED.join(' ')}`);
   await xexec(server, 'XEXEC forwardmail set jane.doe@home.example keep');
@@ -150,14 +182,52 @@ async function run(server: TestServer, xpi: string, scheme: 'light' | 'dark'): P
     await xexec(server, `XEXEC blacklist del ${ADDED}`);
     const tab = new SettingsTab(await openSettings(tb), accountId);
     await tab.waitReady();
-    // The console is for administrators: shown once Advanced says so.
-    await tab.dom<void>('const box = [...doc.querySelectorAll("footer label")].find((l) => norm(l.textContent) === "Show the console").control; box.click(); await until("the console tab", () => view().querySelector(\'[role="tab"][data-panel="console"]\'));');
+    // The console is for administrators: shown once Advanced says so. Checked before every
+    // panel: a click made before the page has read its settings can be undone by that read
+    // (seen once under load: "no tab console").
+    const showConsole = () => tab.dom<void>('const box = [...doc.querySelectorAll("footer label")].find((l) => norm(l.textContent) === "Show the console").control; if (!box.checked) box.click(); await until("the console tab", () => view().querySelector(\'[role="tab"][data-panel="console"]\'));');
     for (const panel of PANELS) {
+      await showConsole();
       await tab.openPanel(panel);
       await prepare(tab, panel);
       await frame(tab, panel);
       await shoot(tb, tab, path.join(OUT, `${panel}-${scheme}.png`));
     }
+  } finally {
+    await tb.stop();
+  }
+}
+
+/**
+ * The 3-pane window on a private X display (Xvfb): the reminder's notice and badge with a
+ * message open, then the message list's context menu with the add-on's items, which only a
+ * screen capture shows (a menu is a window of its own).
+ */
+async function runOnScreen(server: TestServer, xpi: string, scheme: 'light' | 'dark', display: XDisplay): Promise<void> {
+  console.log(`${scheme}, on the X display ${display.name}:`);
+  const previous = process.env.DISPLAY;
+  process.env.DISPLAY = display.name;
+  let tb: Thunderbird;
+  try {
+    tb = await startThunderbird({ headless: false, prefs: { 'ui.systemUsesDarkTheme': scheme === 'dark' ? 1 : 0, 'ui.useOverlayScrollbars': 1 } });
+  } finally {
+    if (previous === undefined) delete process.env.DISPLAY;
+    else process.env.DISPLAY = previous;
+  }
+  try {
+    const { accountId } = await tb.createImapAccount({ port: server.imapPort, user: USER, password: PASSWORD, savePassword: true });
+    await tb.chrome('MailServices.accounts.getAccount(arguments[0]).incomingServer.prettyName = arguments[1];', [accountId, ACCOUNT_NAME]);
+    await tb.marionette!.send('WebDriver:SetWindowRect', { x: 0, y: 0, width: WIDTH, height: HEIGHT });
+    if (await tb.installAddon(xpi) !== ADDON_ID) throw new Error('the .xpi installed under another id');
+    await reminderShown(tb, accountId);
+    await showMessage(tb, accountId, MAIL.map((m) => m.subject), MAIL[0]!.subject);
+    await shootScreen(tb, display, path.join(OUT, `reminder-${scheme}.png`));
+    await showMessage(tb, accountId, MAIL.map((m) => m.subject), SPAM_SUBJECT);
+    await openSenderMenu(tb);
+    await shootScreen(tb, display, path.join(OUT, `sender-menu-${scheme}.png`));
+    await closeMenus(tb);
+    await openHeaderMenu(tb);
+    await shootScreen(tb, display, path.join(OUT, `sender-header-${scheme}.png`));
   } finally {
     await tb.stop();
   }
@@ -172,7 +242,16 @@ async function main(): Promise<void> {
   try {
     await seed(server);
     fs.mkdirSync(OUT, { recursive: true });
-    for (const scheme of ['light', 'dark'] as const) await run(server, built.xpi, scheme);
+    const only = process.env.XEXEC_SHOTS;
+    if (only !== 'screen') for (const scheme of ['light', 'dark'] as const) await run(server, built.xpi, scheme);
+    if (only !== 'panels') {
+      const display = await startXvfb(WIDTH, HEIGHT);
+      try {
+        for (const scheme of ['light', 'dark'] as const) await runOnScreen(server, built.xpi, scheme, display);
+      } finally {
+        await display.stop();
+      }
+    }
   } finally {
     await server.stop();
     built.remove();
