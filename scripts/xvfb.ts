@@ -10,10 +10,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { killGroupSync } from '../test/support/procs.mjs';
-import { REPO_DIR } from '../test/support/harness.js';
 
-const WATCHDOG = path.join(REPO_DIR, 'test', 'support', 'watchdog.mjs');
+const WATCHDOG = fileURLToPath(new URL('../test/support/watchdog.mjs', import.meta.url));
 const SOCKET_DIR = '/tmp/.X11-unix';
 
 export interface Rgba {
@@ -100,7 +100,9 @@ export async function startXvfb(width: number, height: number): Promise<XDisplay
   ensureXvfb();
   const socketDirExisted = fs.existsSync(SOCKET_DIR);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xexec-xvfb-'));
-  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', `${width}x${height}x24`, '-fbdir', dir, '-nolisten', 'tcp', '-noreset', '-nocursor'],
+  // -nolisten unix: no /tmp/.X11-unix left behind, even when the script is killed (the abstract
+  // socket goes with the process); -nocursor: no pointer in the pictures.
+  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', `${width}x${height}x24`, '-fbdir', dir, '-nolisten', 'tcp', '-nolisten', 'unix', '-noreset', '-nocursor'],
     { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], detached: true });
   const pgid = child.pid ?? 0;
   // Killed with the script, however it ends (a SIGKILL too: the harness's watchdog).
@@ -113,7 +115,8 @@ export async function startXvfb(width: number, height: number): Promise<XDisplay
     if (pgid) killGroupSync(pgid);
     if (watchdog.pid) { try { process.kill(watchdog.pid, 'SIGTERM'); } catch { /* gone */ } }
     fs.rmSync(dir, { recursive: true, force: true });
-    // Xvfb makes the socket folder when there is none; it is left empty once Xvfb is gone.
+    // With -nolisten unix Xvfb listens on Linux's abstract socket only and makes no socket
+    // folder; should one still appear (another build), it is removed once empty.
     if (!socketDirExisted) { try { fs.rmdirSync(SOCKET_DIR); } catch { /* not empty: another X server uses it */ } }
   };
   process.once('exit', cleanupSync);
