@@ -5,6 +5,9 @@
 #   spam show                  -> state
 #   spam set <key>=<value>...  -> state (keys level, action, tlds, charsets)
 #   spam off                   -> state (level off; the lists are kept)
+#   spam contacts list         -> the trusted contacts, one a line
+#   spam contacts set <address>... -> state (replaces them: "trust my contacts")
+#   spam contacts clear        -> state
 #
 # level: off (the module filters nothing), lenient, standard, strict (spam
 # scores of at least 80, 50, 30 percent of the scanner's maximum, through
@@ -19,6 +22,10 @@
 #
 # State: $HOME/.xexec/spam, see lib/xexec-spam.sh. Every value is checked
 # against a strict grammar (lower-cased ASCII), so it has no line break.
+# $HOME/.xexec/contacts: the addresses of the address books the user trusts,
+# one a line, sorted and unique (a list of its own, so that the client can
+# refresh it as a whole without touching the whitelist); the generated
+# script allows them exactly like whitelist entries.
 set -eu
 XEXEC_LIBDIR=$(readlink -f -- "$0") && XEXEC_LIBDIR=${XEXEC_LIBDIR%/*}/lib || exit 1
 . "$XEXEC_LIBDIR/xexec-common.sh"
@@ -35,6 +42,9 @@ spam_show() {
 	# What the server offers, so a client can offer it too.
 	[ -z "$del_days" ] || printf 'delete-days %s\n' "$del_days"
 	[ ! -f "$1" ] || sed -n -e '/^tld /p' -e '/^charset /p' "$1"
+	_nct=0
+	[ ! -f "${1%/*}/contacts" ] || _nct=$(wc -l <"${1%/*}/contacts" | tr -d ' ')
+	printf 'contacts %s\n' "$_nct"
 }
 
 del_folder='' del_days=''
@@ -85,12 +95,12 @@ shift "$XEXEC_NOPT"
 if { [ -n "$del_folder" ] && [ -z "$del_days" ]; } || { [ -z "$del_folder" ] && [ -n "$del_days" ]; }; then
 	xexec_usage "--delete-folder and --delete-days go together (server configuration error)"
 fi
-[ $# -ge 1 ] || xexec_usage "Usage: spam.sh [--option=value ...] <user> show|set|off [<key>=<value> ...]"
+[ $# -ge 1 ] || xexec_usage "Usage: spam.sh [--option=value ...] <user> show|set|off|contacts [<argument> ...]"
 xexec_set_user "$1"
 shift
 [ $# -gt 0 ] || xexec_read_stdin_args
 eval "set -- \"\$@\" $(xexec_env_arg_refs)"
-[ $# -ge 1 ] || xexec_usage "Missing command: use show, set or off"
+[ $# -ge 1 ] || xexec_usage "Missing command: use show, set, off or contacts"
 cmd=$1
 shift
 
@@ -108,8 +118,48 @@ set)
 off)
 	[ $# -eq 0 ] || xexec_usage "The off command takes no arguments"
 	;;
+contacts)
+	sub=${1:-}
+	[ $# -eq 0 ] || shift
+	case $sub in
+	list)
+		[ $# -eq 0 ] || xexec_usage "The contacts list command takes no arguments"
+		case ${HOME:-} in /?*) ;; *) exit 0 ;; esac
+		xexec_check_step
+		[ ! -f "${HOME%/}/.xexec/contacts" ] || cat -- "${HOME%/}/.xexec/contacts"
+		exit 0
+		;;
+	set) [ $# -ge 1 ] || xexec_usage "Give at least one address to contacts set (or use contacts clear)" ;;
+	clear) [ $# -eq 0 ] || xexec_usage "The contacts clear command takes no arguments" ;;
+	*) xexec_usage "Use contacts list, contacts set <address>... or contacts clear" ;;
+	esac
+	for a in "$@"; do
+		case $a in
+		*"$XEXEC_NL"*) xexec_usage "'$(xexec_short "$a")' is not a valid e-mail address; nothing was changed" ;;
+		esac
+	done
+	xexec_init_state # takes the lock
+	: >"$XTMP/contacts"
+	if [ "$sub" = set ]; then
+		printf '%s\n' "$@" >"$XTMP/args"
+		if ! xexec_normalize_entries address <"$XTMP/args" >"$XTMP/entries" 2>"$XTMP/bad"; then
+			n=$(cat "$XTMP/bad")
+			case $n in '' | *[!0-9]*) xexec_fail "Could not check the addresses" ;; esac
+			i=0
+			for a in "$@"; do
+				i=$((i + 1))
+				[ "$i" -eq "$n" ] && break
+			done
+			xexec_usage "'$(xexec_short "$a")' is not a valid e-mail address; nothing was changed"
+		fi
+		LC_ALL=C sort -u "$XTMP/entries" >"$XTMP/contacts"
+	fi
+	xexec_commit contacts "$XTMP/contacts"
+	spam_show "$XDIR/spam"
+	exit 0
+	;;
 *)
-	xexec_usage "Unknown command '$(xexec_short "$cmd")': use show, set or off"
+	xexec_usage "Unknown command '$(xexec_short "$cmd")': use show, set, off or contacts"
 	;;
 esac
 

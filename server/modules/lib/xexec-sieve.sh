@@ -69,11 +69,18 @@ xexec_sieve_and() {
 	_nc=$((_nc + 1))
 }
 
-# xexec_sieve_generate BLACKLIST WHITELIST FORWARD VACATION SPAM STAMP > script
-# Each of the first five is a state file, which may be missing or empty;
+# xexec_sieve_generate BLACKLIST WHITELIST FORWARD VACATION SPAM CONTACTS STAMP > script
+# Each of the first six is a state file, which may be missing or empty;
 # STAMP is their xexec_state_stamp, recorded in a comment.
 xexec_sieve_generate() {
-	_g_bl=$1 _g_wl=$2 _g_fw=$3 _g_va=$4 _g_sp=$5 _g_stamp=$6
+	_g_bl=$1 _g_va=$4 _g_sp=$5 _g_stamp=$7 _g_fw=$3
+	# The allow list: the whitelist and the contacts the user trusts (the
+	# spam module's "trust my contacts"), which count the same.
+	_g_wl=$XTMP/allow
+	{
+		[ ! -f "$2" ] || cat -- "$2"
+		[ ! -f "$6" ] || cat -- "$6"
+	} | LC_ALL=C sort -u >"$_g_wl"
 
 	# What is active decides what is required: never require an extension
 	# that the script does not use.

@@ -5,7 +5,7 @@
 # Sourced by xexec-common.sh.
 
 # xexec_commit NAME NEWFILE
-# NAME is one of blacklist, whitelist, forward, vacation, spam, or "none" (only
+# NAME is one of blacklist, whitelist, forward, vacation, spam, contacts, or "none" (only
 # regenerate the script, for xexec_repair). Regenerates the Sieve script from
 # all state, with NAME's state taken from NEWFILE, and checks that it
 # compiles before anything is replaced: if it does not, the state and the
@@ -16,19 +16,21 @@
 # between the two is noticed and repaired by the next command (xexec_repair).
 xexec_commit() {
 	_bl=$XDIR/blacklist _wl=$XDIR/whitelist _fw=$XDIR/forward _va=$XDIR/vacation _sp=$XDIR/spam
+	_ct=$XDIR/contacts
 	case $1 in
 	blacklist) _bl=$2 ;;
 	whitelist) _wl=$2 ;;
 	forward) _fw=$2 ;;
 	vacation) _va=$2 ;;
 	spam) _sp=$2 ;;
+	contacts) _ct=$2 ;;
 	none) ;;
 	*) xexec_fail "Internal error: unknown state $1" ;;
 	esac
-	_stamp=$(xexec_state_stamp_of "$_bl" "$_wl" "$_fw" "$_va" "$_sp")
+	_stamp=$(xexec_state_stamp_of "$_bl" "$_wl" "$_fw" "$_va" "$_sp" "$_ct")
 	# Not in an `||` list: that would switch off set -e inside the generator,
 	# and a failing step could leave a shortened but valid script.
-	xexec_sieve_generate "$_bl" "$_wl" "$_fw" "$_va" "$_sp" "$_stamp" >"$XTMP/xexec.sieve"
+	xexec_sieve_generate "$_bl" "$_wl" "$_fw" "$_va" "$_sp" "$_ct" "$_stamp" >"$XTMP/xexec.sieve"
 	if ! sievec "$XTMP/xexec.sieve" "$XTMP/check.svbin" 2>"$XTMP/sievec.err"; then
 		# Keep sievec's own words in the log-only part of stderr.
 		sed 's/^/sievec: /' "$XTMP/sievec.err" >&2
@@ -55,15 +57,15 @@ xexec_commit() {
 	fi
 }
 
-# xexec_state_stamp_of BL WL FW VA SPAM - the stamp of the five state files;
-# a missing spam file is left out, so that scripts made before the spam
-# module existed stay in step.
+# xexec_state_stamp_of BL WL FW VA SPAM CONTACTS - the stamp of the state
+# files; the spam module's two are left out while missing, so that scripts
+# made before the spam module existed stay in step.
 xexec_state_stamp_of() {
-	if [ -f "$5" ]; then
-		xexec_state_stamp "$@"
-	else
-		xexec_state_stamp "$1" "$2" "$3" "$4"
-	fi
+	_n=0
+	for _f in "$@"; do
+		_n=$((_n + 1))
+		if [ -f "$_f" ]; then cksum <"$_f"; elif [ "$_n" -le 4 ]; then echo -; fi
+	done | cksum
 }
 
 # xexec_state_stamp FILE... - one line that changes whenever one of the
@@ -77,13 +79,14 @@ xexec_state_stamp() {
 # xexec_in_step - true when xexec.sieve was generated from the state files
 # as they are now (or there is neither state nor script).
 xexec_in_step() {
-	_now=$(xexec_state_stamp_of "$XDIR/blacklist" "$XDIR/whitelist" "$XDIR/forward" "$XDIR/vacation" "$XDIR/spam")
+	_now=$(xexec_state_stamp_of "$XDIR/blacklist" "$XDIR/whitelist" "$XDIR/forward" "$XDIR/vacation" \
+		"$XDIR/spam" "$XDIR/contacts")
 	if [ -f "$XDIR/xexec.sieve" ]; then
 		[ "$(sed -n -e 's/^# xexec-state //p' -e '8q' "$XDIR/xexec.sieve")" = "$_now" ]
 		return
 	fi
 	[ ! -f "$XDIR/blacklist" ] && [ ! -f "$XDIR/whitelist" ] && [ ! -f "$XDIR/forward" ] &&
-		[ ! -f "$XDIR/vacation" ] && [ ! -f "$XDIR/spam" ]
+		[ ! -f "$XDIR/vacation" ] && [ ! -f "$XDIR/spam" ] && [ ! -f "$XDIR/contacts" ]
 }
 
 # xexec_repair - under the lock: when a module was killed between renaming a

@@ -19,10 +19,10 @@ describe('spam: commands and values', () => {
   it('show on a fresh account prints the defaults and creates no state', () => {
     const home = newHome();
     const r = run('spam', U, ['show'], { home });
-    expect([r.status, r.stderr, r.lines]).toEqual([0, '', ['level off', 'action junk']]);
+    expect([r.status, r.stderr, r.lines]).toEqual([0, '', ['level off', 'action junk', 'contacts 0']]);
     expect(fs.existsSync(stateFile(home, ''))).toBe(false);
     // The administrator's deletion is shown, so a client can offer it.
-    expect(run('spam', U, ['show'], { home, options: DELETE }).lines).toEqual(['level off', 'action junk', 'delete-days 30']);
+    expect(run('spam', U, ['show'], { home, options: DELETE }).lines).toEqual(['level off', 'action junk', 'delete-days 30', 'contacts 0']);
   });
 
   it('set normalizes the lists (dots, case, separators, duplicates) and keeps what is not given', () => {
@@ -30,10 +30,10 @@ describe('spam: commands and values', () => {
     let r = run('spam', U, ['set', 'tlds=.RU, cn\tcn\nxn--p1ai', 'charsets=KOI8-R,GB2312 big5'], { home });
     expect([r.status, r.stderr]).toEqual([0, '']);
     expect(r.lines).toEqual(['level off', 'action junk', 'tld cn', 'tld ru', 'tld xn--p1ai',
-      'charset big5', 'charset gb2312', 'charset koi8-r']);
+      'charset big5', 'charset gb2312', 'charset koi8-r', 'contacts 0']);
     r = run('spam', U, ['set', 'level=allowed-only'], { home });
     expect(r.lines).toEqual(['level allowed-only', 'action junk', 'tld cn', 'tld ru', 'tld xn--p1ai',
-      'charset big5', 'charset gb2312', 'charset koi8-r']);
+      'charset big5', 'charset gb2312', 'charset koi8-r', 'contacts 0']);
     expect(readState(home, 'spam')!.split('\n').filter((l) => l !== '').every((l) => STATE_LINE.test(l))).toBe(true);
     expect(fs.statSync(stateFile(home, 'spam')).mode & 0o777).toBe(0o600);
     expectCompiles(home);
@@ -43,8 +43,8 @@ describe('spam: commands and values', () => {
   });
 
   const refused: [string[], RegExp][] = [
-    [[], /^Missing command: use show, set or off$/],
-    [['frob'], /^Unknown command 'frob': use show, set or off$/],
+    [[], /^Missing command: use show, set, off or contacts$/],
+    [['frob'], /^Unknown command 'frob': use show, set, off or contacts$/],
     [['show', 'x'], /^The show command takes no arguments$/],
     [['off', 'x'], /^The off command takes no arguments$/],
     [['set'], /^Give at least one of level=, action=, tlds=, charsets=$/],
@@ -78,6 +78,31 @@ describe('spam: commands and values', () => {
     expect(sieveScript(home)).toBe(script);
   });
 
+  it('contacts: set checks every address first, lists them sorted, clear empties', () => {
+    const home = newHome();
+    let r = run('spam', U, ['contacts', 'set', ' B@Example.org', 'a@example.org', 'b@example.org'], { home });
+    expect([r.status, r.stderr, r.lines.at(-1)]).toEqual([0, '', 'contacts 2']);
+    expect(run('spam', U, ['contacts', 'list'], { home }).lines).toEqual(['a@example.org', 'b@example.org']);
+    expect(readState(home, 'contacts')).toBe('a@example.org\nb@example.org\n');
+    for (const bad of ['@example.org', 'nobody', 'a"; discard; #@b.cd', 'x@y.z\nq@r.st']) {
+      r = run('spam', U, ['contacts', 'set', 'c@example.org', bad], { home });
+      expect([r.status, r.stdout]).toEqual([2, '']);
+      expect(r.message).toBe(`'${bad.replace(/\n/g, '?')}' is not a valid e-mail address; nothing was changed`);
+    }
+    expect(readState(home, 'contacts')).toBe('a@example.org\nb@example.org\n');
+    const usage: [string[], string][] = [
+      [['contacts'], 'Use contacts list, contacts set <address>... or contacts clear'],
+      [['contacts', 'add', 'a@b.cd'], 'Use contacts list, contacts set <address>... or contacts clear'],
+      [['contacts', 'set'], 'Give at least one address to contacts set (or use contacts clear)'],
+      [['contacts', 'list', 'x'], 'The contacts list command takes no arguments'],
+      [['contacts', 'clear', 'x'], 'The contacts clear command takes no arguments'],
+    ];
+    for (const [args, msg] of usage) expect([run('spam', U, args, { home }).status, run('spam', U, args, { home }).message]).toEqual([2, msg]);
+    expect(run('spam', U, ['contacts', 'clear'], { home }).lines.at(-1)).toBe('contacts 0');
+    expect(readState(home, 'contacts')).toBe('');
+    expectCompiles(home);
+  });
+
   it('at most 300 TLDs and 100 charsets', () => {
     const home = newHome();
     const tlds = Array.from({ length: 301 }, (_, i) => 'x' + String.fromCharCode(97 + (i % 26)) + String.fromCharCode(97 + Math.floor(i / 26)));
@@ -95,7 +120,7 @@ describe('spam: commands and values', () => {
     expect([no.status, no.stdout, no.message]).toEqual([1, '',
       'This server does not delete spam automatically, so spam can only be moved to Junk; nothing was changed']);
     const yes = run('spam', U, ['set', 'action=delete', 'level=allowed-only'], { home, options: DELETE });
-    expect(yes.lines).toEqual(['level allowed-only', 'action delete', 'delete-days 30']);
+    expect(yes.lines).toEqual(['level allowed-only', 'action delete', 'delete-days 30', 'contacts 0']);
     expect(readState(home, 'spam')).toMatch(/^folder Junk-Expiring\ndays 30$/m);
     // The administrator took the options away: the next change stores junk.
     expect(run('spam', U, ['set', 'tlds=ru'], { home }).lines.slice(0, 2)).toEqual(['level allowed-only', 'action junk']);
@@ -139,6 +164,7 @@ function expectSafeScript(home: string, what: string): void {
     expect(a, what).toBe('* store message in folder: Junk');
   }
   const state = readState(home, 'spam') ?? '';
+  for (const l of (readState(home, 'contacts') ?? '').split('\n').filter((x) => x !== '')) expect(l, what).toMatch(/^[a-z0-9!#$%&'*+/=^_`{|}~.-]+@[a-z0-9.-]+$/);
   for (const l of state.split('\n').filter((x) => x !== '')) expect(l, what).toMatch(STATE_LINE);
 }
 
@@ -152,6 +178,9 @@ const ACTIONS: ((v: Buffer) => Buffer[])[] = [
   (v) => [B('set'), cat(v, '=1')],
   (v) => [v],
   (v) => [B('show'), v],
+  (v) => [B('contacts'), B('set'), v],
+  (v) => [B('contacts'), B('set'), B('ok@example.org'), v],
+  (v) => [B('contacts'), v],
 ];
 
 describe('the hostile-input corpus against spam', () => {

@@ -108,7 +108,7 @@ describe.each(['spamassassin', 'rspamd', 'rspamd-score'] as const)('with %s as t
     const u = USERS.alice;
     await ok(s, u, 'XEXEC spam set level=strict tlds=ru');
     expect(await lands(s, u, 'x@example.net', { headers: sc.header(sc.scores[3]) })).toBe('Junk');
-    expect(await ok(s, u, 'XEXEC spam off')).toEqual(['level off', 'action junk', 'delete-days 30', 'tld ru']);
+    expect(await ok(s, u, 'XEXEC spam off')).toEqual(['level off', 'action junk', 'delete-days 30', 'tld ru', 'contacts 0']);
     expect(await lands(s, u, 'x@example.net', { headers: sc.header(sc.scores[3]) })).toBe('INBOX');
     expect(await lands(s, u, 'x@mail.ru')).toBe('INBOX');
   });
@@ -117,7 +117,7 @@ describe.each(['spamassassin', 'rspamd', 'rspamd-score'] as const)('with %s as t
     const s = server();
     const u = USERS.carol;
     const lines = await ok(s, u, 'XEXEC spam set level=standard action=delete tlds=ru');
-    expect(lines).toEqual(['level standard', 'action delete', 'delete-days 30', 'tld ru']);
+    expect(lines).toEqual(['level standard', 'action delete', 'delete-days 30', 'tld ru', 'contacts 0']);
     expect(await lands(s, u, 'y@example.net', { headers: sc.header(sc.scores[3]) })).toBe(DELETE_FOLDER);
     expect(await lands(s, u, 'y@mail.ru')).toBe('Junk');
     expect(await lands(s, u, 'y@example.net', { headers: sc.header(sc.scores[0]) })).toBe('INBOX');
@@ -154,7 +154,7 @@ describe('blocked top-level domains and character sets, at level standard', () =
   const u = USERS.bob;
   const set = async (s: TestServer) => {
     const lines = await ok(s, u, 'XEXEC spam set level=standard tlds=.RU,cn charsets=KOI8-R,windows-1251');
-    expect(lines).toEqual(['level standard', 'action junk', 'tld cn', 'tld ru', 'charset koi8-r', 'charset windows-1251']);
+    expect(lines).toEqual(['level standard', 'action junk', 'tld cn', 'tld ru', 'charset koi8-r', 'charset windows-1251', 'contacts 0']);
   };
 
   it('a .ru sender and a sender at a .ru subdomain go to Junk (From or envelope); look-alikes do not', async () => {
@@ -222,10 +222,34 @@ describe('blocked top-level domains and character sets, at level standard', () =
     await ok(s, u, 'XEXEC forwardmail off');
   });
 
+  it('trust my contacts: the contacts set pass like whitelist entries, are refreshed as a whole and cleared', async () => {
+    const s = server();
+    const v = USERS.alice;
+    await ok(s, v, 'XEXEC whitelist add boss@example.com');
+    expect(await ok(s, v, 'XEXEC spam set level=allowed-only tlds=ru')).toEqual(
+      ['level allowed-only', 'action junk', 'tld ru', 'contacts 0']);
+    const set = await ok(s, v, 'XEXEC spam contacts set Anna@Example.org ivan@mail.ru anna@example.org');
+    expect(set.at(-1)).toBe('contacts 2');
+    expect(await ok(s, v, 'XEXEC spam contacts list')).toEqual(['anna@example.org', 'ivan@mail.ru']);
+    // A contact passes allowed-only and a blocked TLD (the allow list wins); others do not.
+    expect(await lands(s, v, 'anna@example.org')).toBe('INBOX');
+    expect(await lands(s, v, 'ivan@mail.ru')).toBe('INBOX');
+    expect(await lands(s, v, 'boss@example.com')).toBe('INBOX');
+    expect(await lands(s, v, 'stranger@example.org')).toBe('Junk');
+    // Refreshed from the address books: the set replaces the old one; the whitelist stays.
+    expect((await ok(s, v, 'XEXEC spam contacts set anna@example.org')).at(-1)).toBe('contacts 1');
+    expect(await lands(s, v, 'ivan@mail.ru')).toBe('Junk');
+    expect(await ok(s, v, 'XEXEC whitelist list')).toEqual(['boss@example.com']);
+    expect((await ok(s, v, 'XEXEC spam contacts clear')).at(-1)).toBe('contacts 0');
+    expect(await ok(s, v, 'XEXEC spam contacts list')).toEqual([]);
+    expect(await lands(s, v, 'anna@example.org')).toBe('Junk');
+    expect(await lands(s, v, 'boss@example.com')).toBe('INBOX');
+  });
+
   it('tlds= and charsets= with nothing clear the lists', async () => {
     const s = server();
     await set(s);
-    expect(await ok(s, u, 'XEXEC spam set tlds= charsets=')).toEqual(['level standard', 'action junk']);
+    expect(await ok(s, u, 'XEXEC spam set tlds= charsets=')).toEqual(['level standard', 'action junk', 'contacts 0']);
     expect(await lands(s, u, 'ivan@mail.ru')).toBe('INBOX');
   });
 
