@@ -5,7 +5,7 @@
  * loses nothing typed.
  */
 
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { DEFAULT_POLICY, type EffectivePolicy } from '../../src/messages/policy.js';
 import { userError } from '../../src/messages/errors.js';
 import { ask } from '../shared/api.js';
@@ -71,9 +71,20 @@ export function App() {
     );
   }, [discover]);
 
+  /** The user changed a setting: the stored settings, read when the page opened, no longer apply. */
+  const settingsChanged = useRef(false);
+  const changeSettings = useCallback((next: UiSettings) => {
+    settingsChanged.current = true;
+    setSettings(next);
+  }, []);
+
   useEffect(() => {
     loadAccounts();
-    loadSettings().then(setSettings, () => setSettings(DEFAULT_SETTINGS));
+    // A read that ends after the user's first click must not undo it.
+    loadSettings().then(
+      (stored) => settingsChanged.current || setSettings(stored),
+      () => settingsChanged.current || setSettings(DEFAULT_SETTINGS),
+    );
   }, [loadAccounts]);
 
   // Until the user picks one, show the first account whose server offers something.
@@ -144,7 +155,7 @@ export function App() {
       </header>
       <main>{content}</main>
       <footer>
-        <Advanced settings={settings} onChange={setSettings} consoleLocked={consoleLocked} />
+        <Advanced settings={settings} onChange={changeSettings} consoleLocked={consoleLocked} />
       </footer>
     </>
   );

@@ -208,6 +208,30 @@ describe('Advanced: the console', () => {
     expect(storage.consoleEnabled).toBe(false);
   });
 
+  it('a click made before the stored settings are read is not undone by that read', async () => {
+    // The read of storage.local ends only after the user has ticked the box.
+    let finishRead!: () => void;
+    const read = new Promise<void>((resolve) => {
+      finishRead = resolve;
+    });
+    const stored = browserFake.storage.local.get.getMockImplementation()!;
+    browserFake.storage.local.get.mockImplementation(async (key: string) => {
+      // What storage held when the read began, delivered late.
+      const value = stored(key);
+      if (key === 'consoleEnabled') await read;
+      return value;
+    });
+    const { user } = await open();
+    const box = within(screen.getByRole('region', { name: 'Advanced' })).getByRole('checkbox', { name: 'Show the console' }) as HTMLInputElement;
+    await user.click(box);
+    finishRead();
+    await read;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(box.checked).toBe(true);
+    expect(screen.getByRole('tab', { name: 'Console' })).toBeTruthy();
+    browserFake.storage.local.get.mockImplementation(stored);
+  });
+
   it('is there from the start when the setting is stored', async () => {
     storage.consoleEnabled = true;
     await open();
