@@ -83,13 +83,13 @@ async function waitForNotice(accountId: string, present: boolean): Promise<void>
   `, 60_000, [accountId, present]);
 }
 
-/** The add-on's toolbar button: its badge (null: none) and tooltip. */
-async function toolbarButton(): Promise<{ badge: string | null; title: string }> {
+/** The add-on's toolbar button: its badge (null: none), tooltip and the label it shows. */
+async function toolbarButton(): Promise<{ badge: string | null; title: string; label: string }> {
   return tb.waitFor('the add-on\'s toolbar button', `
     const doc = Services.wm.getMostRecentWindow("mail:3pane").document;
     const item = doc.querySelector('unified-toolbar li.extension-action[item-id="ext-' + arguments[0] + '"]');
     const button = item && item.querySelector("button");
-    return button ? { badge: button.getAttribute("badge"), title: button.title || "" } : null;
+    return button ? { badge: button.getAttribute("badge"), title: button.title || "", label: (button.getAttribute("label") || button.textContent || "").trim() } : null;
   `, 30_000, [ADDON_ID]);
 }
 
@@ -218,6 +218,8 @@ describe('the automatic reply reminder, in Thunderbird, against the server', () 
     expect(button.badge).toBe(BADGE);
     expect(button.title).toMatch(new RegExp(`automatic reply is on for ${ALICE.replace(/\./g, '\\.')}`));
     expect(button.title).not.toContain(BOB);
+    // The detail is in the tooltip; the toolbar keeps its short label (manifest default_label).
+    expect(button.label).toBe('Mail server settings');
     // The server does answer: an auto-reply goes out now.
     expect((await deliver(ALICE, 'first@example.org')).length).toBe(1);
   });
