@@ -4,7 +4,7 @@
  * when a message is marked (src/background/sender-actions.ts); nothing is sent without it.
  */
 
-import { useEffect, useId, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { JUNK_OPT_IN_KEY, readJunkOptIn, type JunkOptIn } from '../../src/modules/sender.js';
 import { t, type MessageKey } from '../shared/i18n.js';
@@ -20,12 +20,17 @@ export function SenderJunkSetting() {
   const id = useId();
   const [value, setValue] = useState<JunkOptIn>('ask');
   const [status, setStatus] = useState<StatusState | null>(null);
+  /** A choice made before the stored value arrived wins over it. */
+  const chosen = useRef(false);
 
   useEffect(() => {
-    void browser.storage.local.get(JUNK_OPT_IN_KEY).then((stored) => setValue(readJunkOptIn(stored[JUNK_OPT_IN_KEY])), () => undefined);
+    void browser.storage.local.get(JUNK_OPT_IN_KEY).then((stored) => {
+      if (!chosen.current) setValue(readJunkOptIn(stored[JUNK_OPT_IN_KEY]));
+    }, () => undefined);
   }, []);
 
   async function choose(next: JunkOptIn) {
+    chosen.current = true;
     const before = value;
     setValue(next);
     try {
