@@ -32,7 +32,9 @@ spam_percent() {
 # are caught by their letters: Pigeonhole decodes encoded words before any
 # test sees a header, so the charset name itself is never visible there.
 SPAM_CYRILLIC_SETS='koi8-r koi8-u koi8-ru windows-1251 cp1251 iso-8859-5 ibm866 cp866 x-mac-cyrillic'
-SPAM_CYRILLIC='АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюяЁёЄєІіЇїҐґ'
+# (Separated by spaces: splitting them needs no UTF-8 locale.)
+SPAM_CYRILLIC='А Б В Г Д Е Ж З И Й К Л М Н О П Р С Т У Ф Х Ц Ч Ш Щ Ъ Ы Ь Э Ю Я а
+б в г д е ж з и й к л м н о п р с т у ф х ц ч ш щ ъ ы ь э ю я Ё ё Є є І і Ї ї Ґ ґ'
 
 # xexec_spam_read FILE - reads the spam state (FILE may be missing) into
 # _sp_active (true when the script needs a spam part), _sp_level,
@@ -63,7 +65,7 @@ xexec_spam_read() {
 	for _c in $SPAM_CYRILLIC_SETS; do
 		if grep -qxF -e "$_c" "$_sp_cs"; then
 			# One letter a line.
-			printf '%s' "$SPAM_CYRILLIC" | LC_ALL=C.UTF-8 sed 's/./&\n/g' | sed '/^$/d' >"$_sp_letters"
+			for _l in $SPAM_CYRILLIC; do printf '%s\n' "$_l"; done >"$_sp_letters"
 			break
 		fi
 	done
