@@ -12,7 +12,7 @@
  * "unsupported" in its schema), and a window is reachable by keyboard on every platform.
  */
 
-import type { Translate } from '../messages/errors.js';
+import type { MessageKey, Translate } from '../messages/errors.js';
 import {
   actionEntries,
   actionList,
@@ -29,7 +29,6 @@ import {
   type SenderEntries,
   type SenderProblem,
 } from '../modules/sender.js';
-import type { MessageKey } from '../messages/errors.js';
 import { asList, type MenuInfo, type MessageHeader, type MessageList, type SenderApis, type Tab } from './sender-apis.js';
 import { canUndo, runAction, undoAction, type Ask, type RunDeps } from './sender-run.js';
 import type { SenderAnswer, SenderMessage, SenderRecord } from '../messages/sender.js';
@@ -227,6 +226,8 @@ async function offered(deps: SenderDeps, accountId: string): Promise<readonly st
 async function discover(deps: SenderDeps, accountId: string): Promise<readonly string[]> {
   const found = await deps.ask({ type: 'discover', accountId });
   const modules = found.ok ? [...found.value.modules] : [];
+  // Like the router's cache: a lost connection or a timeout says nothing about the server.
+  if (!found.ok && found.error.code !== 'unsupported') return modules;
   const stored = ((await deps.session.get(OFFERED_KEY))[OFFERED_KEY] ?? {}) as Record<string, string[]>;
   await deps.session.set({ [OFFERED_KEY]: { ...stored, [accountId]: modules } });
   return modules;

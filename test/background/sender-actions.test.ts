@@ -3,6 +3,7 @@
 // for the server then), what a click sends, and when Thunderbird's own junk mark leads to a
 // question, a block, or nothing.
 import { describe, expect, it, vi } from 'vitest';
+import { userError } from '../../src/messages/errors.js';
 import type { BackgroundResponse, RequestOf, RequestType } from '../../src/messages/messages.js';
 import { DEFAULT_POLICY } from '../../src/messages/policy.js';
 import type { MenuInfo, MessageHeader, SenderApis, Tab } from '../../src/background/sender-apis.js';
@@ -22,7 +23,7 @@ function area(): StorageArea & { data: Record<string, unknown> } {
 
 const INBOX = { id: 'inbox', accountId: 'a1', name: 'Inbox', path: '/INBOX' };
 
-function setup(options: { modules?: string[]; hidden?: string[]; selected?: number[]; authors?: Record<number, string> } = {}) {
+function setup(options: { modules?: string[]; hidden?: string[]; selected?: number[]; authors?: Record<number, string>; discovery?: 'timeout' | 'unsupported' } = {}) {
   const sent: RequestOf<RequestType>[] = [];
   let discoverGate: (() => void) | null = null;
   const ask = (async (request: RequestOf<RequestType>): Promise<BackgroundResponse> => {
@@ -30,6 +31,7 @@ function setup(options: { modules?: string[]; hidden?: string[]; selected?: numb
     switch (request.type) {
       case 'discover':
         await new Promise<void>((resolve) => { discoverGate = resolve; });
+        if (options.discovery !== undefined) return { ok: false, error: userError('server', 'no', { code: options.discovery }) };
         return { ok: true, value: { modules: options.modules ?? ['blacklist', 'whitelist'] } };
       case 'policy.get':
         return { ok: true, value: { ...DEFAULT_POLICY, hiddenPanels: options.hidden ?? [] } } as BackgroundResponse;
@@ -136,6 +138,18 @@ describe('the menu', () => {
     await until(() => s.refreshed.mock.calls.length === 2);
     expect(s.items.get('xexec-sender-block')).toMatchObject({ visible: true, enabled: true });
     expect(s.session.data.senderOffered).toEqual({ a1: ['blacklist', 'whitelist'] });
+  });
+
+  it('a discovery that timed out is not kept (the next menu asks again); a server without XEXEC is', async () => {
+    for (const [discovery, kept] of [['timeout', undefined], ['unsupported', []]] as const) {
+      const s = setup({ discovery });
+      s.listeners.shown!(list(message(1, 'pest@spam.example')));
+      await until(() => s.refreshed.mock.calls.length === 1);
+      s.openDiscovery();
+      await until(() => s.sent.filter((r) => r.type === 'discover').length === 1);
+      await s.settle();
+      expect((s.session.data.senderOffered as Record<string, unknown> | undefined)?.a1).toEqual(kept);
+    }
   });
 
   it('a message without a sender: the items are disabled and say why', async () => {
