@@ -4,8 +4,10 @@
 // Sieve script still compiles and does nothing but what the state says.
 import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { spamtestSettings } from '../fixture/config.js';
+import { isDovecot24 } from '../fixture/dovecot.js';
 import { expectClean, HOSTILE, hostileBytes, runFilesAsync } from './hardening.js';
-import { expectCompiles, newHome, readState, run, sieveScript, sieveTest, stateFile } from './run.js';
+import { expectCompiles, newHome, readState, run, sieveConfig, sievec, sieveScript, sieveTest, stateFile } from './run.js';
 
 const U = 'user@example.org';
 const B = (s: string) => Buffer.from(s, 'utf8');
@@ -151,6 +153,47 @@ describe('spam: commands and values', () => {
     expectCompiles(home);
     expect(sieveScript(home)).not.toMatch(/discard/);
     expect(sieveTest(home, 'plain@example.net').actions[0]).toBe('* store message in folder: Junk');
+  });
+});
+
+/** sieveConfig() plus SpamAssassin's spamtest settings (docs/SERVER.md), for sievec. */
+function spamConfig(): string {
+  const f = sieveConfig();
+  const v24 = isDovecot24();
+  const lines = spamtestSettings('spamassassin', v24);
+  fs.appendFileSync(f, v24 ? `sieve_extensions {\n  spamtest = yes\n  spamtestplus = yes\n}\n${lines.join('\n')}\n`
+    : `plugin {\n${lines.map((l) => `  ${l}\n`).join('')}}\n`);
+  return f;
+}
+
+describe('the generated script with every module', () => {
+  it('one allow test (whitelist and contacts) around blacklist, blocked lists and level; vacation and forwarding after', () => {
+    const config = spamConfig();
+    const home = newHome();
+    const steps: [string, string[]][] = [
+      ['whitelist', ['add', 'boss@example.com']], ['blacklist', ['add', 'bad@example.net']],
+      ['vacation', ['set', 'body=away']], ['forwardmail', ['set', 'fwd@example.net', 'keep']],
+      ['spam', ['contacts', 'set', 'anna@example.org']],
+      ['spam', ['set', 'level=standard', 'tlds=ru', 'charsets=koi8-r']],
+    ];
+    for (const [m, args] of steps) {
+      const r = run(m, U, args, { home, env: { CONFIG_FILE: config } });
+      expect([m, r.status, r.stderr]).toEqual([m, 0, '']);
+    }
+    const s = sieveScript(home);
+    expect(s).toMatch(/^require \["envelope", "fileinto", "mailbox", "vacation", "copy", "mime", "spamtestplus", "relational", "comparator-i;ascii-numeric"\];$/m);
+    const order = [/^# Senders on the whitelist are exempt/m, /^ {2}# Blacklist/m, /^ {2}# Blocked top-level domains/m,
+      /^ {2}# Level standard: a spam score of at least 50%/m, /^}$/m, /^# Vacation reply/m, /^# Forwarding/m];
+    const at = order.map((re) => s.search(re));
+    expect(at.every((x) => x >= 0), String(at)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    // The allow test is written once and names both (header From and envelope each).
+    expect(s.split('"boss@example.com"').length - 1).toBe(2);
+    expect(s.split('"anna@example.org"').length - 1).toBe(2);
+    expect(sievec(stateFile(home, 'xexec.sieve'), config)).toEqual({ status: 0, stderr: '' });
+    // Level off takes the whole spam part out, and what it alone required.
+    expect(run('spam', U, ['off'], { home, env: { CONFIG_FILE: config } }).status).toBe(0);
+    expect(sieveScript(home)).not.toMatch(/spamtest|mime|Blocked|# Level/);
   });
 });
 
