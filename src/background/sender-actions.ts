@@ -202,6 +202,18 @@ export function registerSenderActions(deps: SenderDeps): () => void {
       await act(action, { selectedMessages: selected }, tab);
     })().catch((e: unknown) => console.warn('sender command:', e));
   });
+  // The header button of a message whose account can use neither list is disabled (an empty
+  // menu says nothing); decided from what the session knows, else after asking the account once.
+  apis.messageDisplay?.onMessagesDisplayed?.addListener((tab, displayed) => {
+    const accountId = asList(displayed).messages[0]?.folder?.accountId;
+    const button = apis.messageDisplayAction;
+    if (tab.id === undefined || accountId === undefined || button === undefined) return;
+    const tabId = tab.id;
+    void (async () => {
+      const any = (await usable(accountId, 'blacklist')) || (await usable(accountId, 'whitelist'));
+      await (any ? button.enable(tabId) : button.disable(tabId));
+    })().catch((e: unknown) => console.warn('sender button:', e));
+  });
   registerJunkOptIn(deps, runDeps, saveAndShow);
 
   // Hidden until a menu shows them for an account whose server offers the list.

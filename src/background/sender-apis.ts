@@ -81,6 +81,12 @@ export interface SenderApis {
   };
   readonly messageDisplay: {
     getDisplayedMessages(tabId: number): Promise<MessageList | readonly MessageHeader[]>;
+    onMessagesDisplayed?: { addListener(listener: (tab: Tab, messages: MessageList | readonly MessageHeader[]) => void): void };
+  };
+  /** The message header's button; absent where a test's fake has none. */
+  readonly messageDisplayAction?: {
+    enable(tabId: number): Promise<void>;
+    disable(tabId: number): Promise<void>;
   };
   readonly messengerUtilities: {
     parseMailboxString(text: string): Promise<ParsedMailbox[]>;

@@ -33,6 +33,7 @@ export function startSenderActions(route: (request: unknown) => Promise<Backgrou
       accounts: messenger.accounts,
       mailTabs: messenger.mailTabs,
       messageDisplay: messenger.messageDisplay,
+      messageDisplayAction: messenger.messageDisplayAction,
       messengerUtilities: messenger.messengerUtilities,
     },
     ask: route as Ask,

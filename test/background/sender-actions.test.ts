@@ -48,10 +48,12 @@ function setup(options: { modules?: string[]; hidden?: string[]; selected?: numb
     clicked?: (info: MenuInfo, tab?: Tab) => void;
     command?: (command: string, tab?: Tab) => void;
     updated?: (m: MessageHeader, changed: { junk?: boolean }) => void;
+    displayed?: (tab: Tab, messages: { id: null; messages: MessageHeader[] }) => void;
   } = {};
   const items = new Map<string, { title?: string; visible?: boolean; enabled?: boolean }>();
   const refreshed = vi.fn(async () => undefined);
   const windows: string[] = [];
+  const button: string[] = [];
   const apis: SenderApis = {
     menus: {
       create: (item) => items.set(item.id, { title: item.title, visible: item.visible }),
@@ -79,7 +81,14 @@ function setup(options: { modules?: string[]; hidden?: string[]; selected?: numb
       query: async () => [{ id: 1 }],
       getSelectedMessages: async () => ({ id: null, messages: (options.selected ?? []).map((id) => message(id, options.authors?.[id] ?? '')) }),
     },
-    messageDisplay: { getDisplayedMessages: async () => [] },
+    messageDisplay: {
+      getDisplayedMessages: async () => [],
+      onMessagesDisplayed: { addListener: (l) => { listeners.displayed = l; } },
+    },
+    messageDisplayAction: {
+      enable: async (tabId) => void button.push(`enable ${tabId}`),
+      disable: async (tabId) => void button.push(`disable ${tabId}`),
+    },
     messengerUtilities: {
       parseMailboxString: async (text) => {
         const email = /<([^>]*)>/.exec(text)?.[1] ?? (text.includes('@') ? text : undefined);
@@ -97,7 +106,7 @@ function setup(options: { modules?: string[]; hidden?: string[]; selected?: numb
   const createMenus = registerSenderActions(deps);
   createMenus();
   const settle = () => new Promise((r) => setTimeout(r, 0));
-  return { deps, sent, items, refreshed, windows, listeners, session, local, settle, openDiscovery: () => discoverGate?.() };
+  return { button, deps, sent, items, refreshed, windows, listeners, session, local, settle, openDiscovery: () => discoverGate?.() };
 }
 
 function message(id: number, author: string): MessageHeader {
@@ -166,6 +175,19 @@ describe('the menu', () => {
     await until(() => s.windows.length === 1);
     expect(s.sent.filter((r) => r.type === 'list.add')).toEqual([{ type: 'list.add', accountId: 'a1', list: 'blacklist', entries: ['pest@spam.example', 'x@other.example'] }]);
     expect(s.windows[0]).toMatch(/^moz-extension:\/\/x\/ui\/sender\/result\.html\?id=/);
+  });
+});
+
+describe('the header button', () => {
+  it('enabled for a message of an account with a usable list, disabled where neither list is offered or shown', async () => {
+    const s = setup({ hidden: ['whitelist'] });
+    s.session.data.senderOffered = { a1: ['whitelist'], a2: ['blacklist'] };
+    s.listeners.displayed!({ id: 7 }, { id: null, messages: [message(1, 'pest@spam.example')] });
+    await until(() => s.button.length === 1);
+    s.listeners.displayed!({ id: 8 }, { id: null, messages: [{ ...message(2, 'pest@spam.example'), folder: { ...INBOX, accountId: 'a2' } }] });
+    await until(() => s.button.length === 2);
+    expect(s.button).toEqual(['disable 7', 'enable 8']);
+    expect(s.sent.map((r) => r.type)).not.toContain('discover');
   });
 });
 

@@ -4,7 +4,7 @@
 // then the settings tab's Always), and an administrator's policy that hides the block list. The
 // driver is sender-driver.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pw, startServer, type TestServer } from '../server/fixture/index.js';
+import { pw, startServer, USERS, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, type BuiltAddon } from './addon.js';
 import { writePolicyFile, type PolicyFile } from './policy-file.js';
 import {
@@ -34,6 +34,7 @@ let built: BuiltAddon;
 let server: TestServer;
 let tb: Thunderbird;
 let alice: string;
+let bob: string;
 let base: string;
 
 describe('block or allow from the header button, the keyboard and Thunderbird\'s junk mark, against the server', () => {
@@ -222,12 +223,17 @@ describe("an administrator's policy that hides the block list panel", () => {
     releaseStartup = await acquireExclusiveStartup();
     try {
       // The policy's managed settings (docs/ADMIN.md); Thunderbird reads policies.json once, at start-up.
-      policyFile = writePolicyFile({ '3rdparty': { Extensions: { [ADDON_ID]: { hiddenPanels: ['blacklist'] } } } });
+      // The same server reached as "localhost" has both list panels hidden (a per-host entry).
+      policyFile = writePolicyFile({ '3rdparty': { Extensions: { [ADDON_ID]: {
+        hiddenPanels: ['blacklist'],
+        servers: { localhost: { hiddenPanels: ['blacklist', 'whitelist'] } },
+      } } } });
       tb = await startThunderbird({ prefs: { 'mail.server.default.spamLevel': 0 } });
     } finally {
       removePolicy();
     }
     alice = (await tb.createImapAccount({ port: server.imapPort, user: USER, password: pw(USER) })).accountId;
+    bob = (await tb.createImapAccount({ host: 'localhost', port: server.imapPort, user: USERS.bob, password: pw(USERS.bob) })).accountId;
     expect(await installCopy(tb, built)).toBe(ADDON_ID);
     base = await tb.chrome<string>('return "moz-extension://" + WebExtensionPolicy.getByID(arguments[0]).mozExtensionHostname + "/";', [ADDON_ID]);
     Object.assign(env, { tb, base, server });
@@ -243,6 +249,29 @@ describe("an administrator's policy that hides the block list panel", () => {
       built?.remove();
     }
   }, 120_000);
+
+  it("the header button is disabled for a message of an account whose lists are both hidden, enabled for one that has a list", async () => {
+    /** Whether the button of the shown message becomes `enabled` (the add-on decides once the account is known). */
+    const button = async (accountId: string, subject: string, enabled: boolean) => tb.chrome<boolean>(`${PRELUDE}
+      const [accountId, subject, id, enabled] = arguments;
+      const about3Pane = await showInbox(accountId, [subject]);
+      const view = about3Pane.gDBView;
+      for (let i = 0; i < view.rowCount; i++) if (view.getMsgHdrAt(i).mime2DecodedSubject === subject) about3Pane.threadTree.selectedIndex = i;
+      const doc = await until("the message shown", () => {
+        const w = about3Pane.messageBrowser && about3Pane.messageBrowser.contentWindow;
+        return w && w.gMessage && w.gMessage.mime2DecodedSubject === subject && w.document.getElementById(id) ? w.document : null;
+      });
+      try {
+        await until("the button " + (enabled ? "enabled" : "disabled"), () => !doc.getElementById(id).disabled === enabled, 20000);
+        return true;
+      } catch {
+        return false;
+      }
+    `, [accountId, subject, 'xexec_xexec_invalid-messageDisplayAction-toolbarbutton', enabled]);
+    expect(await button(bob, await deliver(server, PEST, USERS.bob), false)).toBe(true);
+    // Back on a message of an account with a list, the button is usable again.
+    expect(await button(alice, await deliver(server, PEST), true)).toBe(true);
+  }, 180_000);
 
   it('the block items are absent, the allow items are there', async () => {
     const subject = await deliver(server, PEST);
