@@ -224,19 +224,21 @@ done
 xexec_init_state # takes the lock
 state=$XDIR/spam
 
-# A key not given keeps its stored value.
-old() { [ ! -f "$state" ] || sed -n "s/^$1 //p" "$state"; }
+# A key not given keeps its stored value (checked again: the file may have
+# been edited by hand).
+old() { [ ! -f "$state" ] || LC_ALL=C sed -n "s/^$1 \($2\)\$/\1/p" "$state"; }
 [ -n "$g_level" ] || g_level=$(xexec_state_get "$state" level)
+case $g_level in lenient | standard | strict | allowed-only) ;; *) g_level=off ;; esac
 [ "$cmd" = set ] || g_level=off
 [ -n "$g_action" ] || g_action=$(xexec_state_get "$state" action)
 # A server that stopped offering deletion: back to Junk.
 [ "$g_action" = delete ] && [ -n "$del_days" ] || g_action=junk
-[ -n "$g_tlds" ] || v_tlds=$(old tld)
-[ -n "$g_cs" ] || v_cs=$(old charset)
+[ -n "$g_tlds" ] || v_tlds=$(old tld '[a-z][a-z0-9-]*')
+[ -n "$g_cs" ] || v_cs=$(old charset '[a-z0-9][a-z0-9._:+-]*')
 
 new=$XTMP/spam
 {
-	printf 'level %s\n' "${g_level:-off}"
+	printf 'level %s\n' "$g_level"
 	printf 'action %s\n' "$g_action"
 	if [ "$g_action" = delete ]; then
 		printf 'folder %s\ndays %s\n' "$del_folder" "$del_days"

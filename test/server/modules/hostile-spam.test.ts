@@ -153,6 +153,10 @@ describe('spam: commands and values', () => {
     expectCompiles(home);
     expect(sieveScript(home)).not.toMatch(/discard/);
     expect(sieveTest(home, 'plain@example.net').actions[0]).toBe('* store message in folder: Junk');
+    // The next spam change stores only what is valid.
+    fs.appendFileSync(stateFile(home, 'spam'), 'level xyz\n');
+    expect(run('spam', U, ['set', 'charsets=big5'], { home }).status).toBe(0);
+    expect(readState(home, 'spam')).toBe('level allowed-only\naction junk\ntld de\ncharset big5\n');
   });
 });
 
