@@ -11,11 +11,15 @@ import { delay, REPO_DIR } from './thunderbird.js';
 export const TEST_PAGE = 'e2e/page.html';
 
 export interface BuiltAddon {
-  /** dist/xexec-<version>.xpi, as `npm run build` left it. */
+  /**
+   * A private copy of dist/xexec-<version>.xpi as `npm run build` left it: other e2e files
+   * rebuild dist/ meanwhile, and Thunderbird reads a temporarily installed add-on's files from
+   * its .xpi whenever a page of it opens (a page opened late found "file not found" once).
+   */
   readonly xpi: string;
   /** A copy of dist/addon/ plus the test page; installable as a temporary add-on. */
   readonly testAddonDir: string;
-  /** Removes testAddonDir. */
+  /** Removes testAddonDir and the .xpi's copy. */
   remove(): void;
 }
 
@@ -51,9 +55,11 @@ export async function buildAddon(): Promise<BuiltAddon> {
   return withBuildLock(() => {
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
     const version = JSON.parse(fs.readFileSync(path.join(REPO_DIR, 'package.json'), 'utf8')).version as string;
-    const xpi = path.join(REPO_DIR, 'dist', `xexec-${version}.xpi`);
-    if (!fs.existsSync(xpi)) throw new Error(`npm run build made no ${xpi}`);
+    const built = path.join(REPO_DIR, 'dist', `xexec-${version}.xpi`);
+    if (!fs.existsSync(built)) throw new Error(`npm run build made no ${built}`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xexec-addon-'));
+    const xpi = path.join(dir, path.basename(built));
+    fs.copyFileSync(built, xpi);
     const testAddonDir = path.join(dir, 'addon');
     fs.cpSync(path.join(REPO_DIR, 'dist', 'addon'), testAddonDir, { recursive: true });
     fs.cpSync(path.join(REPO_DIR, 'test', 'e2e', 'page'), path.join(testAddonDir, 'e2e'), { recursive: true });

@@ -62,11 +62,11 @@ describe('an administrator\'s rollout: policies.json force-installs the .xpi and
   beforeAll(async () => {
     if (!thunderbirdAvailable()) throw new Error('Thunderbird is missing: run `npm run deps` as root');
     const built = await buildAddon();
-    built.remove(); // only the .xpi is used here
-    // A copy: other test files may rebuild dist/ while Thunderbird installs it.
+    // Only the .xpi is used here, from a folder of this test's own.
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xexec-policy-'));
     const xpi = path.join(tmp, path.basename(built.xpi));
     fs.copyFileSync(built.xpi, xpi);
+    built.remove();
     xpiUrl = pathToFileURL(xpi).href;
 
     // The server knows the password module as `password` (and has no `changepassword`).

@@ -18,7 +18,6 @@ import {
   deliveredTo,
   env,
   expectOnServer,
-  installCopy,
   inResult,
   ITEMS,
   list,
@@ -62,7 +61,7 @@ describe('block or allow a sender from the message list, against the server', ()
     alice = (await tb.createImapAccount({ port: server.imapPort, user: USER, password: pw(USER) })).accountId;
     // Another user: Thunderbird's folder URIs do not name the port.
     bob = (await tb.createImapAccount({ port: failing.imapPort, user: USERS.bob, password: pw(USERS.bob) })).accountId;
-    expect(await installCopy(tb, built)).toBe(ADDON_ID);
+    expect(await tb.installAddon(built.xpi)).toBe(ADDON_ID);
     base = await tb.chrome<string>('return "moz-extension://" + WebExtensionPolicy.getByID(arguments[0]).mozExtensionHostname + "/";', [ADDON_ID]);
     Object.assign(env, { tb, base, server });
     await tb.waitFor('the background to run', 'return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState === "running";', 30_000, [ADDON_ID]);

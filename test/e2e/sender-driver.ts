@@ -3,12 +3,9 @@
 // contextmenu event, as in entry-points.test.ts) and an item chosen with the popup's
 // activateItem(), the result window used through its DOM, and what the server holds: the list
 // files in ~/.xexec/, the Maildir folders, where a further LMTP delivery lands.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { expect } from 'vitest';
 import { USERS, type TestServer } from '../server/fixture/index.js';
 import { stateFile } from './settings-tab.js';
-import type { BuiltAddon } from './addon.js';
 import type { Thunderbird } from './thunderbird.js';
 import enMessages from '../../_locales/en/messages.json';
 
@@ -29,17 +26,6 @@ export const env = {
 };
 
 let counter = 0;
-
-/**
- * Installs a copy of the built .xpi (in the build's own temp dir, gone with built.remove()): other
- * e2e files rebuild dist/ meanwhile, and Thunderbird reads a temporary add-on's files from its
- * .xpi when a page opens (the result window opens late, and found "file not found" once).
- */
-export async function installCopy(tb: Thunderbird, built: BuiltAddon): Promise<string> {
-  const xpi = path.join(path.dirname(built.testAddonDir), path.basename(built.xpi));
-  fs.copyFileSync(built.xpi, xpi);
-  return tb.installAddon(xpi);
-}
 
 /** Chrome-script helpers: the 3-pane window, trusted mouse events, polling. */
 export const PRELUDE = `

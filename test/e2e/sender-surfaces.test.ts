@@ -17,7 +17,6 @@ import {
   deliver,
   env,
   expectOnServer,
-  installCopy,
   ITEMS,
   list,
   PEST,
@@ -51,7 +50,7 @@ describe('block or allow from the header button, the keyboard and Thunderbird\'s
       },
     });
     alice = (await tb.createImapAccount({ port: server.imapPort, user: USER, password: pw(USER) })).accountId;
-    expect(await installCopy(tb, built)).toBe(ADDON_ID);
+    expect(await tb.installAddon(built.xpi)).toBe(ADDON_ID);
     base = await tb.chrome<string>('return "moz-extension://" + WebExtensionPolicy.getByID(arguments[0]).mozExtensionHostname + "/";', [ADDON_ID]);
     Object.assign(env, { tb, base, server });
     await tb.waitFor('the background to run', 'return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState === "running";', 30_000, [ADDON_ID]);
@@ -234,7 +233,7 @@ describe("an administrator's policy that hides the block list panel", () => {
     }
     alice = (await tb.createImapAccount({ port: server.imapPort, user: USER, password: pw(USER) })).accountId;
     bob = (await tb.createImapAccount({ host: 'localhost', port: server.imapPort, user: USERS.bob, password: pw(USERS.bob) })).accountId;
-    expect(await installCopy(tb, built)).toBe(ADDON_ID);
+    expect(await tb.installAddon(built.xpi)).toBe(ADDON_ID);
     base = await tb.chrome<string>('return "moz-extension://" + WebExtensionPolicy.getByID(arguments[0]).mozExtensionHostname + "/";', [ADDON_ID]);
     Object.assign(env, { tb, base, server });
     await tb.waitFor('the background to run', 'return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState === "running";', 30_000, [ADDON_ID]);
