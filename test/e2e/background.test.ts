@@ -8,6 +8,7 @@ import type { BackgroundResponse, RequestType } from '../../src/messages/message
 import { pw, startServer, USERS, type TestServer } from '../server/fixture/index.js';
 import { poll } from '../support/procs.mjs';
 import { buildAddon, TEST_PAGE, zipEntries, type BuiltAddon } from './addon.js';
+import { stopAll } from './teardown.js';
 import { delay, startThunderbird, thunderbirdAvailable, type ExtensionPage, type Thunderbird } from './thunderbird.js';
 import { ADDON_ID } from '../support/constants.js';
 
@@ -54,12 +55,7 @@ describe('the built add-on: .xpi and background', () => {
   }, 180_000);
 
   afterAll(async () => {
-    try {
-      await tb?.stopExpectingNoCrash();
-    } finally {
-      await Promise.all([xexecServer?.stop(), plainServer?.stop()]);
-      built?.remove();
-    }
+    await stopAll({ tb, servers: [xexecServer, plainServer], built });
   }, 120_000);
 
   it('the .xpi holds the built add-on and no test page; its code is readable', () => {

@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pw, startServer, USERS, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, type BuiltAddon } from './addon.js';
+import { stopAll } from './teardown.js';
 import { ExtensionPage, startThunderbird, thunderbirdAvailable, type Thunderbird } from './thunderbird.js';
 import enMessages from '../../_locales/en/messages.json';
 import { ADDON_ID } from '../support/constants.js';
@@ -89,16 +90,7 @@ describe('the toolbar button and the folder pane menu open the settings tab', ()
   }, 180_000);
 
   afterAll(async () => {
-    try {
-      await tb?.stopExpectingNoCrash();
-    } finally {
-      try {
-        server?.assertLogClean();
-      } finally {
-        await server?.stop();
-        built?.remove();
-      }
-    }
+    await stopAll({ tb, servers: [server], cleanLogs: [server], built });
   }, 120_000);
 
   it('a click on the toolbar button opens the settings tab', async () => {

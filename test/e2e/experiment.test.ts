@@ -15,6 +15,7 @@ import { pw, startServer, USERS, type TestServer } from '../server/fixture/index
 import { vectors } from '../protocol/vectors.js';
 import { listProcs, poll, type Proc } from '../support/procs.mjs';
 import { buildAddon, TEST_PAGE, type BuiltAddon } from './addon.js';
+import { stopAll } from './teardown.js';
 import { startThunderbird, thunderbirdAvailable, delay, type ExtensionPage, type Thunderbird } from './thunderbird.js';
 
 /** An argument or output line as it crosses Marionette (JSON): text, or bytes as hex. */
@@ -180,12 +181,7 @@ describe('xexec experiment in Thunderbird', () => {
   }, 180_000);
 
   afterAll(async () => {
-    try {
-      await tb?.stopExpectingNoCrash();
-    } finally {
-      await Promise.all([xexecServer?.stop(), plainServer?.stop()]);
-      built?.remove();
-    }
+    await stopAll({ tb, servers: [xexecServer, plainServer], built });
   }, 120_000);
 
   it('the page sees messenger.xexec and the accounts', async () => {

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackgroundResponse, RequestType } from '../../src/messages/messages.js';
 import { loginLogPattern, startServer, USERS, waitFor, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, TEST_PAGE, type BuiltAddon } from './addon.js';
+import { stopAll } from './teardown.js';
 import { CHROME_HELPERS, delay, startThunderbird, thunderbirdAvailable, type ExtensionPage, type ImapAccount, type Thunderbird } from './thunderbird.js';
 import { ADDON_ID } from '../support/constants.js';
 
@@ -169,12 +170,7 @@ describe('a password change for an account with a saved password', () => {
   }, 180_000);
 
   afterAll(async () => {
-    try {
-      await tb?.stopExpectingNoCrash();
-    } finally {
-      await server?.stop();
-      built?.remove();
-    }
+    await stopAll({ tb, servers: [server], built });
   }, 120_000);
 
   it('before: Thunderbird has the password saved, and logs in with the saved one alone', async () => {

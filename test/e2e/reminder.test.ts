@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pw, startServer, USERS, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, type BuiltAddon } from './addon.js';
+import { stopAll } from './teardown.js';
 import { isoDay, OPTIONS_PAGE, SettingsTab, stateFile } from './settings-tab.js';
 import { ExtensionPage, startThunderbird, thunderbirdAvailable, type Thunderbird } from './thunderbird.js';
 import { ADDON_ID } from '../support/constants.js';
@@ -189,16 +190,7 @@ describe('the automatic reply reminder, in Thunderbird, against the server', () 
   }, 180_000);
 
   afterAll(async () => {
-    try {
-      await tb?.stopExpectingNoCrash();
-    } finally {
-      try {
-        server?.assertLogClean();
-      } finally {
-        await server?.stop();
-        built?.remove();
-      }
-    }
+    await stopAll({ tb, servers: [server], cleanLogs: [server], built });
   }, 120_000);
 
   it('a reply that is on: a notice until its last day, with Turn off and Change…, and the badge', async () => {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultModules, pw, referenceModules, startServer, USERS, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, type BuiltAddon } from './addon.js';
+import { stopAll } from './teardown.js';
 import {
   ALLOW,
   ALLOW_DOMAIN,
@@ -68,18 +69,7 @@ describe('block or allow a sender from the message list, against the server', ()
   }, 240_000);
 
   afterAll(async () => {
-    if (process.env.SENDER_DEBUG === '1') console.log(tb?.readLog().split('\n').filter((l) => /sender|console\.(warn|error)|Error/.test(l)).slice(-40).join('\n'));
-    try {
-      await tb?.stopExpectingNoCrash();
-    } finally {
-      try {
-        server?.assertLogClean();
-      } finally {
-        await server?.stop();
-        await failing?.stop();
-        built?.remove();
-      }
-    }
+    await stopAll({ tb, servers: [server, failing], cleanLogs: [server], built });
   }, 120_000);
 
   it('Block sender: the block list holds the address, the message is in Junk, new mail from it lands in Junk; Undo takes it all back', async () => {

@@ -17,6 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startServer, type ServerOptions, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, type BuiltAddon } from './addon.js';
+import { stopAll } from './teardown.js';
 import { startThunderbird, thunderbirdAvailable, type ExtensionPage, type Thunderbird, type ThunderbirdOptions } from './thunderbird.js';
 
 import { ADDON_ID } from '../support/constants.js';
@@ -358,18 +359,7 @@ export async function startSettingsTab(o: SettingsOptions): Promise<SettingsSess
   const built = await buildAddon();
   let server: TestServer | null = null;
   let tb: Thunderbird | null = null;
-  const stop = async () => {
-    try {
-      await tb?.stopExpectingNoCrash();
-    } finally {
-      try {
-        server?.assertLogClean();
-      } finally {
-        await server?.stop();
-        built.remove();
-      }
-    }
-  };
+  const stop = () => stopAll({ tb, servers: [server], cleanLogs: [server], built });
   try {
     server = await startServer(o.server);
     tb = await startThunderbird(o.thunderbird);
