@@ -29,7 +29,7 @@ const onlyNative = process.env.XEXEC_ONLY_NATIVE === '1';
 // notification bar and toolbar badge).
 const CORE_E2E = [
   'test/e2e/version.test.ts', 'test/e2e/experiment.test.ts', 'test/e2e/background.test.ts', 'test/e2e/password.test.ts',
-  'test/e2e/sender-actions.test.ts', 'test/e2e/sender-surfaces.test.ts', 'test/e2e/reminder.test.ts',
+  'test/e2e/sender-actions.test.ts', 'test/e2e/sender-surfaces.test.ts', 'test/e2e/sender-readonly.test.ts', 'test/e2e/reminder.test.ts',
 ];
 
 function sh(cmd, args, opts = {}) {

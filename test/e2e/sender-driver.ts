@@ -1,4 +1,4 @@
-// The driver of the block/allow e2e tests (sender-actions.test.ts, sender-surfaces.test.ts): mail
+// The driver of the block/allow e2e tests (sender-actions, sender-surfaces, sender-readonly): mail
 // delivered over LMTP, the message list's context menu opened with a right click (a trusted
 // contextmenu event, as in entry-points.test.ts) and an item chosen with the popup's
 // activateItem(), the result window used through its DOM, and what the server holds: the list
@@ -52,9 +52,22 @@ export const PRELUDE = `
   function inboxOf(accountId) {
     return MailServices.accounts.getAccount(accountId).incomingServer.rootFolder.getFolderWithFlags(Ci.nsMsgFolderFlags.Inbox);
   }
-  /** Shows the account's Inbox and waits until Thunderbird knows a message with each subject. */
-  async function showInbox(accountId, subjects) {
-    const inbox = inboxOf(accountId);
+  /** A top-level folder of the account by name, once Thunderbird has discovered it. */
+  async function folderOf(accountId, name) {
+    const server = MailServices.accounts.getAccount(accountId).incomingServer;
+    let last = 0;
+    return until("the folder " + name, () => {
+      const found = server.rootFolder.subFolders.find(f => f.name === name);
+      if (!found && Date.now() - last > 2000) {
+        last = Date.now();
+        server.performExpand(win.msgWindow);
+      }
+      return found;
+    }, 40000);
+  }
+  /** Shows the account's Inbox (or the folder named folderName) and waits until Thunderbird knows a message with each subject. */
+  async function showInbox(accountId, subjects, folderName) {
+    const inbox = folderName ? await folderOf(accountId, folderName) : inboxOf(accountId);
     const about3Pane = tabmail.currentAbout3Pane;
     if (about3Pane.gFolder !== inbox) about3Pane.displayFolder(inbox.URI);
     let last = 0;
@@ -79,13 +92,14 @@ export const PRELUDE = `
 `;
 
 /**
- * Selects the messages with these subjects in the account's Inbox, right-clicks the first one
- * and returns the menu's items of this add-on; chooses `choose` when given and it is enabled.
+ * Selects the messages with these subjects in the account's Inbox (or the top-level folder
+ * `folder`), right-clicks the first one and returns the menu's items of this add-on; chooses
+ * `choose` when given and it is enabled.
  */
-export async function contextMenu(accountId: string, subjects: string[], choose?: string, waitFor = choose ?? BLOCK): Promise<{ items: { label: string; disabled: boolean }[]; chosen: boolean }> {
+export async function contextMenu(accountId: string, subjects: string[], choose?: string, waitFor = choose ?? BLOCK, folder?: string): Promise<{ items: { label: string; disabled: boolean }[]; chosen: boolean }> {
   return env.tb.chrome(`${PRELUDE}
-    const [accountId, subjects, choose, waitFor, ours, parentLabel] = arguments;
-    const about3Pane = await showInbox(accountId, subjects);
+    const [accountId, subjects, choose, waitFor, ours, parentLabel, folder] = arguments;
+    const about3Pane = await showInbox(accountId, subjects, folder);
     const view = about3Pane.gDBView;
     const indices = [];
     for (let i = 0; i < view.rowCount; i++) if (subjects.includes(view.getMsgHdrAt(i).mime2DecodedSubject)) indices.push(i);
@@ -133,7 +147,7 @@ export async function contextMenu(accountId: string, subjects: string[], choose?
       await hidden;
       await sleep(200);
     }
-  `, [accountId, subjects, choose ?? null, waitFor, ITEMS, enMessages.senderMenu.message]);
+  `, [accountId, subjects, choose ?? null, waitFor, ITEMS, enMessages.senderMenu.message, folder ?? null]);
 }
 
 /** A browser showing the result window's page, in chrome code. */
@@ -241,7 +255,7 @@ export async function deliveredTo(from: string): Promise<'INBOX' | 'Junk'> {
 }
 
 /** The subjects of the messages in a folder on the server. */
-export function subjectsIn(folder: 'INBOX' | 'Junk'): string[] {
+export function subjectsIn(folder: string): string[] {
   return env.server.mailbox(USER, folder).map((m) => /^Subject: (.*)$/m.exec(m)?.[1]?.trim() ?? '').sort();
 }
 
