@@ -14,6 +14,7 @@ import { isDovecot24, pw, startServer, type TestServer } from '../server/fixture
 import { maildirFolder } from '../server/fixture/mail.js';
 import { buildAddon, type BuiltAddon } from './addon.js';
 import { BLOCK, clickResult, closeResults, contextMenu, deliver, env, list, PEST, PRELUDE, resultView, subjectsIn, USER } from './sender-driver.js';
+import { stopAll } from './teardown.js';
 import { startThunderbird, thunderbirdAvailable, type Thunderbird } from './thunderbird.js';
 import { ADDON_ID } from '../support/constants.js';
 
@@ -86,18 +87,11 @@ describe('"Block sender" on a message in a folder the server serves read-only', 
   }, 240_000);
 
   afterAll(async () => {
-    if (process.env.SENDER_DEBUG === '1') console.log(tb?.readLog().split('\n').filter((l) => /sender|console\.(warn|error)|Error/.test(l)).slice(-40).join('\n'));
-    // Writable again, so that the server's cleanup can remove the folder.
-    for (const { dir, mode } of unwritable) fs.chmodSync(dir, mode);
     try {
-      await tb?.stopExpectingNoCrash();
+      // Writable again, so that the server's cleanup can remove the folder.
+      for (const { dir, mode } of unwritable) fs.chmodSync(dir, mode);
     } finally {
-      try {
-        server?.assertLogClean();
-      } finally {
-        await server?.stop();
-        built?.remove();
-      }
+      await stopAll({ tb, servers: [server], cleanLogs: [server], built });
     }
   }, 120_000);
 
