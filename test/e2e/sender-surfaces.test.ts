@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pw, startServer, USERS, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, type BuiltAddon } from './addon.js';
+import { stopAll } from './teardown.js';
 import { writePolicyFile, type PolicyFile } from './policy-file.js';
 import {
   ALLOW,
@@ -57,17 +58,7 @@ describe('block or allow from the header button, the keyboard and Thunderbird\'s
   }, 240_000);
 
   afterAll(async () => {
-    if (process.env.SENDER_DEBUG === '1') console.log(tb?.readLog().split('\n').filter((l) => /sender|console\.(warn|error)|Error/.test(l)).slice(-40).join('\n'));
-    try {
-      await tb?.stopExpectingNoCrash();
-    } finally {
-      try {
-        server?.assertLogClean();
-      } finally {
-        await server?.stop();
-        built?.remove();
-      }
-    }
+    await stopAll({ tb, servers: [server], cleanLogs: [server], built });
   }, 120_000);
 
   it("the message header's button: its menu blocks the displayed message's sender; Undo", async () => {
@@ -241,12 +232,7 @@ describe("an administrator's policy that hides the block list panel", () => {
 
   afterAll(async () => {
     removePolicy();
-    try {
-      await tb?.stopExpectingNoCrash();
-    } finally {
-      await server?.stop();
-      built?.remove();
-    }
+    await stopAll({ tb, servers: [server], built });
   }, 120_000);
 
   it("the header button is disabled for a message of an account whose lists are both hidden, enabled for one that has a list", async () => {
