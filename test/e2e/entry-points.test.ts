@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pw, startServer, USERS, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, type BuiltAddon } from './addon.js';
+import { MAIN_WINDOW_PRELUDE } from './chrome-prelude.js';
 import { stopAll } from './teardown.js';
 import { ExtensionPage, startThunderbird, thunderbirdAvailable, type Thunderbird } from './thunderbird.js';
 import enMessages from '../../_locales/en/messages.json';
@@ -26,33 +27,9 @@ let alice: string;
 let bob: string;
 let base: string;
 
-/** Chrome-script helpers: the 3-pane window, its tabmail, the tab URLs. */
-const PRELUDE = `
-  const win = Services.wm.getMostRecentWindow("mail:3pane");
-  const doc = win.document;
-  const tabmail = doc.getElementById("tabmail");
+/** Chrome-script helpers: MAIN_WINDOW_PRELUDE and the tab URLs. */
+const PRELUDE = `${MAIN_WINDOW_PRELUDE}
   const urls = () => tabmail.tabInfo.map(t => (t.browser && t.browser.currentURI) ? t.browser.currentURI.spec : null);
-  const sleep = (ms) => new Promise(r => win.setTimeout(r, ms));
-  // A mouse event on an element, made by chrome code and so trusted, as the widget would send
-  // it for a real mouse. (Thunderbird's release build has no test-only synthesizeMouseEvent,
-  // and native mouse events of the headless widget never arrive.)
-  function mouse(el, type, button) {
-    const w = el.ownerDocument.defaultView;
-    const r = el.getBoundingClientRect();
-    const clientX = r.left + Math.min(10, r.width / 2), clientY = r.top + r.height / 2;
-    const init = { bubbles: true, cancelable: true, composed: true, view: w, detail: 1, button, buttons: 0,
-      clientX, clientY, screenX: w.mozInnerScreenX + clientX, screenY: w.mozInnerScreenY + clientY };
-    return el.dispatchEvent(new w.MouseEvent(type, init));
-  }
-  async function until(what, check, ms = 20000) {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = await check();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error("timed out waiting for " + what);
-      await sleep(50);
-    }
-  }
 `;
 
 /** The URLs of the open tabs (null for tabs without a browser, like the 3-pane tab). */

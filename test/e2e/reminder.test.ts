@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pw, startServer, USERS, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, type BuiltAddon } from './addon.js';
+import { MAIN_WINDOW_PRELUDE } from './chrome-prelude.js';
 import { stopAll } from './teardown.js';
 import { isoDay, OPTIONS_PAGE, SettingsTab, stateFile } from './settings-tab.js';
 import { ExtensionPage, startThunderbird, thunderbirdAvailable, type Thunderbird } from './thunderbird.js';
@@ -31,19 +32,9 @@ let alice: string;
 let bob: string;
 let base: string;
 
-const PRELUDE = `
-  const win = Services.wm.getMostRecentWindow("mail:3pane");
-  const doc = win.document;
+const PRELUDE = `${MAIN_WINDOW_PRELUDE}
   const norm = (s) => String(s || "").replace(/\\s+/g, " ").trim();
   const box = () => win.specialTabs.msgNotificationBar;
-  function mouse(el, type, button) {
-    const w = el.ownerDocument.defaultView;
-    const r = el.getBoundingClientRect();
-    const clientX = r.left + Math.min(10, r.width / 2), clientY = r.top + r.height / 2;
-    const init = { bubbles: true, cancelable: true, composed: true, view: w, detail: 1, button, buttons: 0,
-      clientX, clientY, screenX: w.mozInnerScreenX + clientX, screenY: w.mozInnerScreenY + clientY };
-    return el.dispatchEvent(new w.MouseEvent(type, init));
-  }
   function notice(accountId) {
     const n = box().getNotificationWithValue("xexec-notice-" + accountId);
     if (!n) return null;

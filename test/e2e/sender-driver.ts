@@ -6,6 +6,7 @@
 import { expect } from 'vitest';
 import { USERS, type TestServer } from '../server/fixture/index.js';
 import { stateFile } from './settings-tab.js';
+import { MAIN_WINDOW_PRELUDE } from './chrome-prelude.js';
 import type { Thunderbird } from './thunderbird.js';
 import enMessages from '../../_locales/en/messages.json';
 
@@ -27,28 +28,8 @@ export const env = {
 
 let counter = 0;
 
-/** Chrome-script helpers: the 3-pane window, trusted mouse events, polling. */
-export const PRELUDE = `
-  const win = Services.wm.getMostRecentWindow("mail:3pane");
-  const tabmail = win.document.getElementById("tabmail");
-  const sleep = (ms) => new Promise(r => win.setTimeout(r, ms));
-  function mouse(el, type, button) {
-    const w = el.ownerDocument.defaultView;
-    const r = el.getBoundingClientRect();
-    const clientX = r.left + Math.min(10, r.width / 2), clientY = r.top + r.height / 2;
-    const init = { bubbles: true, cancelable: true, composed: true, view: w, detail: 1, button, buttons: 0,
-      clientX, clientY, screenX: w.mozInnerScreenX + clientX, screenY: w.mozInnerScreenY + clientY };
-    return el.dispatchEvent(new w.MouseEvent(type, init));
-  }
-  async function until(what, check, ms = 30000) {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = await check();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error("timed out waiting for " + what);
-      await sleep(50);
-    }
-  }
+/** Chrome-script helpers: MAIN_WINDOW_PRELUDE, and the account's folders and messages. */
+export const PRELUDE = `${MAIN_WINDOW_PRELUDE}
   function inboxOf(accountId) {
     return MailServices.accounts.getAccount(accountId).incomingServer.rootFolder.getFolderWithFlags(Ci.nsMsgFolderFlags.Inbox);
   }

@@ -242,12 +242,12 @@ describe("an administrator's policy that hides the block list panel", () => {
       const about3Pane = await showInbox(accountId, [subject]);
       const view = about3Pane.gDBView;
       for (let i = 0; i < view.rowCount; i++) if (view.getMsgHdrAt(i).mime2DecodedSubject === subject) about3Pane.threadTree.selectedIndex = i;
-      const doc = await until("the message shown", () => {
+      const messageDoc = await until("the message shown", () => {
         const w = about3Pane.messageBrowser && about3Pane.messageBrowser.contentWindow;
         return w && w.gMessage && w.gMessage.mime2DecodedSubject === subject && w.document.getElementById(id) ? w.document : null;
       });
       try {
-        await until("the button " + (enabled ? "enabled" : "disabled"), () => !doc.getElementById(id).disabled === enabled, 20000);
+        await until("the button " + (enabled ? "enabled" : "disabled"), () => !messageDoc.getElementById(id).disabled === enabled, 20000);
         return true;
       } catch {
         return false;
