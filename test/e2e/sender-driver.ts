@@ -70,6 +70,14 @@ export const PRELUDE = `${MAIN_WINDOW_PRELUDE}
     }
     return about3Pane;
   }
+  /** Shows the account's Inbox with the message of this subject selected, alone. */
+  async function selectMessage(accountId, subject) {
+    const about3Pane = await showInbox(accountId, [subject]);
+    const view = about3Pane.gDBView;
+    for (let i = 0; i < view.rowCount; i++) if (view.getMsgHdrAt(i).mime2DecodedSubject === subject) about3Pane.threadTree.selectedIndex = i;
+    await until("the selection", () => about3Pane.gDBView.getSelectedMsgHdrs().length === 1);
+    return about3Pane;
+  }
 `;
 
 /**

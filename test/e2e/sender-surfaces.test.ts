@@ -65,11 +65,7 @@ describe('block or allow from the header button, the keyboard and Thunderbird\'s
     const subject = await deliver(server, 'Header Pest <header@button.example>');
     const chosen = await tb.chrome<{ labels: string[]; chosen: boolean }>(`${PRELUDE}
       const [accountId, subject, label, addonWidget] = arguments;
-      const about3Pane = await showInbox(accountId, [subject]);
-      const view = about3Pane.gDBView;
-      let index = -1;
-      for (let i = 0; i < view.rowCount; i++) if (view.getMsgHdrAt(i).mime2DecodedSubject === subject) index = i;
-      about3Pane.threadTree.selectedIndex = index;
+      const about3Pane = await selectMessage(accountId, subject);
       const aboutMessage = await until("the message shown", () => {
         const w = about3Pane.messageBrowser && about3Pane.messageBrowser.contentWindow;
         return w && w.gMessage && w.gMessage.mime2DecodedSubject === subject && w.document.getElementById(addonWidget + "-messageDisplayAction-toolbarbutton") ? w : null;
@@ -111,10 +107,7 @@ describe('block or allow from the header button, the keyboard and Thunderbird\'s
     const subject = await deliver(server, 'Marked Junk <marked@junk-mark.example>');
     await tb.chrome(`${PRELUDE}
       const [accountId, subject] = arguments;
-      const about3Pane = await showInbox(accountId, [subject]);
-      const view = about3Pane.gDBView;
-      for (let i = 0; i < view.rowCount; i++) if (view.getMsgHdrAt(i).mime2DecodedSubject === subject) about3Pane.threadTree.selectedIndex = i;
-      await until("the selection", () => about3Pane.gDBView.getSelectedMsgHdrs().length === 1);
+      const about3Pane = await selectMessage(accountId, subject);
       // What the Junk button and the J key do.
       about3Pane.commandController.doCommand("cmd_markAsJunk");
     `, [alice, subject]);
@@ -155,10 +148,7 @@ describe('block or allow from the header button, the keyboard and Thunderbird\'s
     const subject = await deliver(server, 'Always Junk <always@junk-mark.example>');
     await tb.chrome(`${PRELUDE}
       const [accountId, subject] = arguments;
-      const about3Pane = await showInbox(accountId, [subject]);
-      const view = about3Pane.gDBView;
-      for (let i = 0; i < view.rowCount; i++) if (view.getMsgHdrAt(i).mime2DecodedSubject === subject) about3Pane.threadTree.selectedIndex = i;
-      await until("the selection", () => about3Pane.gDBView.getSelectedMsgHdrs().length === 1);
+      const about3Pane = await selectMessage(accountId, subject);
       about3Pane.commandController.doCommand("cmd_markAsJunk");
     `, [alice, subject]);
     expect(await resultView()).toEqual({ text: ['Added to the block list: always@junk-mark.example.'], buttons: ['Undo', 'Close'] });
@@ -172,10 +162,7 @@ describe('block or allow from the header button, the keyboard and Thunderbird\'s
     const subject = await deliver(server, 'Key Pest <key@shortcut.example>');
     await tb.chrome(`${PRELUDE}
       const [accountId, subject, addonId] = arguments;
-      const about3Pane = await showInbox(accountId, [subject]);
-      const view = about3Pane.gDBView;
-      for (let i = 0; i < view.rowCount; i++) if (view.getMsgHdrAt(i).mime2DecodedSubject === subject) about3Pane.threadTree.selectedIndex = i;
-      await until("the selection", () => about3Pane.gDBView.getSelectedMsgHdrs().length === 1);
+      const about3Pane = await selectMessage(accountId, subject);
       // What Thunderbird's shortcut settings do when the user gives the command a key.
       const shortcuts = WebExtensionPolicy.getByID(addonId).extension.shortcuts;
       await shortcuts.updateCommand({ name: "sender-block", shortcut: "Ctrl+Alt+B" });
@@ -239,9 +226,7 @@ describe("an administrator's policy that hides the block list panel", () => {
     /** Whether the button of the shown message becomes `enabled` (the add-on decides once the account is known). */
     const button = async (accountId: string, subject: string, enabled: boolean) => tb.chrome<boolean>(`${PRELUDE}
       const [accountId, subject, id, enabled] = arguments;
-      const about3Pane = await showInbox(accountId, [subject]);
-      const view = about3Pane.gDBView;
-      for (let i = 0; i < view.rowCount; i++) if (view.getMsgHdrAt(i).mime2DecodedSubject === subject) about3Pane.threadTree.selectedIndex = i;
+      const about3Pane = await selectMessage(accountId, subject);
       const messageDoc = await until("the message shown", () => {
         const w = about3Pane.messageBrowser && about3Pane.messageBrowser.contentWindow;
         return w && w.gMessage && w.gMessage.mime2DecodedSubject === subject && w.document.getElementById(id) ? w.document : null;
