@@ -2,29 +2,26 @@
 
 import { useId, useState } from 'preact/hooks';
 import { t } from '../shared/i18n.js';
-import { saveSettings, type UiSettings } from '../shared/platform.js';
 import { Status, type StatusState } from '../shared/Status.js';
 import { SenderJunkSetting } from './SenderJunkSetting.js';
 
 export interface AdvancedProps {
-  readonly settings: UiSettings;
-  readonly onChange: (settings: UiSettings) => void;
+  readonly consoleEnabled: boolean;
+  /** Shows and stores the choice (useStoredSetting's `choose`): rejects when it cannot be stored. */
+  readonly onConsoleChange: (enabled: boolean) => Promise<void>;
   /** The administrator's policy locks the console off. */
   readonly consoleLocked?: boolean;
 }
 
-export function Advanced({ settings, onChange, consoleLocked = false }: AdvancedProps) {
+export function Advanced({ consoleEnabled, onConsoleChange, consoleLocked = false }: AdvancedProps) {
   const id = useId();
   const [status, setStatus] = useState<StatusState | null>(null);
 
   async function setConsole(enabled: boolean) {
-    const next = { ...settings, consoleEnabled: enabled };
-    onChange(next);
     try {
-      await saveSettings({ consoleEnabled: enabled });
+      await onConsoleChange(enabled);
       setStatus({ kind: 'success', text: t(enabled ? 'advancedConsoleOn' : 'advancedConsoleOff') });
     } catch (e) {
-      onChange(settings);
       setStatus({ kind: 'error', text: t('advancedSaveFailed', [e instanceof Error ? e.message : String(e)]) });
     }
   }
@@ -35,7 +32,7 @@ export function Advanced({ settings, onChange, consoleLocked = false }: Advanced
       <label class="checkbox">
         <input
           type="checkbox"
-          checked={settings.consoleEnabled && !consoleLocked}
+          checked={consoleEnabled && !consoleLocked}
           disabled={consoleLocked}
           aria-describedby={consoleLocked ? `${id}-locked ${id}-hint` : `${id}-hint`}
           onChange={(e) => void setConsole(e.currentTarget.checked)}

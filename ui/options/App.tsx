@@ -5,13 +5,14 @@
  * loses nothing typed.
  */
 
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { DEFAULT_POLICY, type EffectivePolicy } from '../../src/messages/policy.js';
 import { userError } from '../../src/messages/errors.js';
 import { ask } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
 import { LoadFailed, Loading } from '../shared/LoadFailed.js';
-import { DEFAULT_SETTINGS, listImapAccounts, loadSettings, type ImapAccount, type UiSettings } from '../shared/platform.js';
+import { listImapAccounts, type ImapAccount } from '../shared/platform.js';
+import { useStoredSetting } from '../shared/useStoredSetting.js';
 import { AccountPicker } from './AccountPicker.js';
 import { AccountView } from './AccountView.js';
 import { Advanced } from './Advanced.js';
@@ -37,7 +38,8 @@ export function App() {
   const [selected, setSelected] = useState<string | null>(null);
   const [chosenByUser, setChosenByUser] = useState(false);
   const [visited, setVisited] = useState<readonly string[]>([]);
-  const [settings, setSettings] = useState<UiSettings>(DEFAULT_SETTINGS);
+  /** The raw console is shown (off by default: it is for administrators). */
+  const [consoleEnabled, chooseConsole] = useStoredSetting('consoleEnabled', (stored) => stored === true, false);
 
   const discover = useCallback((accountId: string, refresh: boolean) => {
     setDiscoveries((current) => new Map(current).set(accountId, { state: 'loading' }));
@@ -71,20 +73,8 @@ export function App() {
     );
   }, [discover]);
 
-  /** The user changed a setting: the stored settings, read when the page opened, no longer apply. */
-  const settingsChanged = useRef(false);
-  const changeSettings = useCallback((next: UiSettings) => {
-    settingsChanged.current = true;
-    setSettings(next);
-  }, []);
-
   useEffect(() => {
     loadAccounts();
-    // A read that ends after the user's first click must not undo it.
-    loadSettings().then(
-      (stored) => settingsChanged.current || setSettings(stored),
-      () => settingsChanged.current || setSettings(DEFAULT_SETTINGS),
-    );
   }, [loadAccounts]);
 
   // Until the user picks one, show the first account whose server offers something.
@@ -136,7 +126,7 @@ export function App() {
                   account={account}
                   discovery={discoveries.get(account.id) ?? { state: 'loading' }}
                   policy={policies.get(account.id) ?? null}
-                  consoleEnabled={settings.consoleEnabled}
+                  consoleEnabled={consoleEnabled}
                   onRediscover={() => discover(account.id, true)}
                   initialPanel={account.id === requestedAccount() ? requested('panel') : null}
                 />
@@ -155,7 +145,7 @@ export function App() {
       </header>
       <main>{content}</main>
       <footer>
-        <Advanced settings={settings} onChange={changeSettings} consoleLocked={consoleLocked} />
+        <Advanced consoleEnabled={consoleEnabled} onConsoleChange={chooseConsole} consoleLocked={consoleLocked} />
       </footer>
     </>
   );

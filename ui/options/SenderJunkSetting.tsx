@@ -4,11 +4,11 @@
  * when a message is marked (src/background/sender-actions.ts); nothing is sent without it.
  */
 
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import browser from 'webextension-polyfill';
+import { useId, useState } from 'preact/hooks';
 import { JUNK_OPT_IN_KEY, readJunkOptIn, type JunkOptIn } from '../../src/modules/sender.js';
 import { t, type MessageKey } from '../shared/i18n.js';
 import { Status, type StatusState } from '../shared/Status.js';
+import { useStoredSetting } from '../shared/useStoredSetting.js';
 
 const CHOICES: readonly { readonly value: JunkOptIn; readonly label: MessageKey }[] = [
   { value: 'ask', label: 'senderJunkAsk' },
@@ -18,26 +18,14 @@ const CHOICES: readonly { readonly value: JunkOptIn; readonly label: MessageKey 
 
 export function SenderJunkSetting() {
   const id = useId();
-  const [value, setValue] = useState<JunkOptIn>('ask');
+  const [value, store] = useStoredSetting<JunkOptIn>(JUNK_OPT_IN_KEY, readJunkOptIn, 'ask');
   const [status, setStatus] = useState<StatusState | null>(null);
-  /** A choice made before the stored value arrived wins over it. */
-  const chosen = useRef(false);
-
-  useEffect(() => {
-    void browser.storage.local.get(JUNK_OPT_IN_KEY).then((stored) => {
-      if (!chosen.current) setValue(readJunkOptIn(stored[JUNK_OPT_IN_KEY]));
-    }, () => undefined);
-  }, []);
 
   async function choose(next: JunkOptIn) {
-    chosen.current = true;
-    const before = value;
-    setValue(next);
     try {
-      await browser.storage.local.set({ [JUNK_OPT_IN_KEY]: next });
+      await store(next);
       setStatus(null);
     } catch (e) {
-      setValue(before);
       setStatus({ kind: 'error', text: t('advancedSaveFailed', [e instanceof Error ? e.message : String(e)]) });
     }
   }

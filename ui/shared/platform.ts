@@ -1,9 +1,7 @@
 /**
- * What the settings page needs from Thunderbird besides the background: its IMAP accounts
- * and the add-on's own settings (storage.local).
+ * What the settings page needs from Thunderbird besides the background: its IMAP accounts.
+ * (The add-on's own settings are useStoredSetting's.)
  */
-
-import browser from 'webextension-polyfill';
 
 export interface ImapAccount {
   readonly id: string;
@@ -29,21 +27,4 @@ export async function listImapAccounts(): Promise<ImapAccount[]> {
   return all
     .filter((account) => account.type === 'imap')
     .map((account) => ({ id: account.id, name: account.name, email: account.identities?.[0]?.email ?? null }));
-}
-
-/** The add-on's settings, kept in storage.local. */
-export interface UiSettings {
-  /** Shows the raw console panel (off by default: it is for administrators). */
-  readonly consoleEnabled: boolean;
-}
-
-export const DEFAULT_SETTINGS: UiSettings = { consoleEnabled: false };
-
-export async function loadSettings(): Promise<UiSettings> {
-  const stored = await browser.storage.local.get('consoleEnabled');
-  return { consoleEnabled: stored.consoleEnabled === true };
-}
-
-export async function saveSettings(settings: Partial<UiSettings>): Promise<void> {
-  await browser.storage.local.set({ ...settings });
 }

@@ -232,6 +232,18 @@ describe('Advanced: the console', () => {
     browserFake.storage.local.get.mockImplementation(stored);
   });
 
+  it('a choice that cannot be stored is taken back and the page says why', async () => {
+    browserFake.storage.local.set.mockRejectedValueOnce(new Error('disk full'));
+    const { user } = await open();
+    const advanced = screen.getByRole('region', { name: 'Advanced' });
+    const box = within(advanced).getByRole('checkbox', { name: 'Show the console' }) as HTMLInputElement;
+    await user.click(box);
+    expect(await within(advanced).findByText(/disk full/)).toBeTruthy();
+    expect(box.checked).toBe(false);
+    expect(screen.queryByRole('tab', { name: 'Console' })).toBeNull();
+    expect(storage.consoleEnabled).toBeUndefined();
+  });
+
   it('is there from the start when the setting is stored', async () => {
     storage.consoleEnabled = true;
     await open();
