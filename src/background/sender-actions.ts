@@ -161,16 +161,9 @@ export function registerSenderActions(deps: SenderDeps): () => void {
     const entries = actionEntries(action, await sendersOf(messages));
     if (entries.length === 0) return;
     // An allow takes the senders off the block list only where there is one to change.
-    const unblock = isBlockAction(action) || (await usable(accountId, 'blacklist'));
+    const unblock = isBlockAction(action) || (await usable(deps, accountId, 'blacklist'));
     const record = await runAction(runDeps, newId(), accountId, action, entries, messages, unblock);
     await saveAndShow(record);
-  }
-
-  /** Whether the account's server offers the list and the policy shows its panel (no round trip when known). */
-  async function usable(accountId: string, list: 'blacklist' | 'whitelist'): Promise<boolean> {
-    const modules = (await offered(deps, accountId)) ?? (await discover(deps, accountId));
-    const policy = await deps.ask({ type: 'policy.get', accountId });
-    return modules.includes(list) && !(policy.ok && policy.value.hiddenPanels.includes(list));
   }
 
   apis.menus.onShown.addListener((info, tab) => {
@@ -198,7 +191,7 @@ export function registerSenderActions(deps: SenderDeps): () => void {
       let selected = asList(await apis.mailTabs.getSelectedMessages(tabId).catch(() => []));
       if (selected.messages.length === 0) selected = asList(await apis.messageDisplay.getDisplayedMessages(tabId));
       const accountId = selected.messages[0]?.folder?.accountId;
-      if (accountId === undefined || !(await usable(accountId, actionList(action)))) return;
+      if (accountId === undefined || !(await usable(deps, accountId, actionList(action)))) return;
       await act(action, { selectedMessages: selected }, tab);
     })().catch((e: unknown) => console.warn('sender command:', e));
   });
@@ -210,7 +203,7 @@ export function registerSenderActions(deps: SenderDeps): () => void {
     if (tab.id === undefined || accountId === undefined || button === undefined) return;
     const tabId = tab.id;
     void (async () => {
-      const any = (await usable(accountId, 'blacklist')) || (await usable(accountId, 'whitelist'));
+      const any = (await usable(deps, accountId, 'blacklist')) || (await usable(deps, accountId, 'whitelist'));
       await (any ? button.enable(tabId) : button.disable(tabId));
     })().catch((e: unknown) => console.warn('sender button:', e));
   });
@@ -226,6 +219,13 @@ export function registerSenderActions(deps: SenderDeps): () => void {
       apis.menus.create({ id: menuId(action, true), title: t(TITLE_KEY[action]), contexts: ['message_display_action_menu'], visible: false });
     }
   };
+}
+
+/** Whether the account's server offers the list and the policy shows its panel (no round trip when known). */
+async function usable(deps: SenderDeps, accountId: string, list: 'blacklist' | 'whitelist'): Promise<boolean> {
+  const modules = (await offered(deps, accountId)) ?? (await discover(deps, accountId));
+  const policy = await deps.ask({ type: 'policy.get', accountId });
+  return modules.includes(list) && !(policy.ok && policy.value.hiddenPanels.includes(list));
 }
 
 /** What the account's server offers, as far as this session knows without asking it. */
@@ -306,9 +306,7 @@ function registerJunkOptIn(deps: SenderDeps, runDeps: RunDeps, show: (record: Se
     const accounts = new Set(messages.map((m) => m.folder?.accountId).filter((a): a is string => a !== undefined));
     for (const accountId of accounts) {
       // No menu waits here: the account may be asked now.
-      const modules = (await offered(deps, accountId)) ?? (await discover(deps, accountId));
-      const policy = await deps.ask({ type: 'policy.get', accountId });
-      if (!modules.includes(actionList('block')) || (policy.ok && policy.value.hiddenPanels.includes('blacklist'))) continue;
+      if (!(await usable(deps, accountId, actionList('block')))) continue;
       const ofAccount = messages.filter((m) => m.folder?.accountId === accountId);
       const senders = await Promise.all(ofAccount.map(async (m) => senderEntries(await deps.apis.messengerUtilities.parseMailboxString(m.author))));
       const entries = actionEntries('block', senders);
