@@ -19,6 +19,10 @@
 # --delete-folder=NAME and --delete-days=N (the administrator's, together):
 # the server expunges NAME automatically after N days (Dovecot's
 # `autoexpunge`, SERVER.md). Without them action=delete is refused.
+# --virustest=yes (the administrator's): the server's Pigeonhole has virustest
+# set up for its virus scanner (SERVER.md); mail the scanner finds infected
+# then goes to Junk at every level but off. It is stored with the next
+# set or off, like the delete folder.
 #
 # State: $HOME/.xexec/spam, see lib/xexec-spam.sh. Every value is checked
 # against a strict grammar (lower-cased ASCII), so it has no line break.
@@ -41,13 +45,14 @@ spam_show() {
 	printf 'action %s\n' "${_ac:-junk}"
 	# What the server offers, so a client can offer it too.
 	[ -z "$del_days" ] || printf 'delete-days %s\n' "$del_days"
+	[ -z "$virus" ] || printf 'virustest yes\n'
 	[ ! -f "$1" ] || sed -n -e '/^tld /p' -e '/^charset /p' "$1"
 	_nct=0
 	[ ! -f "${1%/*}/contacts" ] || _nct=$(wc -l <"${1%/*}/contacts" | tr -d ' ')
 	printf 'contacts %s\n' "$_nct"
 }
 
-del_folder='' del_days=''
+del_folder='' del_days='' virus=''
 spam_option() {
 	case $1 in
 	delete-folder)
@@ -63,6 +68,13 @@ spam_option() {
 		case $2 in
 		[1-9] | [1-9][0-9] | [1-9][0-9][0-9] | [1-3][0-9][0-9][0-9]) del_days=$2 ;;
 		*) xexec_usage "--delete-days must be a number of days from 1 to 3999 (server configuration error)" ;;
+		esac
+		;;
+	virustest)
+		case $2 in
+		yes) virus=yes ;;
+		no) virus='' ;;
+		*) xexec_usage "--virustest must be yes or no (server configuration error)" ;;
 		esac
 		;;
 	*) xexec_usage "Unknown module option --$1 (server configuration error)" ;;
@@ -243,6 +255,7 @@ new=$XTMP/spam
 	if [ "$g_action" = delete ]; then
 		printf 'folder %s\ndays %s\n' "$del_folder" "$del_days"
 	fi
+	[ -z "$virus" ] || printf 'virus yes\n'
 	[ -z "$v_tlds" ] || printf '%s\n' "$v_tlds" | sed 's/^/tld /'
 	[ -z "$v_cs" ] || printf '%s\n' "$v_cs" | sed 's/^/charset /'
 } >"$new"

@@ -8,10 +8,14 @@
 #   days <n>               (only with action delete: its period, --delete-days)
 #   tld <tld>              (one each: blocked top-level domains)
 #   charset <charset>      (one each: blocked character sets)
+#   virus yes              (the administrator set up Pigeonhole's virustest,
+#                           spam.sh --virustest=yes)
 #
 # Inside the whitelist's exemption (xexec-sieve.sh), after the blacklist:
 #   1. blocked TLDs and character sets: fileinto :create "Junk"; stop;
-#   2. the level: allowed-only files everything else into Junk; lenient,
+#   2. with virus yes: mail the server's virus scanner found infected or
+#      probably infected (virustest 4 or 5, RFC 5235): Junk; stop;
+#   3. the level: allowed-only files everything else into Junk; lenient,
 #      standard and strict file mail whose spamtest :percent reaches 80, 50
 #      or 30 into Junk (or the delete folder); stop.
 # Level off generates nothing at all (the lists are kept for later).
@@ -42,7 +46,7 @@ SPAM_CYRILLIC='А Б В Г Д Е Ж З И Й К Л М Н О П Р С Т У Ф Х
 # $XTMP/sp.cs and $XTMP/sp.letters. Values are checked again here: a state
 # file edited by hand must still not become Sieve code.
 xexec_spam_read() {
-	_sp_level='' _sp_folder=Junk _sp_active=false
+	_sp_level='' _sp_folder=Junk _sp_active=false _sp_virus=false
 	_sp_tld=$XTMP/sp.tld _sp_cs=$XTMP/sp.cs _sp_letters=$XTMP/sp.letters
 	: >"$_sp_tld"
 	: >"$_sp_cs"
@@ -53,6 +57,7 @@ xexec_spam_read() {
 	lenient | standard | strict | allowed-only) _sp_active=true ;;
 	*) return 0 ;;
 	esac
+	[ "$(xexec_state_get "$1" virus)" != yes ] || _sp_virus=true
 	if [ "$(xexec_state_get "$1" action)" = delete ]; then
 		_sp_folder=$(xexec_state_get "$1" folder)
 		case $_sp_folder in
@@ -78,6 +83,7 @@ xexec_spam_require() {
 	[ ! -s "$_sp_tld" ] || printf ' envelope'
 	[ ! -s "$_sp_cs" ] || printf ' mime'
 	[ -z "$(spam_percent "$_sp_level")" ] || printf ' spamtestplus relational comparator-i;ascii-numeric'
+	! $_sp_virus || printf ' virustest relational comparator-i;ascii-numeric'
 }
 
 # xexec_spam_sieve INDENT - the spam part's commands (after _read).
@@ -106,6 +112,11 @@ xexec_spam_sieve() {
 			xexec_sieve_strlist "$_sp_letters" "$_i  "
 		fi
 		printf ') {\n%s  fileinto :create "Junk";\n%s  stop;\n%s}\n' "$_i" "$_i" "$_i"
+	fi
+	if $_sp_virus; then
+		printf '\n%s# The server'"'"'s virus scanner: infected or probably infected.\n' "$_i"
+		printf '%sif virustest :value "ge" :comparator "i;ascii-numeric" "4" {\n' "$_i"
+		printf '%s  fileinto :create "Junk";\n%s  stop;\n%s}\n' "$_i" "$_i" "$_i"
 	fi
 	if [ "$_sp_level" = allowed-only ]; then
 		printf '\n%s# Level allowed-only: only senders on the whitelist reach the inbox.\n' "$_i"
