@@ -166,7 +166,7 @@ function spamConfig(): string {
   const v24 = isDovecot24();
   const lines = spamtestSettings('spamassassin', v24);
   fs.appendFileSync(f, v24 ? `sieve_extensions {\n  spamtest = yes\n  spamtestplus = yes\n}\n${lines.join('\n')}\n`
-    : `plugin {\n${lines.map((l) => `  ${l}\n`).join('')}}\n`);
+    : `plugin {\n  sieve_extensions = +spamtest +spamtestplus\n${lines.map((l) => `  ${l}\n`).join('')}}\n`);
   return f;
 }
 
