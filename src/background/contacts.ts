@@ -56,3 +56,19 @@ export function contactAddresses(vCards: readonly string[]): ContactAddresses {
   }
   return { addresses: [...found].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), skipped };
 }
+
+/** An address book as `addressBooks.list` gives it (the fields used here). */
+export interface AddressBookNode {
+  readonly id: string;
+  readonly name: string;
+  readonly remote?: boolean;
+}
+
+/**
+ * The books a user can choose from for "trust my contacts": local ones only, since a remote
+ * (LDAP) book cannot be listed whole; sorted by name in the user's language.
+ */
+export function localBooks(books: readonly AddressBookNode[], language?: string): { id: string; name: string }[] {
+  const collator = new Intl.Collator(language);
+  return books.filter((b) => b.remote !== true).map((b) => ({ id: b.id, name: b.name })).sort((a, b) => collator.compare(a.name, b.name));
+}

@@ -24,13 +24,13 @@ const policy = createPolicySource(managed, (accountId) => messenger.xexec.getSer
 
 /** Manifest V3 contacts carry a vCard only; remote (LDAP) books cannot be listed whole. */
 const addressBooks = (globalThis as unknown as { messenger: { addressBooks: {
-  list(complete?: boolean): Promise<{ id: string; remote?: boolean }[]>;
+  list(complete?: boolean): Promise<{ id: string; name: string; remote?: boolean }[]>;
   contacts: { list(parentId: string): Promise<{ vCard?: string }[]> };
 } } }).messenger.addressBooks;
-async function readContacts(): Promise<string[]> {
+async function readContacts(books?: readonly string[]): Promise<string[]> {
   const vCards: string[] = [];
   for (const book of await addressBooks.list(false)) {
-    if (book.remote === true) continue;
+    if (book.remote === true || (books !== undefined && !books.includes(book.id))) continue;
     for (const contact of await addressBooks.contacts.list(book.id)) if (typeof contact.vCard === 'string') vCards.push(contact.vCard);
   }
   return vCards;
@@ -45,6 +45,7 @@ const router = createRouter({
   keepAlive: (work) => keepAlive.during(work),
   policy,
   readContacts,
+  listBooks: () => addressBooks.list(false),
   onVacationChange: (accountId, state) => reminder.changed(accountId, state),
 });
 

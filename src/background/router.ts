@@ -13,12 +13,22 @@ import { forwardOffRequest, forwardSetRequest, forwardShowRequest, parseForwardS
 import { addRequest, deleteRequest, listRequest, parseAddReply, parseDeleteReply, parseListReply } from '../modules/lists.js';
 import { changePasswordRequest, parseChangePasswordReply } from '../modules/password.js';
 import type { ReplyError } from '../modules/reply.js';
+import {
+  parseSpamContacts,
+  parseSpamState,
+  spamContactsClearRequest,
+  spamContactsListRequest,
+  spamContactsSetRequest,
+  spamOffRequest,
+  spamSetRequest,
+  spamShowRequest,
+} from '../modules/spam.js';
 import { parseVacationState, vacationOffRequest, vacationSetRequest, vacationShowRequest, type VacationState } from '../modules/vacation.js';
 import { buildCommandText, type CommandError, type XexecRequest } from '../protocol/command.js';
 import type { XexecReply } from '../protocol/data-line.js';
 import { readReport, type ExecuteResult } from '../protocol/execute-result.js';
 import { err, ok, type Result } from '../protocol/result.js';
-import { contactAddresses } from './contacts.js';
+import { contactAddresses, localBooks, type AddressBookNode } from './contacts.js';
 import { DiscoveryCache } from './discovery-cache.js';
 import { badRequestError, executeFailureError, internalError, replyError } from './errors.js';
 import { standardNames, type PolicySource } from './policy.js';
@@ -27,6 +37,7 @@ import {
   commandInputError,
   entryInputError,
   passwordInputError,
+  spamInputError,
   userError,
   vacationInputError,
   type Translate,
@@ -50,8 +61,10 @@ export interface RouterDeps {
   readonly keepAlive?: <T>(work: () => Promise<T>) => Promise<T>;
   /** The administrator's policy for an account (policy.ts); default: none. */
   readonly policy?: PolicySource;
-  /** The vCards of the contacts in the user's local address books; default: none. */
-  readonly readContacts?: () => Promise<readonly string[]>;
+  /** The vCards of the contacts in the user's local address books (`books`: only these); default: none. */
+  readonly readContacts?: (books?: readonly string[]) => Promise<readonly string[]>;
+  /** The user's local address books; default: none. */
+  readonly listBooks?: () => Promise<readonly AddressBookNode[]>;
   /** Told each automatic reply a set or off leaves on the server (the reminder, reminder.ts). */
   readonly onVacationChange?: (accountId: string, state: VacationState) => void;
 }
@@ -197,9 +210,46 @@ export function createRouter(deps: RouterDeps): Router {
       return changedVacation(r.accountId, await run(r.accountId, request.value, parseVacationState));
     },
 
-    async 'contacts.addresses'() {
-      const found = contactAddresses(await (deps.readContacts ?? (async () => []))());
+    async 'contacts.addresses'(r) {
+      const found = contactAddresses(await (deps.readContacts ?? (async () => []))(r.books));
       return ok({ addresses: joinEntries(found.addresses), skipped: found.skipped });
+    },
+    async 'contacts.books'() {
+      const books = await (deps.listBooks ?? (async () => []))();
+      return ok({ books: localBooks(books) });
+    },
+
+    async 'spam.show'(r) {
+      const module = await moduleName(r.accountId, 'spam');
+      return module.ok ? run(r.accountId, spamShowRequest(module.value), parseSpamState) : module;
+    },
+    async 'spam.off'(r) {
+      const module = await moduleName(r.accountId, 'spam');
+      return module.ok ? run(r.accountId, spamOffRequest(module.value), parseSpamState) : module;
+    },
+    async 'spam.set'(r) {
+      const module = await moduleName(r.accountId, 'spam');
+      if (!module.ok) return module;
+      const request = spamSetRequest(r.update, module.value);
+      if (!request.ok) return err(spamInputError(t, request.error));
+      return run(r.accountId, request.value, parseSpamState);
+    },
+    async 'spam.contacts.list'(r) {
+      const module = await moduleName(r.accountId, 'spam');
+      if (!module.ok) return module;
+      const addresses = await run(r.accountId, spamContactsListRequest(module.value), parseSpamContacts);
+      return addresses.ok ? ok({ addresses: joinEntries(addresses.value) }) : addresses;
+    },
+    async 'spam.contacts.set'(r) {
+      const module = await moduleName(r.accountId, 'spam');
+      if (!module.ok) return module;
+      const request = spamContactsSetRequest(r.addresses, module.value);
+      if (!request.ok) return err(spamInputError(t, request.error));
+      return run(r.accountId, request.value, parseSpamState);
+    },
+    async 'spam.contacts.clear'(r) {
+      const module = await moduleName(r.accountId, 'spam');
+      return module.ok ? run(r.accountId, spamContactsClearRequest(module.value), parseSpamState) : module;
     },
 
     async 'console'(r) {

@@ -8,6 +8,7 @@ import type { EntryProblem } from '../modules/address.js';
 import type { AddressInputError } from '../modules/forwarding.js';
 import type { EntryInputError } from '../modules/lists.js';
 import type { PasswordInputError } from '../modules/password.js';
+import type { SpamInputError } from '../modules/spam.js';
 import type { VacationInputError } from '../modules/vacation.js';
 import type { CommandError } from '../protocol/command.js';
 import type { ExecuteFailureCode } from '../protocol/execute-result.js';
@@ -109,6 +110,23 @@ export function vacationInputError(t: Translate, error: VacationInputError): Use
     }
   })();
   return inputError(t(key), error.field);
+}
+
+export function spamInputError(t: Translate, error: SpamInputError): UserError {
+  switch (error.kind) {
+    case 'invalid-tld':
+      return inputError(t('spamTldInvalid', [error.value]), 'tlds');
+    case 'invalid-charset':
+      return inputError(t('spamCharsetInvalid', [error.value]), 'charsets');
+    case 'too-many':
+      return inputError(t(error.field === 'tlds' ? 'spamTooManyTlds' : 'spamTooManyCharsets', [String(error.max)]), error.field);
+    case 'invalid-level':
+      return inputError(t('spamLevelInvalid'), 'level');
+    case 'invalid-address':
+      return inputError(entryProblemMessage(t, error.problem, error.value), `addresses.${error.index}`);
+    case 'nothing-to-set':
+      return inputError(t('spamNothingToSet'), 'update');
+  }
 }
 
 /** The raw console: a module name or argument that cannot be sent. */

@@ -8,6 +8,7 @@
 import type { ExecuteResult } from '../protocol/execute-result.js';
 import type { ForwardState } from '../modules/forwarding.js';
 import type { EntryChange } from '../modules/lists.js';
+import type { SpamState, SpamUpdate } from '../modules/spam.js';
 import type { StandardModule } from '../modules/standard.js';
 import type { VacationState, VacationUpdate } from '../modules/vacation.js';
 import type { SavedPasswordUpdate } from '../../experiments/xexec/api.js';
@@ -31,8 +32,17 @@ export type BackgroundRequest =
   | { readonly type: 'vacation.show'; readonly accountId: string }
   | { readonly type: 'vacation.set'; readonly accountId: string; readonly update: VacationUpdate }
   | { readonly type: 'vacation.off'; readonly accountId: string }
-  /** The primary addresses of the contacts in the user's address books (contacts.ts). */
-  | { readonly type: 'contacts.addresses'; readonly accountId?: string }
+  /** The primary addresses of the contacts in the user's address books (contacts.ts); `books`: only these. */
+  | { readonly type: 'contacts.addresses'; readonly accountId?: string; readonly books?: readonly string[] }
+  /** The user's local address books, to choose from (spam's "trust my contacts"). */
+  | { readonly type: 'contacts.books'; readonly accountId?: string }
+  | { readonly type: 'spam.show'; readonly accountId: string }
+  | { readonly type: 'spam.set'; readonly accountId: string; readonly update: SpamUpdate }
+  | { readonly type: 'spam.off'; readonly accountId: string }
+  | { readonly type: 'spam.contacts.list'; readonly accountId: string }
+  /** Replaces the trusted contacts on the server with these addresses. */
+  | { readonly type: 'spam.contacts.set'; readonly accountId: string; readonly addresses: readonly string[] }
+  | { readonly type: 'spam.contacts.clear'; readonly accountId: string }
   /** Any module with any arguments, for the raw console: the result as the experiment gives it. */
   | { readonly type: 'console'; readonly accountId: string; readonly module: string; readonly args: readonly string[] }
   /**
@@ -86,8 +96,21 @@ export interface ResponseValues {
   'vacation.set': VacationState;
   'vacation.off': VacationState;
   'contacts.addresses': { readonly addresses: EntryLines; readonly skipped: number };
+  'contacts.books': { readonly books: readonly AddressBookInfo[] };
+  'spam.show': SpamState;
+  'spam.set': SpamState;
+  'spam.off': SpamState;
+  'spam.contacts.list': { readonly addresses: EntryLines };
+  'spam.contacts.set': SpamState;
+  'spam.contacts.clear': SpamState;
   'console': ConsoleResult;
   'policy.get': EffectivePolicy;
+}
+
+/** A local address book as the pages list it. */
+export interface AddressBookInfo {
+  readonly id: string;
+  readonly name: string;
 }
 
 export type BackgroundResponse<T extends RequestType = RequestType> =
@@ -97,6 +120,7 @@ export type BackgroundResponse<T extends RequestType = RequestType> =
 const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>([
   'discover', 'list.show', 'list.add', 'list.del', 'password.change', 'forward.show', 'forward.set',
   'forward.off', 'vacation.show', 'vacation.set', 'vacation.off', 'contacts.addresses', 'console', 'policy.get',
+  'contacts.books', 'spam.show', 'spam.set', 'spam.off', 'spam.contacts.list', 'spam.contacts.set', 'spam.contacts.clear',
 ]);
 
 function isStringArray(value: unknown): value is string[] {
@@ -120,7 +144,8 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
   const m = message as Record<string, unknown>;
   if (typeof m.type !== 'string' || !REQUEST_TYPES.has(m.type)) return false;
   const hasAccount = typeof m.accountId === 'string' && m.accountId !== '';
-  if (m.type === 'policy.get' || m.type === 'contacts.addresses') return m.accountId === undefined || hasAccount;
+  if (m.type === 'contacts.addresses') return (m.accountId === undefined || hasAccount) && (m.books === undefined || isStringArray(m.books));
+  if (m.type === 'policy.get' || m.type === 'contacts.books') return m.accountId === undefined || hasAccount;
   if (!hasAccount) return false;
   switch (m.type as RequestType) {
     case 'discover':
@@ -142,11 +167,23 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
     }
     case 'console':
       return typeof m.module === 'string' && isStringArray(m.args);
+    case 'spam.set': {
+      const u = m.update as Record<string, unknown> | null;
+      return typeof u === 'object' && u !== null && isOptional(u.level, 'string') && isOptional(u.action, 'string')
+        && (u.tlds === undefined || isStringArray(u.tlds)) && (u.charsets === undefined || isStringArray(u.charsets));
+    }
+    case 'spam.contacts.set':
+      return isStringArray(m.addresses);
     case 'forward.show':
     case 'forward.off':
     case 'vacation.show':
     case 'vacation.off':
     case 'contacts.addresses':
+    case 'contacts.books':
+    case 'spam.show':
+    case 'spam.off':
+    case 'spam.contacts.list':
+    case 'spam.contacts.clear':
     case 'policy.get':
       return true;
   }

@@ -40,6 +40,24 @@ export interface SpamUpdate {
   readonly charsets?: readonly string[];
 }
 
+/** Values the administrator fixed (policy `spamFixed`): the user sees them and cannot change them. */
+export interface SpamFixed {
+  readonly level?: SpamLevel;
+  readonly tlds?: readonly string[];
+  readonly charsets?: readonly string[];
+}
+
+/** An update with the administrator's fixed values in place of the user's. */
+export function withFixed(update: SpamUpdate, fixed: SpamFixed | null): SpamUpdate {
+  if (fixed === null) return update;
+  return {
+    ...update,
+    ...(fixed.level !== undefined ? { level: fixed.level } : {}),
+    ...(fixed.tlds !== undefined ? { tlds: fixed.tlds } : {}),
+    ...(fixed.charsets !== undefined ? { charsets: fixed.charsets } : {}),
+  };
+}
+
 export type SpamInputError =
   | { readonly kind: 'invalid-tld'; readonly value: string; readonly message: string }
   | { readonly kind: 'invalid-charset'; readonly value: string; readonly message: string }

@@ -12,6 +12,7 @@ export const STANDARD = [
   { module: 'changepassword', label: 'tabPassword', tab: 4 },
   { module: 'forwardmail', label: 'tabForwarding', tab: 1 },
   { module: 'vacation', label: 'tabVacation', tab: 0 },
+  { module: 'spam', label: 'tabSpam', tab: 5 },
 ] as const;
 
 export type StandardInfo = (typeof STANDARD)[number];

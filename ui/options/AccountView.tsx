@@ -14,6 +14,7 @@ import { offeredPanels, otherModules, showsEmail, type Discovery, type PanelInfo
 import { ForwardPanel } from './ForwardPanel.js';
 import { ListPanel } from './ListPanel.js';
 import { PasswordPanel } from './PasswordPanel.js';
+import { SpamPanel } from './SpamPanel.js';
 import { Tabs, type TabSpec } from './Tabs.js';
 import { VacationPanel } from './VacationPanel.js';
 
@@ -41,6 +42,8 @@ function panelTab(panel: PanelInfo, account: ImapAccount, policy: EffectivePolic
         return <VacationPanel accountId={account.id} email={account.email} defaults={policy.vacationDefault} />;
       case 'changepassword':
         return <PasswordPanel accountId={account.id} avoid={account.email !== null ? [account.email] : []} />;
+      case 'spam':
+        return <SpamPanel accountId={account.id} />;
     }
   };
   return { key: panel.key, label: t(panel.label), render };
