@@ -32,13 +32,7 @@ spam_percent() {
 	esac
 }
 
-# Character sets whose encoded words (=?koi8-r?...?=) in Subject and From
-# are caught by their letters: Pigeonhole decodes encoded words before any
-# test sees a header, so the charset name itself is never visible there.
-SPAM_CYRILLIC_SETS='koi8-r koi8-u koi8-ru windows-1251 cp1251 iso-8859-5 ibm866 cp866 x-mac-cyrillic'
-# (Separated by spaces: splitting them needs no UTF-8 locale.)
-SPAM_CYRILLIC='А Б В Г Д Е Ж З И Й К Л М Н О П Р С Т У Ф Х Ц Ч Ш Щ Ъ Ы Ь Э Ю Я а
-б в г д е ж з и й к л м н о п р с т у ф х ц ч ш щ ъ ы ь э ю я Ё ё Є є І і Ї ї Ґ ґ'
+. "$XEXEC_LIBDIR/xexec-letters.sh"
 
 # xexec_spam_read FILE - reads the spam state (FILE may be missing) into
 # _sp_active (true when the script needs a spam part), _sp_level,
@@ -67,13 +61,16 @@ xexec_spam_read() {
 	fi
 	LC_ALL=C sed -n 's/^tld \([a-z][a-z0-9-]*\)$/*.\1/p' "$1" >"$_sp_tld"
 	LC_ALL=C sed -n 's/^charset \([a-z0-9][a-z0-9._:+-]*\)$/\1/p' "$1" >"$_sp_cs"
-	for _c in $SPAM_CYRILLIC_SETS; do
-		if grep -qxF -e "$_c" "$_sp_cs"; then
-			# One letter a line.
-			for _l in $SPAM_CYRILLIC; do printf '%s\n' "$_l"; done >"$_sp_letters"
-			break
-		fi
-	done
+	# The letters of every script a blocked character set is for (each
+	# script once), one a line: see xexec-letters.sh.
+	_scripts=' '
+	while IFS= read -r _c; do
+		_s=$(spam_script "$_c")
+		case $_s in '' | *[!A-Z]*) continue ;; esac
+		case $_scripts in *" $_s "*) continue ;; esac
+		_scripts="$_scripts$_s "
+		spam_letters "$_s"
+	done <"$_sp_cs" >"$_sp_letters"
 }
 
 # xexec_spam_require - the extensions the spam part needs (after _read).
