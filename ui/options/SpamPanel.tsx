@@ -191,7 +191,7 @@ export function SpamPanel({ accountId, fixed = null }: SpamPanelProps) {
       </form>
       <Status status={status} />
 
-      <TrustedContacts accountId={accountId} count={state.contacts} onState={setValue} />
+      <TrustedContacts accountId={accountId} count={state.contacts} onState={setValue} setStatus={setStatus} />
     </div>
   );
 }

@@ -92,7 +92,7 @@ export function TldPicker({ value, onChange, readOnly = false, error = null }: T
                     onChange={(e) => toggle(choice.tld, e.currentTarget.checked)}
                   />
                   <span class="tld-code">.{choice.tld}</span>
-                  {choice.name !== null && <span class="tld-name">{choice.name}</span>}
+                  {choice.name !== null && <> <span class="tld-name">{choice.name}</span></>}
                 </label>
               </li>
             ))}

@@ -11,7 +11,7 @@ import type { SpamState } from '../../src/modules/spam.js';
 import { ActionButton } from '../shared/ActionButton.js';
 import { ask } from '../shared/api.js';
 import { formatNumber, t } from '../shared/i18n.js';
-import { errorStatus, Status, type StatusState } from '../shared/Status.js';
+import { errorStatus, type StatusState } from '../shared/Status.js';
 import { useAction } from '../shared/useAction.js';
 
 export interface TrustedContactsProps {
@@ -19,16 +19,17 @@ export interface TrustedContactsProps {
   readonly count: number;
   /** Every contacts change answers the whole state. */
   readonly onState: (state: SpamState) => void;
+  /** The panel's one live region (so the panel has one place that says what happened). */
+  readonly setStatus: (status: StatusState | null) => void;
 }
 
 type Books = { readonly state: 'loading' } | { readonly state: 'ready'; readonly books: readonly AddressBookInfo[] } | { readonly state: 'failed'; readonly message: string };
 
-export function TrustedContacts({ accountId, count, onState }: TrustedContactsProps) {
+export function TrustedContacts({ accountId, count, onState, setStatus }: TrustedContactsProps) {
   const id = useId();
   const [books, setBooks] = useState<Books>({ state: 'loading' });
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
   const [listed, setListed] = useState<readonly string[] | null>(null);
-  const [status, setStatus] = useState<StatusState | null>(null);
   const action = useAction<'trust' | 'show' | 'clear'>();
 
   useEffect(() => {
@@ -74,8 +75,9 @@ export function TrustedContacts({ accountId, count, onState }: TrustedContactsPr
         setStatus(errorStatus(response.error, () => void show()));
         return;
       }
-      setListed(splitEntries(response.value.addresses));
-      setStatus(null);
+      const addresses = splitEntries(response.value.addresses);
+      setListed(addresses);
+      setStatus({ kind: 'info', text: t('spamContactsShown', [formatNumber(addresses.length)]) });
     });
   }
 
@@ -132,7 +134,6 @@ export function TrustedContacts({ accountId, count, onState }: TrustedContactsPr
           {t('spamContactsClear')}
         </ActionButton>
       </div>
-      <Status status={status} />
       {listed !== null && (
         <ul class="contact-list" aria-label={t('spamContactsListLabel')} data-testid="spam-contacts-list">
           {listed.map((address) => <li key={address}>{address}</li>)}

@@ -1,0 +1,129 @@
+// End-to-end: the Spam panel of the settings tab, used through the DOM in a real Thunderbird
+// (the built .xpi) against a real Dovecot whose Pigeonhole reads SpamAssassin's score header
+// (spamtest, docs/SERVER.md). What the page says is checked on the server: the module's state
+// file (~/.xexec/spam, ~/.xexec/contacts) and where an LMTP delivery lands (INBOX or Junk).
+// "Trust my contacts" reads a real Thunderbird address book, made here as a user would have it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { USERS } from '../server/fixture/index.js';
+import { startSettingsTab, stateFile, type SettingsSession, type SettingsTab } from './settings-tab.js';
+
+const USER = USERS.bob;
+const FRIEND = 'friend@example.net';
+const BOOK = 'Friends of Bob';
+
+let s: SettingsSession;
+let tab: SettingsTab;
+
+/** SpamAssassin's header for a score of the configured maximum 10: 4.0 is 40 %. */
+const SCORED = { 'X-Spam-Status': 'No, score=4.0 required=5.0 tests=BAYES_80,HTML_MESSAGE autolearn=no version=3.4.6' };
+
+/** Where a message from `from` lands: INBOX or Junk (exactly one of them grows). */
+async function lands(from: string, headers?: Record<string, string>): Promise<'INBOX' | 'Junk'> {
+  const before = s.server.counts(USER);
+  const r = await s.server.deliver({ from, to: USER, subject: `from ${from}`, headers });
+  expect(r.dataReplies[0], r.transcript.join('\n')).toMatch(/^250 /);
+  const after = s.server.counts(USER);
+  expect(after.inbox + after.junk, `${from} delivered once`).toBe(before.inbox + before.junk + 1);
+  return after.junk > before.junk ? 'Junk' : 'INBOX';
+}
+
+const spamFile = () => stateFile(s.server, USER, 'spam') ?? '';
+
+describe('the Spam panel, in Thunderbird, against the server', () => {
+  beforeAll(async () => {
+    s = await startSettingsTab({
+      user: USER,
+      server: { spamtest: 'spamassassin' },
+      // A local address book with one contact and one address the module would refuse.
+      beforeOpen: async ({ tb }) => {
+        await tb.chrome(`
+          const id = MailServices.ab.newAddressBook(arguments[0], "", Ci.nsIAbManager.JS_DIRECTORY_TYPE);
+          const book = MailServices.ab.getDirectoryFromId(id);
+          for (const [name, email] of [["Friend", arguments[1]], ["Broken", "not an address"]]) {
+            const card = Cc["@mozilla.org/addressbook/cardproperty;1"].createInstance(Ci.nsIAbCard);
+            card.displayName = name;
+            card.primaryEmail = email;
+            book.addCard(card);
+          }
+        `, [BOOK, FRIEND]);
+      },
+    });
+    tab = s.tab;
+    await tab.openPanel('spam');
+  }, 240_000);
+
+  afterAll(async () => {
+    await s?.stop();
+  }, 120_000);
+
+  it('off at first: everything reaches the inbox', async () => {
+    expect(await tab.text('spam', '.state')).toBe('Off Filter level: Off. Blocked top-level domains: 0, blocked character sets: 0.');
+    expect((await tab.control('spam', 'Off')).checked).toBe(true);
+    expect(await tab.text('spam', '[data-testid="spam-junk-only"]')).toMatch(/only moves spam to the Junk folder/);
+    expect(await lands('ivan@mail.ru')).toBe('INBOX');
+    expect(await lands('scored@example.org', SCORED)).toBe('INBOX');
+  });
+
+  it('strict and .ru blocked through the panel: the .ru sender and the scored message go to Junk, clean mail does not', async () => {
+    await tab.setChecked('spam', 'Strict', true);
+    expect((await tab.control('spam', 'Strict')).description).toBe('To Junk when the server’s spam scanner scores a message at 30 % of its maximum or more.');
+    await tab.fill('spam', 'Find a country or domain', 'Russ');
+    await tab.setChecked('spam', '.ru Russia', true);
+    expect(await tab.text('spam', '[data-testid="spam-tlds-chosen"]')).toBe('.ru (Russia)×');
+    await tab.setChecked('spam', 'Cyrillic (Russian, Ukrainian, …)', true);
+    expect((await tab.control('spam', 'Cyrillic (Russian, Ukrainian, …)')).description).toBe('koi8-r, koi8-u, windows-1251, iso-8859-5, ibm866, cp866, x-mac-cyrillic');
+    expect(await tab.act('spam', 'Save')).toMatchObject({
+      kind: 'success', text: 'Filter level: Strict. Blocked top-level domains: 1, blocked character sets: 7.',
+    });
+    expect(spamFile()).toMatch(/^level strict$/m);
+    expect(spamFile()).toMatch(/^tld ru$/m);
+    expect(spamFile()).toMatch(/^charset koi8-r$/m);
+    expect(await lands('ivan@mail.ru')).toBe('Junk');
+    expect(await lands('ivan@example.org', { 'MIME-Version': '1.0', 'Content-Type': 'text/plain; charset=koi8-r' })).toBe('Junk');
+    expect(await lands('scored@example.org', SCORED)).toBe('Junk');
+    expect(await lands('clean@example.org')).toBe('INBOX');
+  });
+
+  it('a typed TLD that is none is explained and not sent', async () => {
+    const before = spamFile();
+    await tab.fill('spam', 'Another top-level domain', 'mail.ru');
+    await tab.click('spam', 'Add');
+    await tab.waitText('spam', /“mail\.ru” is not a top-level domain/);
+    expect(spamFile()).toBe(before);
+  });
+
+  it('back to off: the scored message and the .ru sender reach the inbox again, the list is kept', async () => {
+    await tab.setChecked('spam', 'Off', true);
+    expect(await tab.act('spam', 'Save')).toMatchObject({
+      kind: 'success', text: 'Filter level: Off. Blocked top-level domains: 1, blocked character sets: 7.',
+    });
+    expect(await lands('scored@example.org', SCORED)).toBe('INBOX');
+    expect(await lands('ivan@mail.ru')).toBe('INBOX');
+    expect(await lands('ivan@example.org', { 'MIME-Version': '1.0', 'Content-Type': 'text/plain; charset=koi8-r' })).toBe('INBOX');
+  });
+
+  it('trusts the contacts of a chosen Thunderbird address book: the server counts them, they pass allowed-only', async () => {
+    expect(await tab.text('spam', '[data-testid="spam-contacts-count"]')).toBe('No trusted contacts are stored on the server.');
+    await tab.setChecked('spam', BOOK, true);
+    expect(await tab.act('spam', 'Trust these contacts')).toMatchObject({
+      kind: 'success', text: 'The server now trusts 1 contacts. 1 invalid addresses were left out.',
+    });
+    expect(await tab.text('spam', '[data-testid="spam-contacts-count"]')).toBe('Trusted contacts stored on the server: 1.');
+    expect(stateFile(s.server, USER, 'contacts')).toBe(`${FRIEND}\n`);
+
+    await tab.setChecked('spam', 'Only allowed senders', true);
+    expect(await tab.act('spam', 'Save')).toMatchObject({ kind: 'success', text: expect.stringMatching(/^Filter level: Only allowed senders\./) });
+    expect(await lands(FRIEND)).toBe('INBOX');
+    expect(await lands('stranger@example.org')).toBe('Junk');
+
+    expect(await tab.act('spam', 'Show')).toMatchObject({ kind: 'info', text: 'The server trusts these 1 contacts:' });
+    expect(await tab.text('spam', '[data-testid="spam-contacts-list"]')).toBe(FRIEND);
+  });
+
+  it('removes all trusted contacts: the contact is filtered like anyone else', async () => {
+    expect(await tab.act('spam', 'Remove all')).toMatchObject({ kind: 'success', text: 'The trusted contacts were removed from the server.' });
+    expect(await tab.text('spam', '[data-testid="spam-contacts-count"]')).toBe('No trusted contacts are stored on the server.');
+    expect(stateFile(s.server, USER, 'contacts') ?? '').toBe('');
+    expect(await lands(FRIEND)).toBe('Junk');
+  });
+});
