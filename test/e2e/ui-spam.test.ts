@@ -127,3 +127,32 @@ describe('the Spam panel, in Thunderbird, against the server', () => {
     expect(await lands(FRIEND)).toBe('Junk');
   });
 });
+
+describe('the Spam panel on a server whose scanner is not connected to Sieve', () => {
+  let n: SettingsSession;
+  beforeAll(async () => {
+    n = await startSettingsTab({ user: USER });
+    await n.tab.openPanel('spam');
+  }, 240_000);
+
+  afterAll(async () => {
+    await n?.stop();
+  }, 120_000);
+
+  it('a scanner level is refused with the server\'s reason; the choice stays on screen, unsaved, and nothing is stored', async () => {
+    await n.tab.setChecked('spam', 'Standard', true);
+    const status = await n.tab.act('spam', 'Save');
+    expect(status).toMatchObject({ kind: 'error', actions: [] });
+    expect(status.text).toMatch(/^Not saved: .*spam scanner is not connected to Sieve \(spamtest\), so a spam level cannot be set; nothing was changed.* Your choice is still shown, unsaved\.$/);
+    expect((await n.tab.control('spam', 'Standard')).checked).toBe(true);
+    expect(await n.tab.text('spam', '[data-testid="spam-unsaved"]')).toBe('Your changes are not saved yet.');
+    expect(await n.tab.text('spam', '.state')).toMatch(/^Off Filter level: Off\./);
+    expect(stateFile(n.server, USER, 'spam') ?? '').not.toMatch(/^level standard$/m);
+  });
+
+  it('allowed-only needs no scanner and is saved', async () => {
+    await n.tab.setChecked('spam', 'Only allowed senders', true);
+    expect(await n.tab.act('spam', 'Save')).toMatchObject({ kind: 'success', text: expect.stringMatching(/^Filter level: Only allowed senders\./) });
+    expect(stateFile(n.server, USER, 'spam')).toMatch(/^level allowed-only$/m);
+  });
+});
