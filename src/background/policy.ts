@@ -7,6 +7,7 @@
  * - `hiddenPanels`: settings panels not to show (by standard module name);
  * - `disableConsole`: the raw console locked off;
  * - `vacationDefault`: `{subject, body}` to start a new vacation reply from;
+ * - `alerts`: `{targetDomains, lockConditions}`, what the Alerts panel may change;
  * - `servers`: `{"<imap host>": {the four above}}`, which win over the global ones for
  *   accounts on that host (`modules` entry by entry, the others as a whole).
  *
@@ -17,7 +18,8 @@
  * administrators' tools; the unit tests keep the two in step.
  */
 
-import type { EffectivePolicy, Panel, VacationDefault } from '../messages/policy.js';
+import { NO_ALERTS_POLICY, type AlertsPolicy, type EffectivePolicy, type Panel, type VacationDefault } from '../messages/policy.js';
+import { normalizeEntry } from '../modules/address.js';
 import { STANDARD_MODULES, type StandardModule } from '../modules/standard.js';
 import { vacationSetRequest } from '../modules/vacation.js';
 import { isModuleName, sameModule } from '../protocol/module-name.js';
@@ -28,6 +30,7 @@ export interface PolicySettings {
   readonly hiddenPanels?: readonly Panel[];
   readonly disableConsole?: boolean;
   readonly vacationDefault?: VacationDefault;
+  readonly alerts?: AlertsPolicy;
 }
 
 /** storage.managed, read and checked. */
@@ -46,7 +49,7 @@ export const NO_POLICY: ManagedPolicy = { present: false, global: { modules: {} 
 /** What `storage.managed.get()` rejects with when there is no policy for the add-on. */
 const NO_MANAGED_STORAGE = /managed storage manifest not found/i;
 
-const SETTING_KEYS = ['modules', 'hiddenPanels', 'disableConsole', 'vacationDefault'] as const;
+const SETTING_KEYS = ['modules', 'hiddenPanels', 'disableConsole', 'vacationDefault', 'alerts'] as const;
 
 function isStandardModule(name: string): name is StandardModule {
   return (STANDARD_MODULES as readonly string[]).includes(name);
@@ -132,6 +135,38 @@ function parseVacationDefault(value: unknown, where: string, problems: string[])
   return { subject, body };
 }
 
+/**
+ * `alerts`: the domains a target may be at (checked as §6.1 domains, lower-cased) and whether
+ * the conditions are locked. A wrong part is left out with a problem; the rest applies.
+ */
+function parseAlerts(value: unknown, where: string, problems: string[]): AlertsPolicy | undefined {
+  if (!isPlainObject(value)) {
+    problems.push(`${where}alerts: expected an object like {"targetDomains": ["sms.example.com"], "lockConditions": true}, got ${describe(value)}; ignored`);
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    if (key !== 'targetDomains' && key !== 'lockConditions') problems.push(`${where}alerts: unknown key "${key}" ignored`);
+  }
+  const targetDomains: string[] = [];
+  if (value.targetDomains !== undefined) {
+    if (!Array.isArray(value.targetDomains)) {
+      problems.push(`${where}alerts.targetDomains: expected a list like ["sms.example.com"], got ${describe(value.targetDomains)}; ignored`);
+    } else {
+      for (const domain of value.targetDomains) {
+        const entry = typeof domain === 'string' ? normalizeEntry(`@${domain}`) : null;
+        if (entry === null || !entry.ok) problems.push(`${where}alerts.targetDomains: ${describe(domain)} is not a domain; ignored`);
+        else if (!targetDomains.includes(entry.value.slice(1))) targetDomains.push(entry.value.slice(1));
+      }
+    }
+  }
+  let lockConditions = false;
+  if (value.lockConditions !== undefined) {
+    if (typeof value.lockConditions === 'boolean') lockConditions = value.lockConditions;
+    else problems.push(`${where}alerts.lockConditions: expected true or false, got ${describe(value.lockConditions)}; ignored`);
+  }
+  return { targetDomains, lockConditions };
+}
+
 function parseSettings(value: Record<string, unknown>, where: string, problems: string[], allowed: readonly string[]): PolicySettings {
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) problems.push(`${where}"${key}" is not a setting of the add-on; ignored`);
@@ -150,6 +185,10 @@ function parseSettings(value: Record<string, unknown>, where: string, problems: 
   if (value.vacationDefault !== undefined) {
     const vacation = parseVacationDefault(value.vacationDefault, where, problems);
     if (vacation) settings.vacationDefault = vacation;
+  }
+  if (value.alerts !== undefined) {
+    const alerts = parseAlerts(value.alerts, where, problems);
+    if (alerts) settings.alerts = alerts;
   }
   return settings;
 }
@@ -198,6 +237,7 @@ export function effectivePolicy(policy: ManagedPolicy, host: string | null): Eff
     hiddenPanels: local?.hiddenPanels ?? policy.global.hiddenPanels ?? [],
     consoleDisabled: local?.disableConsole ?? policy.global.disableConsole ?? false,
     vacationDefault: local?.vacationDefault ?? policy.global.vacationDefault ?? null,
+    alerts: local?.alerts ?? policy.global.alerts ?? NO_ALERTS_POLICY,
     problems: policy.problems,
   };
 }

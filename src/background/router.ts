@@ -9,6 +9,7 @@
 
 import type { XexecExperimentApi } from '../../experiments/xexec/api.js';
 import { modulesRequest, parseModulesReply } from '../modules/discovery.js';
+import { alertsConfirmRequest, alertsOffRequest, alertsResendRequest, alertsSetRequest, alertsShowRequest, parseAlertsState } from '../modules/alerts.js';
 import { forwardOffRequest, forwardSetRequest, forwardShowRequest, parseForwardState } from '../modules/forwarding.js';
 import { addRequest, deleteRequest, listRequest, parseAddReply, parseDeleteReply, parseListReply } from '../modules/lists.js';
 import { changePasswordRequest, parseChangePasswordReply } from '../modules/password.js';
@@ -32,6 +33,7 @@ import { contactAddresses, localBooks, type AddressBookNode } from './contacts.j
 import { DiscoveryCache } from './discovery-cache.js';
 import { badRequestError, executeFailureError, internalError, replyError } from './errors.js';
 import { standardNames, type PolicySource } from './policy.js';
+import { alertsInputError } from '../messages/alerts-errors.js';
 import {
   addressInputError,
   commandInputError,
@@ -250,6 +252,39 @@ export function createRouter(deps: RouterDeps): Router {
     async 'spam.contacts.clear'(r) {
       const module = await moduleName(r.accountId, 'spam');
       return module.ok ? run(r.accountId, spamContactsClearRequest(module.value), parseSpamState) : module;
+    },
+
+    async 'alerts.show'(r) {
+      const module = await moduleName(r.accountId, 'alerts');
+      return module.ok ? run(r.accountId, alertsShowRequest(module.value), parseAlertsState) : module;
+    },
+    async 'alerts.off'(r) {
+      const module = await moduleName(r.accountId, 'alerts');
+      return module.ok ? run(r.accountId, alertsOffRequest(module.value), parseAlertsState) : module;
+    },
+    async 'alerts.set'(r) {
+      const module = await moduleName(r.accountId, 'alerts');
+      if (!module.ok) return module;
+      const fixed = (await policy(r.accountId)).alerts;
+      const u = r.update;
+      // Conditions the administrator fixed are not the user's to change (docs/ADMIN.md).
+      if (fixed.lockConditions && (u.senders !== undefined || u.words !== undefined || u.urgent !== undefined || u.contacts !== undefined)) {
+        return err(userError('input', t('alertsConditionsLocked'), { field: 'conditions' }));
+      }
+      const request = alertsSetRequest(u, module.value, fixed.targetDomains);
+      if (!request.ok) return err(alertsInputError(t, request.error));
+      return run(r.accountId, request.value, parseAlertsState);
+    },
+    async 'alerts.confirm'(r) {
+      const module = await moduleName(r.accountId, 'alerts');
+      if (!module.ok) return module;
+      const request = alertsConfirmRequest(r.code, module.value);
+      if (!request.ok) return err(alertsInputError(t, request.error));
+      return run(r.accountId, request.value, parseAlertsState);
+    },
+    async 'alerts.resend'(r) {
+      const module = await moduleName(r.accountId, 'alerts');
+      return module.ok ? run(r.accountId, alertsResendRequest(module.value), parseAlertsState) : module;
     },
 
     async 'console'(r) {

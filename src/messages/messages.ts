@@ -6,6 +6,7 @@
  */
 
 import type { ExecuteResult } from '../protocol/execute-result.js';
+import type { AlertsState, AlertsUpdate } from '../modules/alerts.js';
 import type { ForwardState } from '../modules/forwarding.js';
 import type { EntryChange } from '../modules/lists.js';
 import type { SpamState, SpamUpdate } from '../modules/spam.js';
@@ -43,6 +44,12 @@ export type BackgroundRequest =
   /** Replaces the trusted contacts on the server with these addresses. */
   | { readonly type: 'spam.contacts.set'; readonly accountId: string; readonly addresses: readonly string[] }
   | { readonly type: 'spam.contacts.clear'; readonly accountId: string }
+  | { readonly type: 'alerts.show'; readonly accountId: string }
+  /** Turns alerts on; a target other than the stored one gets a code and is unconfirmed until `alerts.confirm`. */
+  | { readonly type: 'alerts.set'; readonly accountId: string; readonly update: AlertsUpdate }
+  | { readonly type: 'alerts.off'; readonly accountId: string }
+  | { readonly type: 'alerts.confirm'; readonly accountId: string; readonly code: string }
+  | { readonly type: 'alerts.resend'; readonly accountId: string }
   /** Any module with any arguments, for the raw console: the result as the experiment gives it. */
   | { readonly type: 'console'; readonly accountId: string; readonly module: string; readonly args: readonly string[] }
   /**
@@ -103,6 +110,11 @@ export interface ResponseValues {
   'spam.contacts.list': { readonly addresses: EntryLines };
   'spam.contacts.set': SpamState;
   'spam.contacts.clear': SpamState;
+  'alerts.show': AlertsState;
+  'alerts.set': AlertsState;
+  'alerts.off': AlertsState;
+  'alerts.confirm': AlertsState;
+  'alerts.resend': AlertsState;
   'console': ConsoleResult;
   'policy.get': EffectivePolicy;
 }
@@ -121,6 +133,7 @@ const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>([
   'discover', 'list.show', 'list.add', 'list.del', 'password.change', 'forward.show', 'forward.set',
   'forward.off', 'vacation.show', 'vacation.set', 'vacation.off', 'contacts.addresses', 'console', 'policy.get',
   'contacts.books', 'spam.show', 'spam.set', 'spam.off', 'spam.contacts.list', 'spam.contacts.set', 'spam.contacts.clear',
+  'alerts.show', 'alerts.set', 'alerts.off', 'alerts.confirm', 'alerts.resend',
 ]);
 
 function isStringArray(value: unknown): value is string[] {
@@ -131,7 +144,7 @@ function isListName(value: unknown): value is ListName {
   return value === 'blacklist' || value === 'whitelist';
 }
 
-function isOptional(value: unknown, type: 'string' | 'number', nullable = false): boolean {
+function isOptional(value: unknown, type: 'string' | 'number' | 'boolean', nullable = false): boolean {
   return value === undefined || (nullable && value === null) || typeof value === type;
 }
 
@@ -174,6 +187,13 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
     }
     case 'spam.contacts.set':
       return isStringArray(m.addresses);
+    case 'alerts.set': {
+      const u = m.update as Record<string, unknown> | null;
+      return typeof u === 'object' && u !== null && isOptional(u.target, 'string') && isOptional(u.urgent, 'boolean')
+        && isOptional(u.contacts, 'boolean') && (u.senders === undefined || isStringArray(u.senders)) && (u.words === undefined || isStringArray(u.words));
+    }
+    case 'alerts.confirm':
+      return typeof m.code === 'string';
     case 'forward.show':
     case 'forward.off':
     case 'vacation.show':
@@ -184,6 +204,9 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
     case 'spam.off':
     case 'spam.contacts.list':
     case 'spam.contacts.clear':
+    case 'alerts.show':
+    case 'alerts.off':
+    case 'alerts.resend':
     case 'policy.get':
       return true;
   }

@@ -14,6 +14,16 @@ export interface VacationDefault {
   readonly body: string | null;
 }
 
+/** What the administrator fixed for the Alerts panel (docs/ADMIN.md, `alerts`). */
+export interface AlertsPolicy {
+  /** The only domains the panel accepts a target at; empty: any (the server's own list still applies). */
+  readonly targetDomains: readonly string[];
+  /** The conditions are the administrator's: the panel shows them, the background refuses changes. */
+  readonly lockConditions: boolean;
+}
+
+export const NO_ALERTS_POLICY: AlertsPolicy = { targetDomains: [], lockConditions: false };
+
 /** The policy as it applies to one account (or, without an account, the global part). */
 export interface EffectivePolicy {
   /** Whether an administrator's policy exists; false means every value below is a default. */
@@ -29,6 +39,7 @@ export interface EffectivePolicy {
   readonly consoleDisabled: boolean;
   /** Text for a new vacation reply, or null when the administrator set none. */
   readonly vacationDefault: VacationDefault | null;
+  readonly alerts: AlertsPolicy;
   readonly problems: readonly string[];
 }
 
@@ -41,5 +52,6 @@ export const DEFAULT_POLICY: EffectivePolicy = {
   hiddenPanels: [],
   consoleDisabled: false,
   vacationDefault: null,
+  alerts: NO_ALERTS_POLICY,
   problems: [],
 };

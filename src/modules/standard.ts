@@ -13,6 +13,7 @@ export const STANDARD = [
   { module: 'forwardmail', label: 'tabForwarding', tab: 1 },
   { module: 'vacation', label: 'tabVacation', tab: 0 },
   { module: 'spam', label: 'tabSpam', tab: 5 },
+  { module: 'alerts', label: 'tabAlerts', tab: 6 },
 ] as const;
 
 export type StandardInfo = (typeof STANDARD)[number];

@@ -16,6 +16,7 @@ const FULL = {
   hiddenPanels: ['whitelist'],
   disableConsole: true,
   vacationDefault: { subject: 'Out of office', body: 'I am away until Monday.\nUrgent: helpdesk@example.com' },
+  alerts: { targetDomains: ['sms.example.net'], lockConditions: true },
   servers: {
     'imap.example.com': { modules: { changepassword: 'passwd' }, hiddenPanels: [], vacationDefault: { body: 'Away.' } },
     'old.example.com': { disableConsole: false },
@@ -44,11 +45,12 @@ describe('no policy', () => {
     expect(DEFAULT_POLICY).toEqual({
       managed: false,
       server: null,
-      modules: { blacklist: 'blacklist', whitelist: 'whitelist', changepassword: 'changepassword', forwardmail: 'forwardmail', vacation: 'vacation', spam: 'spam' },
+      modules: { blacklist: 'blacklist', whitelist: 'whitelist', changepassword: 'changepassword', forwardmail: 'forwardmail', vacation: 'vacation', spam: 'spam', alerts: 'alerts' },
       renamedModules: [],
       hiddenPanels: [],
       consoleDisabled: false,
       vacationDefault: null,
+      alerts: { targetDomains: [], lockConditions: false },
       problems: [],
     });
   });
@@ -71,11 +73,12 @@ describe('a complete policy', () => {
     const expected: EffectivePolicy = {
       managed: true,
       server: null,
-      modules: { blacklist: 'blacklist', whitelist: 'whitelist', changepassword: 'password', forwardmail: 'forward', vacation: 'vacation', spam: 'spam' },
+      modules: { blacklist: 'blacklist', whitelist: 'whitelist', changepassword: 'password', forwardmail: 'forward', vacation: 'vacation', spam: 'spam', alerts: 'alerts' },
       renamedModules: ['changepassword', 'forwardmail'],
       hiddenPanels: ['whitelist'],
       consoleDisabled: true,
       vacationDefault: { subject: 'Out of office', body: 'I am away until Monday.\nUrgent: helpdesk@example.com' },
+      alerts: { targetDomains: ['sms.example.net'], lockConditions: true },
       problems: [],
     };
     expect(effectivePolicy(policy, 'mail.other.example')).toEqual(expected);
@@ -95,11 +98,12 @@ describe('a complete policy', () => {
     expect(effectivePolicy(policy, 'imap.EXAMPLE.com')).toEqual({
       managed: true,
       server: 'imap.example.com',
-      modules: { blacklist: 'blacklist', whitelist: 'whitelist', changepassword: 'passwd', forwardmail: 'forward', vacation: 'vacation', spam: 'spam' },
+      modules: { blacklist: 'blacklist', whitelist: 'whitelist', changepassword: 'passwd', forwardmail: 'forward', vacation: 'vacation', spam: 'spam', alerts: 'alerts' },
       renamedModules: ['changepassword', 'forwardmail'],
       hiddenPanels: [],
       consoleDisabled: true,
       vacationDefault: { subject: null, body: 'Away.' },
+      alerts: { targetDomains: ['sms.example.net'], lockConditions: true },
       problems: [],
     });
     expect(effectivePolicy(policy, 'old.example.com')).toMatchObject({ server: 'old.example.com', consoleDisabled: false, hiddenPanels: ['whitelist'] });
@@ -117,7 +121,7 @@ describe('a complete policy', () => {
       properties: Record<string, unknown> & { servers: { additionalProperties: { properties: Record<string, unknown> } } };
       definitions: { modules: { properties: Record<string, unknown> }; hiddenPanels: { items: { enum: string[] } } };
     };
-    const settings = ['disableConsole', 'hiddenPanels', 'modules', 'vacationDefault'];
+    const settings = ['alerts', 'disableConsole', 'hiddenPanels', 'modules', 'vacationDefault'];
     expect(Object.keys(schema.properties).sort()).toEqual([...settings, 'servers'].sort());
     expect(Object.keys(schema.properties.servers.additionalProperties.properties).sort()).toEqual(settings);
     expect(Object.keys(schema.definitions.modules.properties)).toEqual([...STANDARD_MODULES]);
@@ -138,10 +142,10 @@ describe('wrong entries are left out and named, the rest applies', () => {
     expect(policy.problems).toEqual([
       '"colour" is not a setting of the add-on; ignored',
       'modules.changepassword: string "pass word" is not a module name (PROTOCOL.md §2); ignored',
-      'modules: "password" is not a standard module (blacklist, whitelist, changepassword, forwardmail, vacation, spam); ignored',
+      'modules: "password" is not a standard module (blacklist, whitelist, changepassword, forwardmail, vacation, spam, alerts); ignored',
       'modules.blacklist: number 7 is not a module name (PROTOCOL.md §2); ignored',
-      'hiddenPanels: string "lists" is not a panel (blacklist, whitelist, changepassword, forwardmail, vacation, spam); ignored',
-      'hiddenPanels: number 3 is not a panel (blacklist, whitelist, changepassword, forwardmail, vacation, spam); ignored',
+      'hiddenPanels: string "lists" is not a panel (blacklist, whitelist, changepassword, forwardmail, vacation, spam, alerts); ignored',
+      'hiddenPanels: number 3 is not a panel (blacklist, whitelist, changepassword, forwardmail, vacation, spam, alerts); ignored',
       'disableConsole: expected true or false, got string "yes"; ignored',
       expect.stringMatching(/^vacationDefault: .*control characters.*; ignored$/),
       'servers["a.example"]: expected an object, got string "nope"; ignored',
@@ -156,6 +160,24 @@ describe('wrong entries are left out and named, the rest applies', () => {
       consoleDisabled: false,
       vacationDefault: null,
     });
+  });
+
+  it('alerts: domains checked and lower-cased, a wrong part left out, the rest applies', () => {
+    const policy = parsePolicy({ alerts: { targetDomains: ['SMS.Example.net', 'sms.example.net', '@x.example', 'nodot', 5], lockConditions: 'yes', colour: 1 } });
+    expect(policy.problems).toEqual([
+      'alerts: unknown key "colour" ignored',
+      'alerts.targetDomains: string "@x.example" is not a domain; ignored',
+      'alerts.targetDomains: string "nodot" is not a domain; ignored',
+      'alerts.targetDomains: number 5 is not a domain; ignored',
+      'alerts.lockConditions: expected true or false, got string "yes"; ignored',
+    ]);
+    expect(effectivePolicy(policy, null).alerts).toEqual({ targetDomains: ['sms.example.net'], lockConditions: false });
+    expect(parsePolicy({ alerts: ['x'] }).problems).toEqual([
+      'alerts: expected an object like {"targetDomains": ["sms.example.com"], "lockConditions": true}, got a list; ignored',
+    ]);
+    expect(parsePolicy({ alerts: { targetDomains: 'sms.example.net' } }).problems).toEqual([
+      'alerts.targetDomains: expected a list like ["sms.example.com"], got string "sms.example.net"; ignored',
+    ]);
   });
 
   it('a vacation text the server would refuse is no default', () => {
@@ -271,6 +293,20 @@ describe('the router under a policy', () => {
     expect(xexec.execute).not.toHaveBeenCalled();
     await router.handle({ type: 'list.show', accountId: ACCOUNT, list: 'blacklist' });
     expect(xexec.execute).toHaveBeenCalledTimes(1);
+  });
+
+  it('alerts: locked conditions and the administrator\'s target domains are refused before anything is sent', async () => {
+    const { router, xexec } = setup({ alerts: { targetDomains: ['sms.example.net'], lockConditions: true } }, () =>
+      okLines('status on', 'target a@sms.example.net', 'confirmed no', 'urgent yes', 'contacts no', 'max-per-hour 10'));
+    expect(await router.handle({ type: 'alerts.set', accountId: ACCOUNT, update: { target: 'a@sms.example.net', urgent: false } })).toMatchObject({
+      ok: false, error: { kind: 'input', message: 'Your administrator has set these conditions.', field: 'conditions' },
+    });
+    expect(await router.handle({ type: 'alerts.set', accountId: ACCOUNT, update: { target: 'a@elsewhere.example' } })).toMatchObject({
+      ok: false, error: { kind: 'input', message: 'Alerts can only go to addresses at sms.example.net.', field: 'target' },
+    });
+    expect(xexec.execute).not.toHaveBeenCalled();
+    expect(await router.handle({ type: 'alerts.set', accountId: ACCOUNT, update: { target: 'A@SMS.example.net' } })).toMatchObject({ ok: true, value: { target: 'a@sms.example.net', confirmed: false } });
+    expect(xexec.execute).toHaveBeenLastCalledWith(ACCOUNT, 'alerts', ['set', 'target=a@sms.example.net']);
   });
 
   it('policy.get: the effective policy of an account, or the global one', async () => {

@@ -9,6 +9,7 @@ import type { EffectivePolicy } from '../../src/messages/policy.js';
 import { t } from '../shared/i18n.js';
 import { LoadFailed, Loading } from '../shared/LoadFailed.js';
 import type { ImapAccount } from '../shared/platform.js';
+import { AlertsPanel } from './AlertsPanel.js';
 import { ConsolePanel } from './ConsolePanel.js';
 import { offeredPanels, otherModules, showsEmail, type Discovery, type PanelInfo } from './discovery.js';
 import { ForwardPanel } from './ForwardPanel.js';
@@ -44,6 +45,8 @@ function panelTab(panel: PanelInfo, account: ImapAccount, policy: EffectivePolic
         return <PasswordPanel accountId={account.id} avoid={account.email !== null ? [account.email] : []} />;
       case 'spam':
         return <SpamPanel accountId={account.id} />;
+      case 'alerts':
+        return <AlertsPanel accountId={account.id} policy={policy.alerts} />;
     }
   };
   return { key: panel.key, label: t(panel.label), render };
