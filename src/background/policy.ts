@@ -8,6 +8,7 @@
  * - `disableConsole`: the raw console locked off;
  * - `vacationDefault`: `{subject, body}` to start a new vacation reply from;
  * - `alerts`: `{targetDomains, lockConditions}`, what the Alerts panel may change;
+ * - `spam`: `{level, tlds, charsets}`, spam filter values fixed for the user (policy-spam.ts);
  * - `servers`: `{"<imap host>": {the four above}}`, which win over the global ones for
  *   accounts on that host (`modules` entry by entry, the others as a whole).
  *
@@ -21,8 +22,10 @@
 import { NO_ALERTS_POLICY, type AlertsPolicy, type EffectivePolicy, type Panel, type VacationDefault } from '../messages/policy.js';
 import { normalizeEntry } from '../modules/address.js';
 import { STANDARD_MODULES, type StandardModule } from '../modules/standard.js';
+import type { SpamFixed } from '../modules/spam.js';
 import { vacationSetRequest } from '../modules/vacation.js';
 import { isModuleName, sameModule } from '../protocol/module-name.js';
+import { parseSpamPolicy } from './policy-spam.js';
 
 /** The settings of one scope (global, or one host); a missing field is not set there. */
 export interface PolicySettings {
@@ -31,6 +34,7 @@ export interface PolicySettings {
   readonly disableConsole?: boolean;
   readonly vacationDefault?: VacationDefault;
   readonly alerts?: AlertsPolicy;
+  readonly spam?: SpamFixed;
 }
 
 /** storage.managed, read and checked. */
@@ -49,7 +53,7 @@ export const NO_POLICY: ManagedPolicy = { present: false, global: { modules: {} 
 /** What `storage.managed.get()` rejects with when there is no policy for the add-on. */
 const NO_MANAGED_STORAGE = /managed storage manifest not found/i;
 
-const SETTING_KEYS = ['modules', 'hiddenPanels', 'disableConsole', 'vacationDefault', 'alerts'] as const;
+const SETTING_KEYS = ['modules', 'hiddenPanels', 'disableConsole', 'vacationDefault', 'alerts', 'spam'] as const;
 
 function isStandardModule(name: string): name is StandardModule {
   return (STANDARD_MODULES as readonly string[]).includes(name);
@@ -190,6 +194,10 @@ function parseSettings(value: Record<string, unknown>, where: string, problems: 
     const alerts = parseAlerts(value.alerts, where, problems);
     if (alerts) settings.alerts = alerts;
   }
+  if (value.spam !== undefined) {
+    const spam = parseSpamPolicy(value.spam, where, problems);
+    if (spam) settings.spam = spam;
+  }
   return settings;
 }
 
@@ -238,6 +246,7 @@ export function effectivePolicy(policy: ManagedPolicy, host: string | null): Eff
     consoleDisabled: local?.disableConsole ?? policy.global.disableConsole ?? false,
     vacationDefault: local?.vacationDefault ?? policy.global.vacationDefault ?? null,
     alerts: local?.alerts ?? policy.global.alerts ?? NO_ALERTS_POLICY,
+    spam: local?.spam ?? policy.global.spam ?? {},
     problems: policy.problems,
   };
 }

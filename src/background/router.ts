@@ -23,6 +23,7 @@ import {
   spamOffRequest,
   spamSetRequest,
   spamShowRequest,
+  withFixed,
 } from '../modules/spam.js';
 import { parseVacationState, vacationOffRequest, vacationSetRequest, vacationShowRequest, type VacationState } from '../modules/vacation.js';
 import { buildCommandText, type CommandError, type XexecRequest } from '../protocol/command.js';
@@ -227,12 +228,16 @@ export function createRouter(deps: RouterDeps): Router {
     },
     async 'spam.off'(r) {
       const module = await moduleName(r.accountId, 'spam');
-      return module.ok ? run(r.accountId, spamOffRequest(module.value), parseSpamState) : module;
+      if (!module.ok) return module;
+      // Off would undo a level the administrator fixed.
+      if ((await policy(r.accountId)).spam.level !== undefined) return err(userError('input', t('spamFixedByAdmin'), { field: 'level' }));
+      return run(r.accountId, spamOffRequest(module.value), parseSpamState);
     },
     async 'spam.set'(r) {
       const module = await moduleName(r.accountId, 'spam');
       if (!module.ok) return module;
-      const request = spamSetRequest(r.update, module.value);
+      // What the administrator fixed is sent whatever the page asked for.
+      const request = spamSetRequest(withFixed(r.update, (await policy(r.accountId)).spam), module.value);
       if (!request.ok) return err(spamInputError(t, request.error));
       return run(r.accountId, request.value, parseSpamState);
     },

@@ -3,6 +3,7 @@
  * reads and applies it.
  */
 
+import type { SpamFixed } from '../modules/spam.js';
 import { STANDARD_MODULES, type StandardModule } from '../modules/standard.js';
 
 /** A settings panel an administrator can hide: the panel of one standard module. */
@@ -40,6 +41,8 @@ export interface EffectivePolicy {
   /** Text for a new vacation reply, or null when the administrator set none. */
   readonly vacationDefault: VacationDefault | null;
   readonly alerts: AlertsPolicy;
+  /** Spam filter values the administrator fixed (docs/ADMIN.md, `spam`); {} when none. */
+  readonly spam: SpamFixed;
   readonly problems: readonly string[];
 }
 
@@ -53,5 +56,6 @@ export const DEFAULT_POLICY: EffectivePolicy = {
   consoleDisabled: false,
   vacationDefault: null,
   alerts: NO_ALERTS_POLICY,
+  spam: {},
   problems: [],
 };

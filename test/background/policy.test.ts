@@ -17,6 +17,7 @@ const FULL = {
   disableConsole: true,
   vacationDefault: { subject: 'Out of office', body: 'I am away until Monday.\nUrgent: helpdesk@example.com' },
   alerts: { targetDomains: ['sms.example.net'], lockConditions: true },
+  spam: { level: 'standard', tlds: ['RU', '.cn'] },
   servers: {
     'imap.example.com': { modules: { changepassword: 'passwd' }, hiddenPanels: [], vacationDefault: { body: 'Away.' } },
     'old.example.com': { disableConsole: false },
@@ -51,6 +52,7 @@ describe('no policy', () => {
       consoleDisabled: false,
       vacationDefault: null,
       alerts: { targetDomains: [], lockConditions: false },
+      spam: {},
       problems: [],
     });
   });
@@ -79,6 +81,7 @@ describe('a complete policy', () => {
       consoleDisabled: true,
       vacationDefault: { subject: 'Out of office', body: 'I am away until Monday.\nUrgent: helpdesk@example.com' },
       alerts: { targetDomains: ['sms.example.net'], lockConditions: true },
+      spam: { level: 'standard', tlds: ['cn', 'ru'] },
       problems: [],
     };
     expect(effectivePolicy(policy, 'mail.other.example')).toEqual(expected);
@@ -104,6 +107,7 @@ describe('a complete policy', () => {
       consoleDisabled: true,
       vacationDefault: { subject: null, body: 'Away.' },
       alerts: { targetDomains: ['sms.example.net'], lockConditions: true },
+      spam: { level: 'standard', tlds: ['cn', 'ru'] },
       problems: [],
     });
     expect(effectivePolicy(policy, 'old.example.com')).toMatchObject({ server: 'old.example.com', consoleDisabled: false, hiddenPanels: ['whitelist'] });
@@ -121,7 +125,7 @@ describe('a complete policy', () => {
       properties: Record<string, unknown> & { servers: { additionalProperties: { properties: Record<string, unknown> } } };
       definitions: { modules: { properties: Record<string, unknown> }; hiddenPanels: { items: { enum: string[] } } };
     };
-    const settings = ['alerts', 'disableConsole', 'hiddenPanels', 'modules', 'vacationDefault'];
+    const settings = ['alerts', 'disableConsole', 'hiddenPanels', 'modules', 'spam', 'vacationDefault'];
     expect(Object.keys(schema.properties).sort()).toEqual([...settings, 'servers'].sort());
     expect(Object.keys(schema.properties.servers.additionalProperties.properties).sort()).toEqual(settings);
     expect(Object.keys(schema.definitions.modules.properties)).toEqual([...STANDARD_MODULES]);

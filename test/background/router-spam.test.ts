@@ -72,6 +72,15 @@ describe('spam', () => {
     expect(hidden.xexec.execute).not.toHaveBeenCalled();
   });
 
+  it('values the administrator fixed are sent in place of the page\'s; off is refused with a fixed level', async () => {
+    const policy = async () => ({ ...DEFAULT_POLICY, spam: { level: 'standard' as const, tlds: ['cn'] } });
+    const { router, xexec } = setup(() => okLines(...STATE), { policy });
+    value(await router.handle({ type: 'spam.set', accountId: ACCOUNT, update: { level: 'off', tlds: [], charsets: ['gbk'] } }), 'spam.set');
+    expect(xexec.execute.mock.calls[0]?.[2]).toEqual(['set', 'level=standard', 'tlds=cn', 'charsets=gbk']);
+    expect(error(await router.handle({ type: 'spam.off', accountId: ACCOUNT }))).toMatchObject({ kind: 'input', message: 'Set by your administrator.' });
+    expect(xexec.execute).toHaveBeenCalledTimes(1);
+  });
+
   it('malformed spam requests are refused', async () => {
     const { router } = setup(() => okLines(...STATE));
     for (const message of [

@@ -44,7 +44,7 @@ function panelTab(panel: PanelInfo, account: ImapAccount, policy: EffectivePolic
       case 'changepassword':
         return <PasswordPanel accountId={account.id} avoid={account.email !== null ? [account.email] : []} />;
       case 'spam':
-        return <SpamPanel accountId={account.id} />;
+        return <SpamPanel accountId={account.id} fixed={policy.spam} />;
       case 'alerts':
         return <AlertsPanel accountId={account.id} policy={policy.alerts} />;
     }
