@@ -29,8 +29,10 @@ const PASSWORD = 'jane-pass-1';
 const ACCOUNT_NAME = 'Work';
 const WIDTH = 1280;
 const HEIGHT = 800;
-const STANDARD = new Set(['blacklist', 'whitelist', 'changepassword', 'forwardmail', 'vacation']);
-const PANELS: readonly PanelKey[] = ['vacation', 'forwardmail', 'blacklist', 'whitelist', 'changepassword', 'console'];
+const STANDARD = new Set(['blacklist', 'whitelist', 'changepassword', 'forwardmail', 'vacation', 'spam']);
+const ALL_PANELS: readonly PanelKey[] = ['vacation', 'forwardmail', 'blacklist', 'whitelist', 'changepassword', 'spam', 'console'];
+/** XEXEC_PANELS=spam,vacation makes only these panels' shots. */
+const PANELS = process.env.XEXEC_PANELS ? ALL_PANELS.filter((p) => process.env.XEXEC_PANELS!.split(',').includes(p)) : ALL_PANELS;
 /** Added through the page in each run, so the block list shows the live region at work. */
 const ADDED = '@prize-draw.example';
 
@@ -85,6 +87,8 @@ async function seed(server: TestServer): Promise<void> {
   await xexec(server, 'XEXEC forwardmail set jane.doe@home.example keep');
   const body = 'Hello,\n\nI am out of the office and read no mail until I am back.\n'
     + 'For anything urgent, please write to office@example.com.\n\nBest regards,\nJane';
+  await xexec(server, 'XEXEC spam set level=standard tlds=ru,cn,top,xyz charsets=koi8-r,koi8-u,windows-1251,iso-8859-5,ibm866,cp866,x-mac-cyrillic');
+  await xexec(server, 'XEXEC spam contacts set anna.berger@example.com tom@partner.example lena.fischer@example.com');
   await xexec(server, `XEXEC vacation set ${[`subject=Out of office`, `body=${body}`, 'days=7', `start=${isoDay(0)}`, `end=${isoDay(14)}`].map(enc).join(' ')}`);
 }
 
@@ -100,6 +104,9 @@ async function prepare(tab: SettingsTab, panel: PanelKey): Promise<void> {
       await tab.fill('changepassword', 'New password', 'correct horse battery staple');
       await tab.fill('changepassword', 'Repeat the new password', 'correct horse battery staple');
       break;
+    case 'spam':
+      await tab.fill('spam', 'Find a country or domain', 'ch');
+      break;
     case 'console':
       await tab.fill('console', 'Module', 'forwardmail');
       await tab.fill('console', 'Arguments, one a line', 'show');
@@ -110,11 +117,13 @@ async function prepare(tab: SettingsTab, panel: PanelKey): Promise<void> {
   }
 }
 
-/** Scrolls the account's heading to the top (the first panel: the page's top) and drops the focus. */
+/** Scrolls the account's heading to the top (the first panel: the page's top; spam: its lists) and drops the focus. */
 async function frame(tab: SettingsTab, panel: PanelKey): Promise<void> {
   await tab.dom<void>(`
     doc.activeElement?.blur();
     if (args[0] === "vacation") window.scrollTo(0, 0);
+    // The spam panel's level choice is plain radios: show its blocked countries and languages.
+    else if (args[0] === "spam") window.scrollTo(0, scope("spam").querySelector(".spam-action").getBoundingClientRect().top + window.scrollY - 16);
     else window.scrollTo(0, view().getBoundingClientRect().top + window.scrollY - 16);
     await painted();
   `, [panel]);
@@ -238,6 +247,8 @@ async function main(): Promise<void> {
   const server = await startServer({
     users: { [USER]: PASSWORD },
     modules: (dir) => defaultModules(dir).filter((m) => STANDARD.has(m.name)),
+    // The scanner's score reaches Sieve, so the spam panel's levels are all there.
+    spamtest: 'spamassassin',
   });
   try {
     await seed(server);
