@@ -124,6 +124,8 @@ export function spamInputError(t: Translate, error: SpamInputError): UserError {
       return inputError(t('spamLevelInvalid'), 'level');
     case 'invalid-address':
       return inputError(entryProblemMessage(t, error.problem, error.value), `addresses.${error.index}`);
+    case 'contacts-too-long':
+      return inputError(t('spamContactsTooMany', [String(error.count)]), 'addresses');
     case 'nothing-to-set':
       return inputError(t('spamNothingToSet'), 'update');
   }

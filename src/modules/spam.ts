@@ -1,6 +1,6 @@
 /** `spam` (PROTOCOL.md §6.5): the level, what happens to spam, blocked TLDs and character sets, trusted contacts. */
 
-import type { XexecRequest } from '../protocol/command.js';
+import { encodeArgument, type XexecRequest } from '../protocol/command.js';
 import type { XexecReply } from '../protocol/data-line.js';
 import { err, ok, type Result } from '../protocol/result.js';
 import { normalizeAddress, type EntryProblem } from './address.js';
@@ -18,6 +18,12 @@ export const LEVEL_PERCENT: Readonly<Record<'lenient' | 'standard' | 'strict', n
 export const MAX_TLDS = 300;
 export const MAX_CHARSETS = 100;
 export const MAX_CHARSET_LENGTH = 40;
+/**
+ * `contacts set` must fit in one IMAP line (servers cut near 64 kB), as vacation's `only`:
+ * encoded arguments, `%` counted as Thunderbird's `%25`, plus the command's own words.
+ */
+export const MAX_CONTACTS_BYTES = 60_000;
+const LINE_OVERHEAD = 128;
 const MAX_LABEL_LENGTH = 63;
 
 export interface SpamState {
@@ -64,6 +70,7 @@ export type SpamInputError =
   | { readonly kind: 'too-many'; readonly field: 'tlds' | 'charsets'; readonly max: number; readonly message: string }
   | { readonly kind: 'invalid-level'; readonly value: string; readonly message: string }
   | { readonly kind: 'invalid-address'; readonly index: number; readonly value: string; readonly problem: EntryProblem; readonly message: string }
+  | { readonly kind: 'contacts-too-long'; readonly count: number; readonly message: string }
   | { readonly kind: 'nothing-to-set'; readonly message: string };
 
 const bytewise = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -155,7 +162,17 @@ export function spamContactsSetRequest(addresses: readonly string[], module: str
     }
     out.add(address.value);
   }
-  return ok({ module, args: ['contacts', 'set', ...[...out].sort(bytewise)] });
+  const args = ['contacts', 'set', ...[...out].sort(bytewise)];
+  let bytes = LINE_OVERHEAD;
+  for (const arg of args) {
+    const encoded = encodeArgument(arg);
+    const text = encoded.ok ? encoded.value : arg;
+    bytes += 1 + text.length + 2 * (text.split('%').length - 1);
+  }
+  if (bytes > MAX_CONTACTS_BYTES) {
+    return err({ kind: 'contacts-too-long', count: out.size, message: `${out.size} addresses do not fit in one command of ${MAX_CONTACTS_BYTES} bytes` });
+  }
+  return ok({ module, args });
 }
 
 /** `set key=value ...`, one argument per key, in the order level, action, tlds, charsets. */

@@ -107,3 +107,11 @@ describe('parseSpamContacts', () => {
     expect(parseSpamContacts(replyOf('spam', ['a@example.org', 'level off']))).toMatchObject({ ok: false, error: { kind: 'bad-value', line: 1 } });
   });
 });
+
+describe('contacts set size', () => {
+  it('refuses a list that does not fit in one command', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => `contact-number-${i}@example.org`);
+    expect(spamContactsSetRequest(many)).toMatchObject({ ok: false, error: { kind: 'contacts-too-long', count: 3000 } });
+    expect(spamContactsSetRequest(many.slice(0, 1500)).ok).toBe(true);
+  });
+});

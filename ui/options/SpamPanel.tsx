@@ -55,7 +55,10 @@ function formOf(state: SpamState, fixed: SpamFixed | null): Form {
   };
 }
 
-const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  const set = new Set(b);
+  return a.length === b.length && a.every((x) => set.has(x));
+}
 
 /** The stored state in a sentence. */
 export function describeSpam(state: SpamState): string {
