@@ -101,7 +101,7 @@ describe('the block and allow list panels, in Thunderbird, against the server', 
 
   it('the tab opens on the account, with a tab for each panel the server offers', async () => {
     expect(await tab.tabs()).toEqual({
-      names: ['Automatic reply', 'Forwarding', 'Block list', 'Allow list', 'Password'],
+      names: ['Automatic reply', 'Forwarding', 'Block list', 'Allow list', 'Password', 'Spam'],
       selected: 'Automatic reply',
     });
     const picked = await tab.dom<{ checked: boolean; text: string }>(`
