@@ -131,44 +131,9 @@ off)
 	[ $# -eq 0 ] || xexec_usage "The off command takes no arguments"
 	;;
 contacts)
-	sub=${1:-}
-	[ $# -eq 0 ] || shift
-	case $sub in
-	list)
-		[ $# -eq 0 ] || xexec_usage "The contacts list command takes no arguments"
-		case ${HOME:-} in /?*) ;; *) exit 0 ;; esac
-		xexec_check_step
-		[ ! -f "${HOME%/}/.xexec/contacts" ] || cat -- "${HOME%/}/.xexec/contacts"
-		exit 0
-		;;
-	set) [ $# -ge 1 ] || xexec_usage "Give at least one address to contacts set (or use contacts clear)" ;;
-	clear) [ $# -eq 0 ] || xexec_usage "The contacts clear command takes no arguments" ;;
-	*) xexec_usage "Use contacts list, contacts set <address>... or contacts clear" ;;
-	esac
-	for a in "$@"; do
-		case $a in
-		*"$XEXEC_NL"*) xexec_usage "'$(xexec_short "$a")' is not a valid e-mail address; nothing was changed" ;;
-		esac
-	done
-	xexec_init_state # takes the lock
-	: >"$XTMP/contacts"
-	if [ "$sub" = set ]; then
-		printf '%s\n' "$@" >"$XTMP/args"
-		if ! xexec_normalize_entries address <"$XTMP/args" >"$XTMP/entries" 2>"$XTMP/bad"; then
-			n=$(cat "$XTMP/bad")
-			case $n in '' | *[!0-9]*) xexec_fail "Could not check the addresses" ;; esac
-			i=0
-			for a in "$@"; do
-				i=$((i + 1))
-				[ "$i" -eq "$n" ] && break
-			done
-			xexec_usage "'$(xexec_short "$a")' is not a valid e-mail address; nothing was changed"
-		fi
-		LC_ALL=C sort -u "$XTMP/entries" >"$XTMP/contacts"
-	fi
-	xexec_commit contacts "$XTMP/contacts"
-	spam_show "$XDIR/spam"
-	exit 0
+	# Shared with the alerts module (lib/xexec-contacts.sh).
+	spam_show_state() { spam_show "$XDIR/spam"; }
+	xexec_contacts_command spam_show_state "$@"
 	;;
 *)
 	xexec_usage "Unknown command '$(xexec_short "$cmd")': use show, set, off or contacts"

@@ -335,3 +335,5 @@ xexec_state_get() {
 # The Sieve generator lives in its own file to keep both readable.
 . "$XEXEC_LIBDIR/xexec-sieve.sh"
 . "$XEXEC_LIBDIR/xexec-spam.sh"
+. "$XEXEC_LIBDIR/xexec-contacts.sh"
+. "$XEXEC_LIBDIR/xexec-alerts.sh"
