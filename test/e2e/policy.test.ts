@@ -149,11 +149,13 @@ describe('an administrator\'s rollout: policies.json force-installs the .xpi and
       value: {
         managed: true,
         server: '127.0.0.1',
-        modules: { blacklist: 'blacklist', whitelist: 'whitelist', changepassword: 'password', forwardmail: 'forwardmail', vacation: 'vacation' },
+        modules: { blacklist: 'blacklist', whitelist: 'whitelist', changepassword: 'password', forwardmail: 'forwardmail', vacation: 'vacation', spam: 'spam', alerts: 'alerts' },
         renamedModules: ['changepassword'],
         hiddenPanels: ['forwardmail', 'whitelist'],
         consoleDisabled: true,
         vacationDefault: { subject: 'Out of office', body: 'I am away until Monday.' },
+        alerts: { targetDomains: [], lockConditions: false },
+        spam: {},
         problems: [PROBLEM],
       },
     });
