@@ -96,7 +96,9 @@ function toAscii(label: string): string | null {
 export function normalizeTld(raw: string): string | null {
   let tld = raw.trim().replace(/^\./, '').toLowerCase();
   if (tld === '' || tld.includes('.')) return null;
-  if (!/^[\x00-\x7f]*$/.test(tld)) tld = toAscii(tld) ?? '';
+  // Only letters, marks, digits and hyphens go to the IDN conversion: the URL parser would
+  // read `/`, `?`, `#`, `@` or `:` as the end of the host and accept what follows them.
+  if (!/^[\x00-\x7f]*$/.test(tld)) tld = /^[\p{L}\p{M}\p{N}-]+$/u.test(tld) ? toAscii(tld) ?? '' : '';
   return tld.length <= MAX_LABEL_LENGTH && (LETTERS.test(tld) || IDN.test(tld)) ? tld : null;
 }
 

@@ -54,7 +54,7 @@ describe('normalizeTld and normalizeCharset (the module grammar)', () => {
   it.each([
     ['ru', 'ru'], ['.RU', 'ru'], [' com ', 'com'], ['xn--p1ai', 'xn--p1ai'], ['рф', 'xn--p1ai'], ['中国', 'xn--fiqs8s'],
   ])('%s -> %s', (raw, normal) => expect(normalizeTld(raw)).toBe(normal));
-  it.each(['', '.', 'r', 'r1', 'a.b', '..ru', 'xn--', 'xn--a-', '-ru', 'a'.repeat(64)])('refuses %j', (raw) => expect(normalizeTld(raw)).toBeNull());
+  it.each(['', '.', 'r', 'r1', 'a.b', '..ru', 'xn--', 'xn--a-', '-ru', 'a'.repeat(64), 'рф/x', 'рф?', 'a@рф', 'рф:80', 'рф#', 'р ф', 'ру.рф', '\u0000рф'])('refuses %j', (raw) => expect(normalizeTld(raw)).toBeNull());
   it('charsets', () => {
     expect(normalizeCharset('Shift_JIS')).toBe('shift_jis');
     expect(normalizeCharset('-koi8')).toBeNull();
