@@ -187,7 +187,7 @@ describe('alerts over LMTP', () => {
     expect(await k({ from: 'ceo@example.net', headers: { From: 'assistant@example.org' } })).toBe(1);
   });
 
-  it('contacts=yes alerts on the trusted contacts (alerts contacts set); blacklisted mail goes to Junk with no alert', async () => {
+  it('contacts=yes alerts on the trusted contacts (alerts contacts set); mail the blacklist or the spam module files into Junk gets no alert', async () => {
     const s = server();
     const u = EXTRA[2]!;
     await confirmed(s, u, 'contacts=yes words=urgent');
@@ -201,6 +201,12 @@ describe('alerts over LMTP', () => {
     expect((await deliver(s, u, { from: 'spammer@example.net', subject: 'URGENT!!!' })).length).toBe(0);
     expect(s.mailbox(u, 'Junk')).toHaveLength(1);
     expect((await deliver(s, u, { from: 'other@example.net', subject: 'urgent' })).length).toBe(1);
+    // So does the spam module: at allowed-only a stranger's urgent mail goes to Junk, unnoticed;
+    // a trusted contact passes and is alerted (the cap of 3 is reached with it).
+    await ok(s, u, 'XEXEC spam set level=allowed-only');
+    expect((await deliver(s, u, { from: 'stranger@example.net', subject: 'urgent' })).length).toBe(0);
+    expect(s.mailbox(u, 'Junk')).toHaveLength(2);
+    expect((await deliver(s, u, { from: 'anna@example.org', subject: 'urgent' })).length).toBe(1);
   });
 
   it('an alert stops nothing: the vacation reply and forwarding still happen', async () => {
