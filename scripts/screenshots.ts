@@ -18,7 +18,7 @@
 // (scripts/screenshots-3pane.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ADDON_ID, buildAddon, defaultModules, ExtensionPage, isoDay, OPTIONS_PAGE, type PanelKey, REPO_DIR, SettingsTab, startServer, startThunderbird, type TestServer, type Thunderbird } from '../test/support/harness.js';
+import { ADDON_ID, alertsModule, buildAddon, defaultModules, ExtensionPage, isoDay, OPTIONS_PAGE, type PanelKey, REPO_DIR, SettingsTab, startServer, startThunderbird, type TestServer, type Thunderbird } from '../test/support/harness.js';
 import { recompressPng } from './png.js';
 import { closeMenus, openHeaderMenu, openSenderMenu, reminderShown, shootScreen, showMessage } from './screenshots-3pane.js';
 import { startXvfb, type XDisplay } from './xvfb.js';
@@ -30,7 +30,7 @@ const ACCOUNT_NAME = 'Work';
 const WIDTH = 1280;
 const HEIGHT = 800;
 const STANDARD = new Set(['blacklist', 'whitelist', 'changepassword', 'forwardmail', 'vacation', 'spam']);
-const ALL_PANELS: readonly PanelKey[] = ['vacation', 'forwardmail', 'blacklist', 'whitelist', 'changepassword', 'spam', 'console'];
+const ALL_PANELS: readonly PanelKey[] = ['vacation', 'forwardmail', 'blacklist', 'whitelist', 'changepassword', 'spam', 'alerts', 'console'];
 /** XEXEC_PANELS=spam,vacation makes only these panels' shots. */
 const PANELS = process.env.XEXEC_PANELS ? ALL_PANELS.filter((p) => process.env.XEXEC_PANELS!.split(',').includes(p)) : ALL_PANELS;
 /** Added through the page in each run, so the block list shows the live region at work. */
@@ -89,6 +89,8 @@ async function seed(server: TestServer): Promise<void> {
     + 'For anything urgent, please write to office@example.com.\n\nBest regards,\nJane';
   await xexec(server, 'XEXEC spam set level=standard tlds=ru,cn,top,xyz charsets=koi8-r,koi8-u,windows-1251,iso-8859-5,ibm866,cp866,x-mac-cyrillic');
   await xexec(server, 'XEXEC spam contacts set anna.berger@example.com tom@partner.example lena.fischer@example.com');
+  // A new alert target: the panel shows the code step (the code went to the capture).
+  await xexec(server, `XEXEC alerts set ${['target=jane.pager@sms.example.net', 'senders=boss@example.com,@partner.example', 'words=server down,invoice overdue', 'urgent=yes'].map(enc).join(' ')}`);
   await xexec(server, `XEXEC vacation set ${[`subject=Out of office`, `body=${body}`, 'days=7', `start=${isoDay(0)}`, `end=${isoDay(14)}`].map(enc).join(' ')}`);
 }
 
@@ -246,7 +248,8 @@ async function main(): Promise<void> {
   const built = await buildAddon();
   const server = await startServer({
     users: { [USER]: PASSWORD },
-    modules: (dir) => defaultModules(dir).filter((m) => STANDARD.has(m.name)),
+    // Alerts to one gateway domain, so the panel shows the administrator's restriction.
+    modules: (dir) => [...defaultModules(dir).filter((m) => STANDARD.has(m.name)), alertsModule(dir, ['--target-domains=sms.example.net'])],
     // The scanner's score reaches Sieve, so the spam panel's levels are all there.
     spamtest: 'spamassassin',
   });
