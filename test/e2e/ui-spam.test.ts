@@ -5,7 +5,9 @@
 // "Trust my contacts" reads a real Thunderbird address book, made here as a user would have it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USERS } from '../server/fixture/index.js';
-import { startSettingsTab, stateFile, type SettingsSession, type SettingsTab } from './settings-tab.js';
+import { writePolicyFile, type PolicyFile } from './policy-file.js';
+import { ADDON_ID, startSettingsTab, stateFile, type SettingsSession, type SettingsTab } from './settings-tab.js';
+import { acquireExclusiveStartup } from './startup-lock.js';
 
 const USER = USERS.bob;
 const FRIEND = 'friend@example.net';
@@ -154,5 +156,52 @@ describe('the Spam panel on a server whose scanner is not connected to Sieve', (
     await n.tab.setChecked('spam', 'Only allowed senders', true);
     expect(await n.tab.act('spam', 'Save')).toMatchObject({ kind: 'success', text: expect.stringMatching(/^Filter level: Only allowed senders\./) });
     expect(stateFile(n.server, USER, 'spam')).toMatch(/^level allowed-only$/m);
+  });
+});
+
+describe('the Spam panel with values the administrator fixed (policies.json managed settings)', () => {
+  let p: SettingsSession;
+  let policyFile: PolicyFile | null = null;
+  let releaseStartup: (() => void) | null = null;
+  const removePolicy = () => {
+    policyFile?.remove();
+    policyFile = null;
+    releaseStartup?.();
+    releaseStartup = null;
+  };
+
+  beforeAll(async () => {
+    // Thunderbird reads policies.json once, at start-up: the file exists only until then.
+    releaseStartup = await acquireExclusiveStartup();
+    try {
+      policyFile = writePolicyFile({ '3rdparty': { Extensions: { [ADDON_ID]: { spam: { level: 'strict', tlds: ['RU'] } } } } });
+      p = await startSettingsTab({ user: USER, server: { spamtest: 'spamassassin' }, beforeOpen: async () => removePolicy() });
+    } finally {
+      removePolicy();
+    }
+    await p.tab.openPanel('spam');
+  }, 240_000);
+
+  afterAll(async () => {
+    removePolicy();
+    await p?.stop();
+  }, 120_000);
+
+  it('the fixed level and TLDs are shown read-only; a save sends them with the user\'s own choice', async () => {
+    expect(await p.tab.text('spam', '.spam-levels')).toContain('Set by your administrator.');
+    expect(await p.tab.dom<{ checked: string; disabled: boolean }>(`
+      const radios = [...scope("spam").querySelectorAll('.spam-levels input[type="radio"]')];
+      return { checked: radios.find((r) => r.checked).value, disabled: radios.every((r) => r.disabled) };
+    `)).toEqual({ checked: 'strict', disabled: true });
+    expect(await p.tab.text('spam', '[data-testid="spam-tlds-chosen"]')).toBe('.ru (Russia)');
+    expect(await p.tab.text('spam', '[data-testid="spam-unsaved"]')).toBe('Your changes are not saved yet.');
+    await p.tab.setChecked('spam', 'Greek', true);
+    expect(await p.tab.act('spam', 'Save')).toMatchObject({
+      kind: 'success', text: 'Filter level: Strict. Blocked top-level domains: 1, blocked character sets: 2.',
+    });
+    const file = stateFile(p.server, USER, 'spam') ?? '';
+    expect(file).toMatch(/^level strict$/m);
+    expect(file).toMatch(/^tld ru$/m);
+    expect(file).toMatch(/^charset iso-8859-7$/m);
   });
 });
