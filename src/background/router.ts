@@ -9,7 +9,7 @@
 
 import type { XexecExperimentApi } from '../../experiments/xexec/api.js';
 import { modulesRequest, parseModulesReply } from '../modules/discovery.js';
-import { alertsConfirmRequest, alertsOffRequest, alertsResendRequest, alertsSetRequest, alertsShowRequest, parseAlertsState } from '../modules/alerts.js';
+import { alertsConfirmRequest, alertsContactsSetRequest, alertsOffRequest, alertsResendRequest, alertsSetRequest, alertsShowRequest, parseAlertsState } from '../modules/alerts.js';
 import { forwardOffRequest, forwardSetRequest, forwardShowRequest, parseForwardState } from '../modules/forwarding.js';
 import { addRequest, deleteRequest, listRequest, parseAddReply, parseDeleteReply, parseListReply } from '../modules/lists.js';
 import { changePasswordRequest, parseChangePasswordReply } from '../modules/password.js';
@@ -290,6 +290,14 @@ export function createRouter(deps: RouterDeps): Router {
     async 'alerts.resend'(r) {
       const module = await moduleName(r.accountId, 'alerts');
       return module.ok ? run(r.accountId, alertsResendRequest(module.value), parseAlertsState) : module;
+    },
+    async 'alerts.contacts.set'(r) {
+      const module = await moduleName(r.accountId, 'alerts');
+      if (!module.ok) return module;
+      if ((await policy(r.accountId)).alerts.lockConditions) return err(userError('input', t('alertsConditionsLocked'), { field: 'conditions' }));
+      const request = alertsContactsSetRequest(r.addresses, module.value);
+      if (!request.ok) return err(alertsInputError(t, request.error));
+      return run(r.accountId, request.value, parseAlertsState);
     },
 
     async 'console'(r) {

@@ -17,7 +17,7 @@ export function alertsInputError(t: Translate, error: AlertsInputError): UserErr
     case 'target-domain':
       return input(t('alertsTargetDomainRefused', [error.domains.join(', ')]), 'target');
     case 'invalid-sender':
-      return input(entryProblemMessage(t, error.problem, error.value), `senders.${error.index}`);
+      return input(entryProblemMessage(t, error.problem, error.value), `${error.field}.${error.index}`);
     case 'invalid-field': {
       const [key, subs]: [MessageKey, string[]] = ((): [MessageKey, string[]] => {
         switch (error.problem) {

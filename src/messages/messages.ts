@@ -50,6 +50,8 @@ export type BackgroundRequest =
   | { readonly type: 'alerts.off'; readonly accountId: string }
   | { readonly type: 'alerts.confirm'; readonly accountId: string; readonly code: string }
   | { readonly type: 'alerts.resend'; readonly accountId: string }
+  /** Replaces the trusted contacts (shared with spam) with these addresses; none: clears them. */
+  | { readonly type: 'alerts.contacts.set'; readonly accountId: string; readonly addresses: readonly string[] }
   /** Any module with any arguments, for the raw console: the result as the experiment gives it. */
   | { readonly type: 'console'; readonly accountId: string; readonly module: string; readonly args: readonly string[] }
   /**
@@ -115,6 +117,7 @@ export interface ResponseValues {
   'alerts.off': AlertsState;
   'alerts.confirm': AlertsState;
   'alerts.resend': AlertsState;
+  'alerts.contacts.set': AlertsState;
   'console': ConsoleResult;
   'policy.get': EffectivePolicy;
 }
@@ -133,7 +136,7 @@ const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>([
   'discover', 'list.show', 'list.add', 'list.del', 'password.change', 'forward.show', 'forward.set',
   'forward.off', 'vacation.show', 'vacation.set', 'vacation.off', 'contacts.addresses', 'console', 'policy.get',
   'contacts.books', 'spam.show', 'spam.set', 'spam.off', 'spam.contacts.list', 'spam.contacts.set', 'spam.contacts.clear',
-  'alerts.show', 'alerts.set', 'alerts.off', 'alerts.confirm', 'alerts.resend',
+  'alerts.show', 'alerts.set', 'alerts.off', 'alerts.confirm', 'alerts.resend', 'alerts.contacts.set',
 ]);
 
 function isStringArray(value: unknown): value is string[] {
@@ -186,6 +189,7 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
         && (u.tlds === undefined || isStringArray(u.tlds)) && (u.charsets === undefined || isStringArray(u.charsets));
     }
     case 'spam.contacts.set':
+    case 'alerts.contacts.set':
       return isStringArray(m.addresses);
     case 'alerts.set': {
       const u = m.update as Record<string, unknown> | null;

@@ -51,7 +51,7 @@ export type AlertsProblem = 'too-many' | 'word-empty' | 'word-too-long' | 'word-
 export type AlertsInputError =
   | { readonly kind: 'invalid-target'; readonly field: 'target'; readonly value: string; readonly problem: EntryProblem; readonly message: string }
   | { readonly kind: 'target-domain'; readonly field: 'target'; readonly value: string; readonly domains: readonly string[]; readonly message: string }
-  | { readonly kind: 'invalid-sender'; readonly field: 'senders'; readonly index: number; readonly value: string; readonly problem: EntryProblem; readonly message: string }
+  | { readonly kind: 'invalid-sender'; readonly field: 'senders' | 'contacts'; readonly index: number; readonly value: string; readonly problem: EntryProblem; readonly message: string }
   | { readonly kind: 'invalid-field'; readonly field: AlertsField; readonly problem: AlertsProblem; readonly value: string; readonly message: string }
   | { readonly kind: 'nothing-to-set'; readonly message: string };
 
@@ -159,6 +159,24 @@ export function alertsSetRequest(update: AlertsUpdate, module: string = ALERTS, 
   if (update.contacts !== undefined) args.push(`contacts=${update.contacts ? 'yes' : 'no'}`);
   if (args.length === 1) return err({ kind: 'nothing-to-set', message: 'Give at least one of target, senders, words, urgent, contacts' });
   return ok({ module, args });
+}
+
+/**
+ * `alerts contacts set <address> ...`: replaces the trusted contacts (shared with spam, §6.5) with
+ * these addresses, each with a local part, in normal form, sorted and unique. An empty list is
+ * `contacts clear`, since `set` needs an address.
+ */
+export function alertsContactsSetRequest(addresses: readonly string[], module: string = ALERTS): Result<XexecRequest, AlertsInputError> {
+  const normal = new Set<string>();
+  for (const [index, raw] of addresses.entries()) {
+    const address = normalizeAddress(raw);
+    if (!address.ok) {
+      return err({ kind: 'invalid-sender', field: 'contacts', index, value: raw, problem: address.error, message: `Contact ${index + 1} ${ENTRY_PROBLEM_TEXT[address.error]}` });
+    }
+    normal.add(address.value);
+  }
+  const sorted = [...normal].sort(byBytes);
+  return ok({ module, args: sorted.length === 0 ? ['contacts', 'clear'] : ['contacts', 'set', ...sorted] });
 }
 
 /** The code as people may type it ("123 456"): six digits, blanks and dashes dropped; null when it is not one. */

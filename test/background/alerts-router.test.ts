@@ -44,6 +44,16 @@ describe('alerts requests', () => {
     expect(xexec.execute).toHaveBeenCalledTimes(1);
   });
 
+  it('contacts.set replaces the trusted contacts; an invalid address is refused before sending', async () => {
+    const { router, xexec } = setup();
+    expect((await router.handle({ type: 'alerts.contacts.set', accountId: ACCOUNT, addresses: ['b@example.com', 'A@example.com'] })).ok).toBe(true);
+    expect(xexec.execute).toHaveBeenLastCalledWith(ACCOUNT, 'alerts', ['contacts', 'set', 'a@example.com', 'b@example.com']);
+    expect(await router.handle({ type: 'alerts.contacts.set', accountId: ACCOUNT, addresses: ['nobody'] })).toMatchObject({
+      ok: false, error: { kind: 'input', field: 'contacts.0' },
+    });
+    expect(xexec.execute).toHaveBeenCalledTimes(1);
+  });
+
   it('the module\'s refusal is the server\'s words; a state that is not one is a reply error', async () => {
     const refused = fakeXexec(() => failed('XEXEC-EXIT', 'wrong code', 2));
     const r = await createRouter({ xexec: refused.typed, translate }).handle({ type: 'alerts.confirm', accountId: ACCOUNT, code: '000000' });

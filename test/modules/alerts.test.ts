@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   alertsConfirmRequest,
+  alertsContactsSetRequest,
   alertsOffRequest,
   alertsResendRequest,
   alertsSetRequest,
@@ -103,6 +104,18 @@ describe('conditions', () => {
   it('splits typed text as the module splits values', () => {
     expect(splitSenders(' a@x.example, @y.example\n\n b@z.example ')).toEqual(['a@x.example', '@y.example', 'b@z.example']);
     expect(splitWords('server down\r\n\nurgent, invoice  \n')).toEqual(['server down', 'urgent', ' invoice  ']);
+  });
+});
+
+describe('trusted contacts', () => {
+  it('set: addresses with a local part, normal form, sorted, unique; none clears', () => {
+    expect(alertsContactsSetRequest(['Tom@Partner.example', 'anna@example.com', 'tom@partner.example'])).toEqual({
+      ok: true, value: { module: 'alerts', args: ['contacts', 'set', 'anna@example.com', 'tom@partner.example'] },
+    });
+    expect(alertsContactsSetRequest([])).toEqual({ ok: true, value: { module: 'alerts', args: ['contacts', 'clear'] } });
+    expect(alertsContactsSetRequest(['a@example.com', '@example.org'])).toMatchObject({
+      ok: false, error: { kind: 'invalid-sender', field: 'contacts', index: 1, problem: 'local-part' },
+    });
   });
 });
 

@@ -13,6 +13,7 @@ import { ActionButton } from '../shared/ActionButton.js';
 import { Field } from '../shared/Field.js';
 import { ask } from '../shared/api.js';
 import { formatNumber, t } from '../shared/i18n.js';
+import { splitEntries } from '../../src/messages/messages.js';
 import { LoadFailed, Loading } from '../shared/LoadFailed.js';
 import { errorStatus, Status, type StatusState } from '../shared/Status.js';
 import { useAction } from '../shared/useAction.js';
@@ -56,7 +57,7 @@ export interface AlertsPanelProps {
   readonly policy?: AlertsPolicy | null;
 }
 
-type ActionName = 'save' | 'off' | 'confirm' | 'resend';
+type ActionName = 'save' | 'off' | 'confirm' | 'resend' | 'contacts';
 
 export function AlertsPanel({ accountId, policy = null }: AlertsPanelProps) {
   const id = useId();
@@ -189,6 +190,31 @@ export function AlertsPanel({ accountId, policy = null }: AlertsPanelProps) {
     });
   }
 
+  /** "Trust my contacts" from here: every address book's contacts become the trusted contacts. */
+  async function trustAddressBooks() {
+    await action.run('contacts', async () => {
+      setStatus({ kind: 'busy', text: t('alertsBooksReading') });
+      const found = await ask({ type: 'contacts.addresses' });
+      if (!found.ok) {
+        setStatus(errorStatus(found.error, () => void trustAddressBooks()));
+        return;
+      }
+      const addresses = splitEntries(found.value.addresses);
+      if (addresses.length === 0) {
+        setStatus({ kind: 'info', text: t('alertsBooksNone') });
+        return;
+      }
+      const response = await ask({ type: 'alerts.contacts.set', accountId, addresses });
+      if (!response.ok) {
+        setStatus(errorStatus(response.error, () => void trustAddressBooks()));
+        return;
+      }
+      setValue(response.value);
+      const skipped = found.value.skipped > 0 ? [t('alertsBooksSkipped', [formatNumber(found.value.skipped)])] : undefined;
+      setStatus({ kind: 'success', text: t('alertsBooksDone', [formatNumber(addresses.length)]), details: skipped });
+    });
+  }
+
   const busy = action.busy;
   return (
     <div class="panel-body alerts-panel">
@@ -249,6 +275,11 @@ export function AlertsPanel({ accountId, policy = null }: AlertsPanelProps) {
               {t('alertsContactsLabel')}
             </label>
             <p id={`${id}-contacts-hint`} class="hint">{t('alertsContactsHint')}</p>
+            {!locked && (
+              <ActionButton busy={busy === 'contacts'} blocked={busy !== null} busyLabel={t('alertsBooksBusy')} describedBy={`${id}-contacts-hint`} onClick={() => void trustAddressBooks()}>
+                {t('alertsBooksButton')}
+              </ActionButton>
+            )}
           </div>
           {errors.conditions !== undefined && <p id={`${id}-conditions-error`} class="field-error">{errors.conditions}</p>}
         </fieldset>

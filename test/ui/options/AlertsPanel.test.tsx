@@ -24,6 +24,7 @@ class AlertsServer {
   state: AlertsState = FRESH;
   code = '';
   readonly codesSent: string[] = [];
+  trusted: string[] = [];
   readonly calls: BackgroundRequest[] = [];
   private failure: { type: string; error: UserError } | null = null;
   private gate: { type: string; wait: Promise<void> } | null = null;
@@ -90,6 +91,9 @@ class AlertsServer {
         break;
       case 'alerts.resend':
         this.sendCode();
+        break;
+      case 'alerts.contacts.set':
+        this.trusted = [...r.addresses];
         break;
       default:
         throw new Error(`not an alerts request: ${r.type}`);
@@ -250,6 +254,7 @@ describe('alerts', () => {
     expect(screen.getByText('Your administrator has set these conditions.')).toBeTruthy();
     expect((screen.getByRole('group', { name: 'Alert me about mail' }) as HTMLFieldSetElement).disabled).toBe(true);
     expect(f.urgent().checked).toBe(true);
+    expect(screen.queryByRole('button', { name: 'Trust the contacts of my address books' })).toBeNull();
     await f.user.clear(f.target());
     await f.user.type(f.target(), 'new@sms.example{Enter}');
     expect(await screen.findByText('A code was sent to new@sms.example — type it here')).toBeTruthy();
@@ -272,6 +277,23 @@ describe('alerts', () => {
     expect(screen.getByRole('button', { name: 'Turn on alerts' })).toBeTruthy();
   });
 
+  it('"trust the contacts of my address books": their addresses become the trusted contacts', async () => {
+    const f = await open();
+    await f.user.click(screen.getByRole('button', { name: 'Trust the contacts of my address books' }));
+    expect(await screen.findByText('Your address books have no contacts with an email address.')).toBeTruthy();
+    expect(alerts.callsOf('alerts.contacts.set')).toEqual([]);
+
+    background.current.contacts = ['anna@example.com', 'tom@partner.example'];
+    background.current.contactsSkipped = 1;
+    await f.user.type(f.words(), 'typed, not saved');
+    await f.user.click(screen.getByRole('button', { name: 'Trust the contacts of my address books' }));
+    expect(await screen.findByText('Your trusted contacts are now the 2 contacts of your address books.')).toBeTruthy();
+    expect(screen.getByText('Contacts left out (an address the server would refuse): 1.')).toBeTruthy();
+    expect(alerts.trusted).toEqual(['anna@example.com', 'tom@partner.example']);
+    // what was typed in the form stays
+    expect(f.words().value).toBe('typed, not saved');
+  });
+
   it('a state that cannot be read: the reason and Retry', async () => {
     alerts.failNext('alerts.show', serverError('XEXEC-TIMEOUT', 'slow', 'alerts', 30));
     const user = userEvent.setup();
@@ -280,5 +302,6 @@ describe('alerts', () => {
     await user.click(screen.getByRole('button', { name: 'Retry' }));
     expect(await screen.findByText('No alerts are sent.')).toBeTruthy();
     expect(background.current.calls).toEqual([]);
+    expect(screen.queryByRole('button', { name: 'Trust the contacts of my address books' })).toBeTruthy();
   });
 });
