@@ -6,7 +6,7 @@
 // mail or once alerts are off.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertsModule, defaultModules, header, USERS } from '../server/fixture/index.js';
-import { startSettingsTab, type SettingsSession, type SettingsTab } from './settings-tab.js';
+import { startSettingsTab, stateFile, type SettingsSession, type SettingsTab } from './settings-tab.js';
 
 const USER = USERS.bob;
 const DOMAIN = 'sms.example.net';
@@ -14,6 +14,7 @@ const TARGET = `bob.pager@${DOMAIN}`;
 const ADDRESS = 'Send alerts to';
 const WORDS = 'With these words in the subject';
 const CODE = 'Code';
+const FRIEND = 'carol.friend@example.org';
 
 let s: SettingsSession;
 let tab: SettingsTab;
@@ -24,9 +25,9 @@ function toTarget(from: number): { subject: string | undefined; data: string }[]
 }
 
 /** Delivers a message to the user and returns what reached the target meanwhile. */
-async function deliver(subject: string, headers: Record<string, string> = {}): Promise<{ subject: string | undefined; data: string }[]> {
+async function deliver(subject: string, headers: Record<string, string> = {}, from = 'alice.sender@example.org'): Promise<{ subject: string | undefined; data: string }[]> {
   const before = s.server.captured().length;
-  const r = await s.server.deliver({ from: 'alice.sender@example.org', to: USER, subject, headers, body: 'The disk array in rack 3 stopped answering.\n' });
+  const r = await s.server.deliver({ from, to: USER, subject, headers, body: 'The disk array in rack 3 stopped answering.\n' });
   expect(r.dataReplies[0], r.transcript.join('\n')).toMatch(/^250 /);
   return toTarget(before);
 }
@@ -46,6 +47,19 @@ describe('the Alerts panel, in Thunderbird, against the server', () => {
       user: USER,
       // The administrator allows targets at one domain only; the panel shows it and checks it.
       server: { modules: (dir) => [...defaultModules(dir), alertsModule(dir, [`--target-domains=${DOMAIN}`])] },
+      // A local address book as a user has it: one contact, and one whose address the module would refuse.
+      beforeOpen: async ({ tb }) => {
+        await tb.chrome(`
+          const id = MailServices.ab.newAddressBook("Friends", "", Ci.nsIAbManager.JS_DIRECTORY_TYPE);
+          const book = MailServices.ab.getDirectoryFromId(id);
+          for (const [name, email] of [["Carol", arguments[0]], ["Broken", "not an address"]]) {
+            const card = Cc["@mozilla.org/addressbook/cardproperty;1"].createInstance(Ci.nsIAbCard);
+            card.displayName = name;
+            card.primaryEmail = email;
+            book.addCard(card);
+          }
+        `, [FRIEND]);
+      },
     });
     tab = s.tab;
     await tab.openPanel('alerts');
@@ -124,6 +138,19 @@ describe('the Alerts panel, in Thunderbird, against the server', () => {
   it('an urgent message alerts too; a message that meets no condition does not', async () => {
     expect(await deliver('Lunch?', { 'X-Priority': '1 (Highest)' })).toHaveLength(1);
     expect(await deliver('Lunch on Friday')).toEqual([]);
+  });
+
+  it('trusted contacts from a real address book: stored on the server, and mail from one alerts once', async () => {
+    expect(await deliver('Hi', {}, FRIEND)).toEqual([]);
+    expect(await tab.act('alerts', 'Trust the contacts of my address books')).toEqual({
+      kind: 'success', text: 'Your trusted contacts are now the 1 contacts of your address books.',
+      details: ['Contacts left out (an address the server would refuse): 1.'], actions: [],
+    });
+    expect(stateFile(s.server, USER, 'contacts')).toBe(`${FRIEND}\n`);
+    await tab.setChecked('alerts', 'From my trusted contacts', true);
+    expect(await tab.act('alerts', 'Save')).toMatchObject({ kind: 'success', text: `Alerts for important mail go to ${TARGET}.` });
+    const sent = await deliver('Hi', {}, FRIEND);
+    expect(sent.map((m) => m.subject)).toEqual([`${FRIEND}: Hi`]);
   });
 
   it('turned off: the target stays, no alert is sent', async () => {
