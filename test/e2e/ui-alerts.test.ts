@@ -119,6 +119,14 @@ describe('the Alerts panel, in Thunderbird, against the server', () => {
     expect((await tab.control('alerts', CODE)).value).toBe(wrong);
   });
 
+  it('"Send a new code": exactly one more message to the target, whose code is typed next', async () => {
+    const before = s.server.captured().length;
+    expect(await tab.act('alerts', 'Send a new code')).toMatchObject({
+      kind: 'success', text: `A code was sent to ${TARGET}. Type it above to confirm the address.`,
+    });
+    firstCode = codeSent(before);
+  });
+
   it('the code from the capture confirms the target', async () => {
     await tab.fill('alerts', CODE, firstCode);
     expect(await tab.act('alerts', 'Confirm')).toMatchObject({ kind: 'success', text: `${TARGET} is confirmed: alerts can be sent there.` });
