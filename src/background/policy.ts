@@ -9,7 +9,7 @@
  * - `vacationDefault`: `{subject, body}` to start a new vacation reply from;
  * - `alerts`: `{targetDomains, lockConditions}`, what the Alerts panel may change;
  * - `spam`: `{level, tlds, charsets}`, spam filter values fixed for the user (policy-spam.ts);
- * - `servers`: `{"<imap host>": {the four above}}`, which win over the global ones for
+ * - `servers`: `{"<imap host>": {the settings above}}`, which win over the global ones for
  *   accounts on that host (`modules` entry by entry, the others as a whole).
  *
  * No policy means the defaults, never an error. A wrong entry is left out and named in
