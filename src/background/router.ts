@@ -14,6 +14,7 @@ import { forwardOffRequest, forwardSetRequest, forwardShowRequest, parseForwardS
 import { addRequest, deleteRequest, listRequest, parseAddReply, parseDeleteReply, parseListReply } from '../modules/lists.js';
 import { changePasswordRequest, parseChangePasswordReply } from '../modules/password.js';
 import type { ReplyError } from '../modules/reply.js';
+import { parseRulesCheck, parseRulesState, rulesAddRequest, rulesCheckRequest, rulesIdRequest, rulesListRequest, rulesMoveRequest, rulesReplaceRequest, type RulesInputError } from '../modules/rules.js';
 import {
   parseSpamContacts,
   parseSpamState,
@@ -35,6 +36,7 @@ import { DiscoveryCache } from './discovery-cache.js';
 import { badRequestError, executeFailureError, internalError, replyError } from './errors.js';
 import { standardNames, type PolicySource } from './policy.js';
 import { alertsInputError } from '../messages/alerts-errors.js';
+import { rulesInputError } from '../messages/rules-text.js';
 import {
   addressInputError,
   commandInputError,
@@ -126,6 +128,15 @@ export function createRouter(deps: RouterDeps): Router {
       }
     }
     return result;
+  }
+
+  /** A rules command built from the page's input, run, and read as the list it answers. */
+  async function rules(accountId: string, build: (module: string) => Result<XexecRequest, RulesInputError>) {
+    const module = await moduleName(accountId, 'rules');
+    if (!module.ok) return module;
+    const request = build(module.value);
+    if (!request.ok) return err(rulesInputError(t, request.error));
+    return run(accountId, request.value, parseRulesState);
   }
 
   const discovery = new DiscoveryCache(async (accountId) => {
@@ -298,6 +309,37 @@ export function createRouter(deps: RouterDeps): Router {
       const request = alertsContactsSetRequest(r.addresses, module.value);
       if (!request.ok) return err(alertsInputError(t, request.error));
       return run(r.accountId, request.value, parseAlertsState);
+    },
+
+    async 'rules.list'(r) {
+      return rules(r.accountId, (module) => ok(rulesListRequest(module)));
+    },
+    // The server refuses a body test it cannot run; the page hides it by the listed abilities.
+    async 'rules.add'(r) {
+      return rules(r.accountId, (module) => rulesAddRequest(r.rule, undefined, module));
+    },
+    async 'rules.replace'(r) {
+      return rules(r.accountId, (module) => rulesReplaceRequest(r.id, r.rule, undefined, module));
+    },
+    async 'rules.delete'(r) {
+      return rules(r.accountId, (module) => rulesIdRequest('delete', r.id, module));
+    },
+    async 'rules.enable'(r) {
+      return rules(r.accountId, (module) => rulesIdRequest('enable', r.id, module));
+    },
+    async 'rules.disable'(r) {
+      return rules(r.accountId, (module) => rulesIdRequest('disable', r.id, module));
+    },
+    async 'rules.move'(r) {
+      return rules(r.accountId, (module) => rulesMoveRequest(r.id, r.to, module));
+    },
+    async 'rules.check'(r) {
+      const module = await moduleName(r.accountId, 'rules');
+      if (!module.ok) return module;
+      const request = rulesCheckRequest(r.rule, undefined, module.value);
+      if (!request.ok) return err(rulesInputError(t, request.error));
+      const checked = await run(r.accountId, request.value, parseRulesCheck);
+      return checked.ok ? ok({ compiled: true as const }) : checked;
     },
 
     async 'console'(r) {

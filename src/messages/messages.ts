@@ -8,6 +8,7 @@
 import type { ExecuteResult } from '../protocol/execute-result.js';
 import type { AlertsState, AlertsUpdate } from '../modules/alerts.js';
 import type { ForwardState } from '../modules/forwarding.js';
+import { isRuleDraft, type RuleDraft, type RulesState } from '../modules/rules.js';
 import type { EntryChange } from '../modules/lists.js';
 import type { SpamState, SpamUpdate } from '../modules/spam.js';
 import type { StandardModule } from '../modules/standard.js';
@@ -52,6 +53,17 @@ export type BackgroundRequest =
   | { readonly type: 'alerts.resend'; readonly accountId: string }
   /** Replaces the trusted contacts (shared with spam) with these addresses; none: clears them. */
   | { readonly type: 'alerts.contacts.set'; readonly accountId: string; readonly addresses: readonly string[] }
+  /** Server rules (PROTOCOL.md §6.7); every change answers the whole list as the server has it then. */
+  | { readonly type: 'rules.list'; readonly accountId: string }
+  | { readonly type: 'rules.add'; readonly accountId: string; readonly rule: RuleDraft }
+  | { readonly type: 'rules.replace'; readonly accountId: string; readonly id: number; readonly rule: RuleDraft }
+  | { readonly type: 'rules.delete'; readonly accountId: string; readonly id: number }
+  /** `to`: one place up or down, or a position (1 is the first rule). */
+  | { readonly type: 'rules.move'; readonly accountId: string; readonly id: number; readonly to: 'up' | 'down' | number }
+  | { readonly type: 'rules.enable'; readonly accountId: string; readonly id: number }
+  | { readonly type: 'rules.disable'; readonly accountId: string; readonly id: number }
+  /** Compiles the rule with the stored ones on the server; nothing is stored. */
+  | { readonly type: 'rules.check'; readonly accountId: string; readonly rule: RuleDraft }
   /** Any module with any arguments, for the raw console: the result as the experiment gives it. */
   | { readonly type: 'console'; readonly accountId: string; readonly module: string; readonly args: readonly string[] }
   /**
@@ -118,6 +130,14 @@ export interface ResponseValues {
   'alerts.confirm': AlertsState;
   'alerts.resend': AlertsState;
   'alerts.contacts.set': AlertsState;
+  'rules.list': RulesState;
+  'rules.add': RulesState;
+  'rules.replace': RulesState;
+  'rules.delete': RulesState;
+  'rules.move': RulesState;
+  'rules.enable': RulesState;
+  'rules.disable': RulesState;
+  'rules.check': { readonly compiled: true };
   'console': ConsoleResult;
   'policy.get': EffectivePolicy;
 }
@@ -137,6 +157,7 @@ const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>([
   'forward.off', 'vacation.show', 'vacation.set', 'vacation.off', 'contacts.addresses', 'console', 'policy.get',
   'contacts.books', 'spam.show', 'spam.set', 'spam.off', 'spam.contacts.list', 'spam.contacts.set', 'spam.contacts.clear',
   'alerts.show', 'alerts.set', 'alerts.off', 'alerts.confirm', 'alerts.resend', 'alerts.contacts.set',
+  'rules.list', 'rules.add', 'rules.replace', 'rules.delete', 'rules.move', 'rules.enable', 'rules.disable', 'rules.check',
 ]);
 
 function isStringArray(value: unknown): value is string[] {
@@ -198,6 +219,17 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
     }
     case 'alerts.confirm':
       return typeof m.code === 'string';
+    case 'rules.add':
+    case 'rules.check':
+      return isRuleDraft(m.rule);
+    case 'rules.replace':
+      return typeof m.id === 'number' && isRuleDraft(m.rule);
+    case 'rules.delete':
+    case 'rules.enable':
+    case 'rules.disable':
+      return typeof m.id === 'number';
+    case 'rules.move':
+      return typeof m.id === 'number' && (m.to === 'up' || m.to === 'down' || typeof m.to === 'number');
     case 'forward.show':
     case 'forward.off':
     case 'vacation.show':
@@ -211,6 +243,7 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
     case 'alerts.show':
     case 'alerts.off':
     case 'alerts.resend':
+    case 'rules.list':
     case 'policy.get':
       return true;
   }

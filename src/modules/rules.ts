@@ -398,3 +398,39 @@ export function parseRulesCheck(reply: XexecReply, module: string = RULES): Resu
   if (text.length === 1 && text[0] === 'ok') return ok(true);
   return err({ kind: 'missing-key', key: 'ok', message: 'The reply to check is not "ok"' });
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+
+function isCondition(v: unknown): v is Condition {
+  if (!isObject(v)) return false;
+  const textual = isString(v.value) && isString(v.op) && (TEXT_OPS as readonly string[]).includes(v.op);
+  switch (v.kind) {
+    case 'field':
+      return textual && (HEADER_FIELDS as readonly unknown[]).includes(v.field);
+    case 'domain':
+      return textual && (DOMAIN_FIELDS as readonly unknown[]).includes(v.field);
+    case 'header':
+      return textual && isString(v.name);
+    case 'size':
+      return isBool(v.over) && typeof v.bytes === 'number';
+    case 'attachment':
+      return true;
+    case 'body':
+      return isString(v.value);
+    default:
+      return false;
+  }
+}
+
+/** Whether a value (from a page's message) has a rule's shape; its values are checked by ruleText. */
+export function isRuleDraft(v: unknown): v is RuleDraft {
+  if (!isObject(v) || !isString(v.name) || !isBool(v.enabled) || (v.match !== 'all' && v.match !== 'any') || !isBool(v.stop)) return false;
+  if (!Array.isArray(v.tests) || !v.tests.every((test: unknown) => isObject(test) && isBool(test.not) && isCondition(test.condition))) return false;
+  const a = v.actions;
+  if (!isObject(a) || !isBool(a.read) || !isBool(a.flag)) return false;
+  if (a.kind === 'delete') return true;
+  const strings = (x: unknown) => Array.isArray(x) && x.every(isString);
+  return a.kind === 'deliver' && (a.move === null || isString(a.move)) && strings(a.copies) && strings(a.forwards);
+}

@@ -14,6 +14,7 @@ export const STANDARD = [
   { module: 'vacation', label: 'tabVacation', tab: 0 },
   { module: 'spam', label: 'tabSpam', tab: 5 },
   { module: 'alerts', label: 'tabAlerts', tab: 6 },
+  { module: 'rules', label: 'tabRules', tab: 7 },
 ] as const;
 
 export type StandardInfo = (typeof STANDARD)[number];

@@ -46,7 +46,7 @@ describe('no policy', () => {
     expect(DEFAULT_POLICY).toEqual({
       managed: false,
       server: null,
-      modules: { blacklist: 'blacklist', whitelist: 'whitelist', changepassword: 'changepassword', forwardmail: 'forwardmail', vacation: 'vacation', spam: 'spam', alerts: 'alerts' },
+      modules: { blacklist: 'blacklist', whitelist: 'whitelist', changepassword: 'changepassword', forwardmail: 'forwardmail', vacation: 'vacation', spam: 'spam', alerts: 'alerts', rules: 'rules' },
       renamedModules: [],
       hiddenPanels: [],
       consoleDisabled: false,
@@ -75,7 +75,7 @@ describe('a complete policy', () => {
     const expected: EffectivePolicy = {
       managed: true,
       server: null,
-      modules: { blacklist: 'blacklist', whitelist: 'whitelist', changepassword: 'password', forwardmail: 'forward', vacation: 'vacation', spam: 'spam', alerts: 'alerts' },
+      modules: { blacklist: 'blacklist', whitelist: 'whitelist', changepassword: 'password', forwardmail: 'forward', vacation: 'vacation', spam: 'spam', alerts: 'alerts', rules: 'rules' },
       renamedModules: ['changepassword', 'forwardmail'],
       hiddenPanels: ['whitelist'],
       consoleDisabled: true,
@@ -101,7 +101,7 @@ describe('a complete policy', () => {
     expect(effectivePolicy(policy, 'imap.EXAMPLE.com')).toEqual({
       managed: true,
       server: 'imap.example.com',
-      modules: { blacklist: 'blacklist', whitelist: 'whitelist', changepassword: 'passwd', forwardmail: 'forward', vacation: 'vacation', spam: 'spam', alerts: 'alerts' },
+      modules: { blacklist: 'blacklist', whitelist: 'whitelist', changepassword: 'passwd', forwardmail: 'forward', vacation: 'vacation', spam: 'spam', alerts: 'alerts', rules: 'rules' },
       renamedModules: ['changepassword', 'forwardmail'],
       hiddenPanels: [],
       consoleDisabled: true,
@@ -146,10 +146,10 @@ describe('wrong entries are left out and named, the rest applies', () => {
     expect(policy.problems).toEqual([
       '"colour" is not a setting of the add-on; ignored',
       'modules.changepassword: string "pass word" is not a module name (PROTOCOL.md §2); ignored',
-      'modules: "password" is not a standard module (blacklist, whitelist, changepassword, forwardmail, vacation, spam, alerts); ignored',
+      'modules: "password" is not a standard module (blacklist, whitelist, changepassword, forwardmail, vacation, spam, alerts, rules); ignored',
       'modules.blacklist: number 7 is not a module name (PROTOCOL.md §2); ignored',
-      'hiddenPanels: string "lists" is not a panel (blacklist, whitelist, changepassword, forwardmail, vacation, spam, alerts); ignored',
-      'hiddenPanels: number 3 is not a panel (blacklist, whitelist, changepassword, forwardmail, vacation, spam, alerts); ignored',
+      'hiddenPanels: string "lists" is not a panel (blacklist, whitelist, changepassword, forwardmail, vacation, spam, alerts, rules); ignored',
+      'hiddenPanels: number 3 is not a panel (blacklist, whitelist, changepassword, forwardmail, vacation, spam, alerts, rules); ignored',
       'disableConsole: expected true or false, got string "yes"; ignored',
       expect.stringMatching(/^vacationDefault: .*control characters.*; ignored$/),
       'servers["a.example"]: expected an object, got string "nope"; ignored',

@@ -43,8 +43,8 @@ describe('discovery', () => {
 
 describe('the standard modules (one list)', () => {
   it('names match as on the server; the tabs have their own order; every label is a message', () => {
-    expect(STANDARD_MODULES).toEqual(['blacklist', 'whitelist', 'changepassword', 'forwardmail', 'vacation', 'spam', 'alerts']);
-    expect(IN_TAB_ORDER.map((m) => m.module)).toEqual(['vacation', 'forwardmail', 'blacklist', 'whitelist', 'changepassword', 'spam', 'alerts']);
+    expect(STANDARD_MODULES).toEqual(['blacklist', 'whitelist', 'changepassword', 'forwardmail', 'vacation', 'spam', 'alerts', 'rules']);
+    expect(IN_TAB_ORDER.map((m) => m.module)).toEqual(['vacation', 'forwardmail', 'blacklist', 'whitelist', 'changepassword', 'spam', 'alerts', 'rules']);
     expect(standardInfo('ChangePassword')?.module).toBe('changepassword');
     expect(standardInfo('password')).toBeUndefined();
     for (const m of IN_TAB_ORDER) expect((messages as Record<string, unknown>)[m.label], m.label).toBeDefined();

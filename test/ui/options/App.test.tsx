@@ -122,7 +122,7 @@ describe('panels as tabs', () => {
     await open();
     const tabs = within(screen.getByRole('tablist', { name: 'Settings of Work' })).getAllByRole('tab');
     expect(tabs.map((tab) => tab.textContent)).toEqual(['Automatic reply', 'Block list']);
-    expect(screen.getByText('Not offered by this server: Forwarding, Allow list, Password, Spam, Alerts.')).toBeTruthy();
+    expect(screen.getByText('Not offered by this server: Forwarding, Allow list, Password, Spam, Alerts, Rules.')).toBeTruthy();
   });
 
   it('?account= and &panel= open that account on that panel (the reminder\'s Change…)', async () => {
@@ -258,7 +258,7 @@ describe('the administrator\'s policy', () => {
     await open();
     const tabs = within(screen.getByRole('tablist', { name: 'Settings of Work' })).getAllByRole('tab');
     expect(tabs.map((tab) => tab.textContent)).toEqual(['Automatic reply', 'Block list']);
-    expect(screen.getByText('Not offered by this server: Password, Spam, Alerts.')).toBeTruthy();
+    expect(screen.getByText('Not offered by this server: Password, Spam, Alerts, Rules.')).toBeTruthy();
     expect(server.callsOf('list.show').filter((c) => c.list === 'whitelist')).toEqual([]);
   });
 
