@@ -88,6 +88,15 @@ async function build() {
       globalName: 'xexecNoticesBundle',
       footer: { js: 'var xexecNotices = xexecNoticesBundle.xexecNotices;' },
     }),
+    // Thunderbird's message filters, read-only, for moving them to server rules.
+    esbuild.build({
+      ...common,
+      entryPoints: ['experiments/xexec/filters.ts'],
+      outfile: path.join(ADDON, 'experiments/xexec/filters.js'),
+      format: 'iife',
+      globalName: 'xexecFiltersBundle',
+      footer: { js: 'var xexecFilters = xexecFiltersBundle.xexecFilters;' },
+    }),
     esbuild.build({
       ...common,
       entryPoints: ['src/background/index.ts'],
@@ -119,6 +128,7 @@ async function build() {
   copy(path.join(ROOT, 'icons'), path.join(ADDON, 'icons'));
   copy(path.join(ROOT, 'experiments/xexec/schema.json'), path.join(ADDON, 'experiments/xexec/schema.json'));
   copy(path.join(ROOT, 'experiments/xexec/notices.json'), path.join(ADDON, 'experiments/xexec/notices.json'));
+  copy(path.join(ROOT, 'experiments/xexec/filters.json'), path.join(ADDON, 'experiments/xexec/filters.json'));
   copy(path.join(ROOT, 'ui/sender/result.html'), path.join(ADDON, 'ui/sender/result.html'));
   for (const file of ['options.html', 'options.css']) {
     copy(path.join(ROOT, 'ui/options', file), path.join(ADDON, 'ui/options', file));
