@@ -5,6 +5,7 @@
 
 import browser from 'webextension-polyfill';
 import type { XexecExperimentApi } from '../../experiments/xexec/api.js';
+import type { XexecFiltersApi } from '../../experiments/xexec/filters-api.js';
 import { t } from '../messages/i18n.js';
 import { registerEntryPoints, type FolderPaneClick } from './entry-points.js';
 import { KeepAlive } from './keepalive.js';
@@ -14,7 +15,23 @@ import { createRouter } from './router.js';
 import { startSenderActions } from './sender-wiring.js';
 
 /** The experiment API; the polyfill knows only the standard namespaces. */
-const messenger = (globalThis as unknown as { messenger: { xexec: XexecExperimentApi } }).messenger;
+const messenger = (globalThis as unknown as { messenger: { xexec: XexecExperimentApi; xexecFilters: XexecFiltersApi } }).messenger;
+
+/** An account's folders, depth first as Thunderbird's folder pane shows them (the rules panel's choice). */
+interface FolderNode { readonly path: string; readonly subFolders?: readonly FolderNode[] }
+const accountsApi = (globalThis as unknown as { messenger: { accounts: {
+  get(accountId: string, includeSubFolders: boolean): Promise<{ rootFolder?: FolderNode } | null>;
+} } }).messenger.accounts;
+async function folderPaths(accountId: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = (node: FolderNode) => {
+    out.push(node.path);
+    for (const child of node.subFolders ?? []) walk(child);
+  };
+  const root = (await accountsApi.get(accountId, true))?.rootFolder;
+  if (root !== undefined) walk(root);
+  return out;
+}
 
 const keepAlive = new KeepAlive(() => browser.runtime.getPlatformInfo());
 
@@ -46,6 +63,8 @@ const router = createRouter({
   policy,
   readContacts,
   listBooks: () => addressBooks.list(false),
+  folderPaths,
+  filters: messenger.xexecFilters,
   onVacationChange: (accountId, state) => reminder.changed(accountId, state),
 });
 

@@ -8,6 +8,8 @@
  */
 
 import type { XexecExperimentApi } from '../../experiments/xexec/api.js';
+import type { XexecFiltersApi } from '../../experiments/xexec/filters-api.js';
+import { folderChoices } from '../modules/folder-names.js';
 import { modulesRequest, parseModulesReply } from '../modules/discovery.js';
 import { alertsConfirmRequest, alertsContactsSetRequest, alertsOffRequest, alertsResendRequest, alertsSetRequest, alertsShowRequest, parseAlertsState } from '../modules/alerts.js';
 import { forwardOffRequest, forwardSetRequest, forwardShowRequest, parseForwardState } from '../modules/forwarding.js';
@@ -70,6 +72,10 @@ export interface RouterDeps {
   readonly readContacts?: (books?: readonly string[]) => Promise<readonly string[]>;
   /** The user's local address books; default: none. */
   readonly listBooks?: () => Promise<readonly AddressBookNode[]>;
+  /** The WebExtension paths of an account's folders (messenger.folders), in tree order; default: none. */
+  readonly folderPaths?: (accountId: string) => Promise<readonly string[]>;
+  /** Thunderbird's message filters (experiment xexecFilters); default: none, so the rules panel offers no move. */
+  readonly filters?: XexecFiltersApi;
   /** Told each automatic reply a set or off leaves on the server (the reminder, reminder.ts). */
   readonly onVacationChange?: (accountId: string, state: VacationState) => void;
 }
@@ -340,6 +346,22 @@ export function createRouter(deps: RouterDeps): Router {
       if (!request.ok) return err(rulesInputError(t, request.error));
       const checked = await run(r.accountId, request.value, parseRulesCheck);
       return checked.ok ? ok({ compiled: true as const }) : checked;
+    },
+
+    async 'folders.list'(r) {
+      if (deps.filters === undefined) return ok({ folders: [] });
+      const separator = await deps.filters.separator(r.accountId);
+      // Without the server's separator no nested folder has a name the server knows.
+      if (separator === '') return err(userError('internal', t('rulesSeparatorUnknown')));
+      return ok({ folders: folderChoices(await (deps.folderPaths ?? (async () => []))(r.accountId), separator) });
+    },
+    async 'filters.list'(r) {
+      return ok(deps.filters === undefined ? { serverUri: '', separator: '', filters: [] } : await deps.filters.list(r.accountId));
+    },
+    async 'filters.disable'(r) {
+      if (deps.filters === undefined) return err(userError('internal', t('rulesFiltersUnavailable')));
+      await deps.filters.disable(r.accountId, r.indexes, r.names);
+      return ok({ disabled: r.indexes.length });
     },
 
     async 'console'(r) {

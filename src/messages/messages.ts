@@ -14,6 +14,8 @@ import type { SpamState, SpamUpdate } from '../modules/spam.js';
 import type { StandardModule } from '../modules/standard.js';
 import type { VacationState, VacationUpdate } from '../modules/vacation.js';
 import type { SavedPasswordUpdate } from '../../experiments/xexec/api.js';
+import type { AccountFilters } from '../../experiments/xexec/filters-api.js';
+import type { FolderChoice } from '../modules/folder-names.js';
 import type { UserError } from './errors.js';
 import type { EffectivePolicy } from './policy.js';
 
@@ -64,6 +66,12 @@ export type BackgroundRequest =
   | { readonly type: 'rules.disable'; readonly accountId: string; readonly id: number }
   /** Compiles the rule with the stored ones on the server; nothing is stored. */
   | { readonly type: 'rules.check'; readonly accountId: string; readonly rule: RuleDraft }
+  /** The account's folders in Thunderbird's tree, each with the server's full name (rules' move and copy). */
+  | { readonly type: 'folders.list'; readonly accountId: string }
+  /** The account's Thunderbird message filters, read-only (to move them to server rules). */
+  | { readonly type: 'filters.list'; readonly accountId: string }
+  /** Turns these Thunderbird filters off (by place and name, as filters.list gave them); never deletes. */
+  | { readonly type: 'filters.disable'; readonly accountId: string; readonly indexes: readonly number[]; readonly names: readonly string[] }
   /** Any module with any arguments, for the raw console: the result as the experiment gives it. */
   | { readonly type: 'console'; readonly accountId: string; readonly module: string; readonly args: readonly string[] }
   /**
@@ -138,6 +146,9 @@ export interface ResponseValues {
   'rules.enable': RulesState;
   'rules.disable': RulesState;
   'rules.check': { readonly compiled: true };
+  'folders.list': { readonly folders: readonly FolderChoice[] };
+  'filters.list': AccountFilters;
+  'filters.disable': { readonly disabled: number };
   'console': ConsoleResult;
   'policy.get': EffectivePolicy;
 }
@@ -158,6 +169,7 @@ const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>([
   'contacts.books', 'spam.show', 'spam.set', 'spam.off', 'spam.contacts.list', 'spam.contacts.set', 'spam.contacts.clear',
   'alerts.show', 'alerts.set', 'alerts.off', 'alerts.confirm', 'alerts.resend', 'alerts.contacts.set',
   'rules.list', 'rules.add', 'rules.replace', 'rules.delete', 'rules.move', 'rules.enable', 'rules.disable', 'rules.check',
+  'folders.list', 'filters.list', 'filters.disable',
 ]);
 
 function isStringArray(value: unknown): value is string[] {
@@ -230,6 +242,8 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
       return typeof m.id === 'number';
     case 'rules.move':
       return typeof m.id === 'number' && (m.to === 'up' || m.to === 'down' || typeof m.to === 'number');
+    case 'filters.disable':
+      return Array.isArray(m.indexes) && m.indexes.every((i) => Number.isInteger(i) && (i as number) >= 0) && isStringArray(m.names) && m.names.length === m.indexes.length;
     case 'forward.show':
     case 'forward.off':
     case 'vacation.show':
@@ -244,6 +258,8 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
     case 'alerts.off':
     case 'alerts.resend':
     case 'rules.list':
+    case 'folders.list':
+    case 'filters.list':
     case 'policy.get':
       return true;
   }

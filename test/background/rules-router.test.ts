@@ -81,3 +81,30 @@ describe('rules requests', () => {
     expect(xexec.execute).not.toHaveBeenCalled();
   });
 });
+
+describe('folders and Thunderbird filters', () => {
+  const filtersApi = (separator: string) => ({
+    list: async () => ({ serverUri: 'imap://u@h', separator, filters: [] }),
+    separator: async () => separator,
+    disable: async (_accountId: string, indexes: readonly number[], names: readonly string[]) => {
+      if (names[0] !== 'Clients') throw new Error(`the filter at ${indexes[0]} is not "${names[0]}" any more`);
+    },
+  });
+
+  it('folders.list names each folder as the server does, with its separator', async () => {
+    const router = createRouter({ xexec: fakeXexec(() => okLines()).typed, translate, filters: filtersApi('.'), folderPaths: async () => ['/', '/INBOX', '/Clients', '/Clients/Example'] });
+    expect(await router.handle({ type: 'folders.list', accountId: ACCOUNT })).toEqual({
+      ok: true, value: { folders: [{ name: 'INBOX', path: '/INBOX', depth: 0 }, { name: 'Clients', path: '/Clients', depth: 0 }, { name: 'Clients.Example', path: '/Clients/Example', depth: 1 }] },
+    });
+    const unknown = createRouter({ xexec: fakeXexec(() => okLines()).typed, translate, filters: filtersApi(''), folderPaths: async () => ['/A'] });
+    expect(await unknown.handle({ type: 'folders.list', accountId: ACCOUNT })).toMatchObject({ ok: false, error: { kind: 'internal' } });
+  });
+
+  it('filters.list passes the experiment\'s plain data; disable says how many, or why not', async () => {
+    const router = createRouter({ xexec: fakeXexec(() => okLines()).typed, translate, filters: filtersApi('/') });
+    expect(await router.handle({ type: 'filters.list', accountId: ACCOUNT })).toEqual({ ok: true, value: { serverUri: 'imap://u@h', separator: '/', filters: [] } });
+    expect(await router.handle({ type: 'filters.disable', accountId: ACCOUNT, indexes: [0], names: ['Clients'] })).toEqual({ ok: true, value: { disabled: 1 } });
+    expect(await router.handle({ type: 'filters.disable', accountId: ACCOUNT, indexes: [0], names: ['Other'] })).toMatchObject({ ok: false, error: { kind: 'internal' } });
+    expect(await router.handle({ type: 'filters.disable', accountId: ACCOUNT, indexes: [0, 1], names: ['Clients'] })).toMatchObject({ ok: false });
+  });
+});
