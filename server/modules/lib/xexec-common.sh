@@ -337,3 +337,4 @@ xexec_state_get() {
 . "$XEXEC_LIBDIR/xexec-spam.sh"
 . "$XEXEC_LIBDIR/xexec-contacts.sh"
 . "$XEXEC_LIBDIR/xexec-alerts.sh"
+. "$XEXEC_LIBDIR/xexec-rules.sh"

@@ -5,7 +5,7 @@
 # Sourced by xexec-common.sh.
 
 # xexec_commit NAME NEWFILE
-# NAME is one of blacklist, whitelist, forward, vacation, spam, contacts, alerts, or "none" (only
+# NAME is one of blacklist, whitelist, forward, vacation, spam, contacts, alerts, rules, or "none" (only
 # regenerate the script, for xexec_repair). Regenerates the Sieve script from
 # all state, with NAME's state taken from NEWFILE, and checks that it
 # compiles before anything is replaced: if it does not, the state and the
@@ -16,7 +16,7 @@
 # between the two is noticed and repaired by the next command (xexec_repair).
 xexec_commit() {
 	_bl=$XDIR/blacklist _wl=$XDIR/whitelist _fw=$XDIR/forward _va=$XDIR/vacation _sp=$XDIR/spam
-	_ct=$XDIR/contacts _al=$XDIR/alerts
+	_ct=$XDIR/contacts _al=$XDIR/alerts _ru=$XDIR/rules
 	case $1 in
 	blacklist) _bl=$2 ;;
 	whitelist) _wl=$2 ;;
@@ -25,13 +25,14 @@ xexec_commit() {
 	spam) _sp=$2 ;;
 	contacts) _ct=$2 ;;
 	alerts) _al=$2 ;;
+	rules) _ru=$2 ;;
 	none) ;;
 	*) xexec_fail "Internal error: unknown state $1" ;;
 	esac
-	_stamp=$(xexec_state_stamp_of "$_bl" "$_wl" "$_fw" "$_va" "$_sp" "$_ct" "$_al")
+	_stamp=$(xexec_state_stamp_of "$_bl" "$_wl" "$_fw" "$_va" "$_sp" "$_ct" "$_al" "$_ru")
 	# Not in an `||` list: that would switch off set -e inside the generator,
 	# and a failing step could leave a shortened but valid script.
-	xexec_sieve_generate "$_bl" "$_wl" "$_fw" "$_va" "$_sp" "$_ct" "$_stamp" "$_al" >"$XTMP/xexec.sieve"
+	xexec_sieve_generate "$_bl" "$_wl" "$_fw" "$_va" "$_sp" "$_ct" "$_stamp" "$_al" "$_ru" >"$XTMP/xexec.sieve"
 	if ! sievec "$XTMP/xexec.sieve" "$XTMP/check.svbin" 2>"$XTMP/sievec.err"; then
 		# Keep sievec's own words in the log-only part of stderr.
 		sed 's/^/sievec: /' "$XTMP/sievec.err" >&2
@@ -58,9 +59,9 @@ xexec_commit() {
 	fi
 }
 
-# xexec_state_stamp_of BL WL FW VA SPAM CONTACTS ALERTS - the stamp of the
-# state files; the spam and alerts modules' are left out while missing, so
-# that scripts made before those modules existed stay in step.
+# xexec_state_stamp_of BL WL FW VA SPAM CONTACTS ALERTS RULES - the stamp of
+# the state files; the spam, alerts and rules modules' are left out while
+# missing, so that scripts made before those modules existed stay in step.
 xexec_state_stamp_of() {
 	_n=0
 	for _f in "$@"; do
@@ -81,14 +82,14 @@ xexec_state_stamp() {
 # as they are now (or there is neither state nor script).
 xexec_in_step() {
 	_now=$(xexec_state_stamp_of "$XDIR/blacklist" "$XDIR/whitelist" "$XDIR/forward" "$XDIR/vacation" \
-		"$XDIR/spam" "$XDIR/contacts" "$XDIR/alerts")
+		"$XDIR/spam" "$XDIR/contacts" "$XDIR/alerts" "$XDIR/rules")
 	if [ -f "$XDIR/xexec.sieve" ]; then
 		[ "$(sed -n -e 's/^# xexec-state //p' -e '8q' "$XDIR/xexec.sieve")" = "$_now" ]
 		return
 	fi
 	[ ! -f "$XDIR/blacklist" ] && [ ! -f "$XDIR/whitelist" ] && [ ! -f "$XDIR/forward" ] &&
 		[ ! -f "$XDIR/vacation" ] && [ ! -f "$XDIR/spam" ] && [ ! -f "$XDIR/contacts" ] &&
-		[ ! -f "$XDIR/alerts" ]
+		[ ! -f "$XDIR/alerts" ] && [ ! -f "$XDIR/rules" ]
 }
 
 # xexec_repair - under the lock: when a module was killed between renaming a
