@@ -15,6 +15,7 @@ import { offeredPanels, otherModules, showsEmail, type Discovery, type PanelInfo
 import { ForwardPanel } from './ForwardPanel.js';
 import { ListPanel } from './ListPanel.js';
 import { PasswordPanel } from './PasswordPanel.js';
+import { RulesPanel } from './RulesPanel.js';
 import { SpamPanel } from './SpamPanel.js';
 import { Tabs, type TabSpec } from './Tabs.js';
 import { VacationPanel } from './VacationPanel.js';
@@ -47,6 +48,8 @@ function panelTab(panel: PanelInfo, account: ImapAccount, policy: EffectivePolic
         return <SpamPanel accountId={account.id} fixed={policy.spam} />;
       case 'alerts':
         return <AlertsPanel accountId={account.id} policy={policy.alerts} />;
+      case 'rules':
+        return <RulesPanel accountId={account.id} />;
     }
   };
   return { key: panel.key, label: t(panel.label), render };

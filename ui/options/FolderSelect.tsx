@@ -1,0 +1,34 @@
+/**
+ * A folder of the account, from Thunderbird's own folder tree (folders.list): the tree shown by
+ * indentation, the value the server's full name (PROTOCOL.md §6.7). A stored name the tree does
+ * not have (a folder the rule will create) stays choosable.
+ */
+
+import type { FolderChoice } from '../../src/modules/folder-names.js';
+import { t } from '../shared/i18n.js';
+
+export interface FolderSelectProps {
+  readonly id: string;
+  /** The control's name for assistive technology (it sits beside its action's checkbox). */
+  readonly label: string;
+  readonly value: string;
+  readonly folders: readonly FolderChoice[];
+  readonly onChange: (name: string) => void;
+  readonly describedBy?: string;
+  readonly invalid?: boolean;
+}
+
+export function FolderSelect({ id, label, value, folders, onChange, describedBy, invalid }: FolderSelectProps) {
+  const known = folders.some((f) => f.name === value);
+  return (
+    <select id={id} aria-label={label} value={value} aria-describedby={describedBy} aria-invalid={invalid === true ? 'true' : undefined} onChange={(e) => onChange(e.currentTarget.value)}>
+      <option value="" disabled>{t('rulesFolderChoose')}</option>
+      {!known && value !== '' && <option value={value}>{value}</option>}
+      {folders.map((f) => (
+        <option key={f.name} value={f.name}>
+          {'\u00a0\u00a0'.repeat(f.depth)}{f.path.slice(f.path.lastIndexOf('/') + 1)}
+        </option>
+      ))}
+    </select>
+  );
+}
