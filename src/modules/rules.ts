@@ -157,8 +157,9 @@ function actionLines(a: Actions): string[] {
  * addresses normalised as forwardmail's. `abilities`: what the server said it can do.
  */
 export function ruleText(rule: RuleDraft, abilities: readonly string[] = ['body']): Result<string, RulesInputError> {
-  const name = rule.name.trim();
-  const nameProblem = textProblem(name, MAX_NAME_BYTES);
+  // Kept as given (the module keeps spaces too), so a listed rule goes back unchanged.
+  const name = rule.name;
+  const nameProblem = name.trim() === '' ? 'empty' : textProblem(name, MAX_NAME_BYTES);
   if (nameProblem !== null) return err(problem('name', nameProblem, 'the name'));
   if (rule.tests.length === 0) return err(problem('tests', 'no-tests', 'a rule needs a condition'));
   if (rule.tests.length > MAX_TESTS) return err(problem('tests', 'too-many-tests', `at most ${MAX_TESTS} conditions`));

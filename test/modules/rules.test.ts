@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MessageKey } from '../../src/messages/errors.js';
 import { rulesInputError, summarizeRule } from '../../src/messages/rules-text.js';
@@ -42,7 +43,7 @@ describe('rule text (§6.7)', () => {
 
   it('writes every condition and action kind, negation and stop', () => {
     const rule: RuleDraft = {
-      name: '  Many  ',
+      name: 'Many',
       enabled: false,
       match: 'any',
       tests: [
@@ -221,5 +222,41 @@ describe('the summary and the input errors in words', () => {
     const many = ruleText({ ...clients, tests: [] });
     if (many.ok) throw new Error('accepted');
     expect(rulesInputError(t, many.error).message).toBe('Add at least one condition.');
+  });
+});
+
+describe('the module vectors (test/vectors/rules.json, from the server side)', () => {
+  interface Vector { readonly rule: string; readonly list?: readonly string[]; readonly refused?: string }
+  const vectors = JSON.parse(fs.readFileSync(new URL('../vectors/rules.json', import.meta.url), 'utf8')) as Vector[];
+
+  /** A rule text as the module would list it, read by our parser (the module normalises it first). */
+  const parsed = (lines: readonly string[]) => parseRulesState(reply(['ability body', 'rule 1', ...lines]));
+
+  it('every listed rule reads, and writes back exactly as listed', () => {
+    const listed = vectors.filter((v) => v.list !== undefined);
+    expect(listed.length).toBeGreaterThan(3);
+    for (const v of listed) {
+      const state = parsed(v.list!);
+      if (!state.ok) throw new Error(`${v.rule}: ${state.error.message}`);
+      const text = ruleText(state.value.rules[0]!, ['body']);
+      // Our actions are in one order (move, copies, forwards, read, flag); the module keeps the
+      // given one but applies flags before filing whatever it is (xexec-rules.sh), so only the
+      // set of do lines has to match.
+      const sorted = (lines: readonly string[]) => [...lines.filter((l) => !l.startsWith('do ')), ...lines.filter((l) => l.startsWith('do ')).sort()];
+      expect(text.ok && sorted(text.value.split('\n')), v.rule).toEqual(sorted(v.list!));
+    }
+  });
+
+  it('a rule text the module refuses is never sent: refused here, or not a text the builder writes', () => {
+    const refused = vectors.filter((v) => v.refused !== undefined);
+    const accepted: string[] = [];
+    for (const v of refused) {
+      const lines = v.rule.split('\n').filter((line) => line !== '');
+      const state = parsed(lines);
+      const text = state.ok && state.value.rules.length === 1 ? ruleText(state.value.rules[0]!, ['body']) : null;
+      // Lines out of order or twice are read leniently but never written so.
+      if (text?.ok === true && text.value === lines.join('\n')) accepted.push(`${JSON.stringify(v.rule)} (${v.refused})`);
+    }
+    expect(accepted).toEqual([]);
   });
 });

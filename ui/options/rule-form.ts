@@ -105,7 +105,7 @@ export function draftOf(form: RuleForm): RuleDraft {
     ? { kind: 'delete', read: form.read, flag: form.flag }
     : { kind: 'deliver', move: form.move, copies: form.copies, forwards: form.forwards.map((a) => a.trim()), read: form.read, flag: form.flag };
   return {
-    name: form.name,
+    name: form.name.trim(),
     enabled: form.enabled,
     match: form.match,
     tests: form.conditions.map((c) => ({ not: c.not, condition: condition(c) })),
