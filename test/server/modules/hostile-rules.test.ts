@@ -188,6 +188,13 @@ describe('rules: vectors, commands and limits', () => {
     }
   });
 
+  it('"?" of matches is one byte in Pigeonhole, as PROTOCOL.md §6.7 says: "ü" takes two', () => {
+    const home = newHome();
+    rules(['add', 'name 1\nif subject matches a?b\ndo move One'], { home });
+    rules(['add', 'name 2\nif subject matches a??b\ndo move Two'], { home });
+    expect(sieveTest(home, 'a@example.net', { subject: 'aüb' }).actions).toEqual(['* store message in folder: Two', '+ create mailbox if it does not exist']);
+  });
+
   it('non-UTF-8 bytes and control characters are refused in every place', () => {
     const home = newHome();
     for (const bad of [Buffer.from([0xff]), Buffer.from([0xc3]), Buffer.from([0xed, 0xa0, 0x80])]) {
