@@ -255,6 +255,12 @@ describe('rules over LMTP', () => {
     // The list gives each name back exactly as sent.
     const lines = await ok(s, u, 'XEXEC rules list');
     expect(lines.filter((l) => l.startsWith('do move ')).map((l) => l.slice(8))).toEqual(names);
+    // A name this server cannot store ("/" under Maildir++ with the separator "."): Sieve's fileinto
+    // fails at delivery, and the message is kept in the INBOX, not lost.
+    await add(s, u, 'name slash\nif subject is slash\ndo move a/b');
+    await deliver(s, u, { subject: 'slash' });
+    expect(subjects(s, u, 'INBOX')).toEqual(['slash']);
+    expect(await listFolders(s, u)).not.toContain('a/b');
   });
 
   it('two sessions adding at once lose nothing; ids are distinct and never given again', async () => {
