@@ -94,7 +94,11 @@ describe('folders and Thunderbird filters', () => {
   it('folders.list names each folder as the server does, with its separator', async () => {
     const router = createRouter({ xexec: fakeXexec(() => okLines()).typed, translate, filters: filtersApi('.'), folderPaths: async () => ['/', '/INBOX', '/Clients', '/Clients/Example'] });
     expect(await router.handle({ type: 'folders.list', accountId: ACCOUNT })).toEqual({
-      ok: true, value: { folders: [{ name: 'INBOX', path: '/INBOX', depth: 0 }, { name: 'Clients', path: '/Clients', depth: 0 }, { name: 'Clients.Example', path: '/Clients/Example', depth: 1 }] },
+      ok: true, value: { folders: [
+        { name: 'INBOX', path: '/INBOX', depth: 0, label: 'INBOX' },
+        { name: 'Clients', path: '/Clients', depth: 0, label: 'Clients' },
+        { name: 'Clients.Example', path: '/Clients/Example', depth: 1, label: 'Example' },
+      ] },
     });
     const unknown = createRouter({ xexec: fakeXexec(() => okLines()).typed, translate, filters: filtersApi(''), folderPaths: async () => ['/A'] });
     expect(await unknown.handle({ type: 'folders.list', accountId: ACCOUNT })).toMatchObject({ ok: false, error: { kind: 'internal' } });

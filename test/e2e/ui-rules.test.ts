@@ -58,7 +58,8 @@ describe('the Rules panel, in Thunderbird, against the rules module', () => {
         // The user's folders on the server, subscribed as a mail client leaves them.
         const c = await server.login(USER);
         try {
-          for (const name of ['Clients', 'Clients.Example', 'Partners']) {
+          // "Ärger & Co" in IMAP's modified UTF-7, with a subfolder.
+          for (const name of ['Clients', 'Clients.Example', 'Partners', '&AMQ-rger &- Co', '&AMQ-rger &- Co.Unter']) {
             for (const command of [`CREATE "${name}"`, `SUBSCRIBE "${name}"`]) {
               const r = await c.command(command);
               expect(r.status, `${command}: ${r.text}`).toBe('OK');
@@ -75,7 +76,7 @@ describe('the Rules panel, in Thunderbird, against the rules module', () => {
           const deadline = Date.now() + 60000;
           for (;;) {
             const names = server.rootFolder.descendants.map((f) => f.URI);
-            if (names.some((u) => u.endsWith("/Clients/Example")) && names.some((u) => u.endsWith("/Partners"))) break;
+            if (names.some((u) => u.endsWith("/Clients/Example")) && names.some((u) => u.endsWith("/Partners")) && names.some((u) => u.endsWith("/Unter"))) break;
             if (Date.now() > deadline) throw new Error("Thunderbird did not list the folders: " + names.join(", "));
             await new Promise((r) => setTimeout(r, 100));
           }
@@ -129,6 +130,14 @@ describe('the Rules panel, in Thunderbird, against the rules module', () => {
     await tab.fill('rules', 'Text', 'example.com');
     await tab.setChecked('rules', 'Move to folder', true);
     // The folder's server name, from Thunderbird's path /Clients/Example and the separator.
+    // Every folder by its full name as the server lists it (UTF-8, `.`), non-ASCII and `&` too.
+    expect(await tab.dom<string[]>('return [...labelled("rules", { text: "Folder to move to" }).options].map((o) => o.value);')).toEqual(
+      ['', 'INBOX', 'Trash', 'Ärger & Co', 'Ärger & Co.Unter', 'Clients', 'Clients.Example', 'Partners'],
+    );
+    // Thunderbird's path keeps the modified UTF-7 name, which the background decodes.
+    expect(await tab.dom<string[]>('return [...labelled("rules", { text: "Folder to move to" }).options].map((o) => o.textContent.trim());')).toEqual(
+      ['Choose a folder…', 'INBOX', 'Trash', 'Ärger & Co', 'Unter', 'Clients', 'Example', 'Partners'],
+    );
     await tab.fill('rules', 'Folder to move to', 'Clients.Example');
     expect((await tab.control('rules', 'Folder to move to')).value).toBe('Clients.Example');
     await tab.setChecked('rules', 'Mark as read', true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { folderChoices, serverFolderName, uriFolderPath, uriServer } from '../../src/modules/folder-names.js';
+import { decodeMutf7, folderChoices, serverFolderName, uriFolderPath, uriServer } from '../../src/modules/folder-names.js';
 
 describe('folder names: Thunderbird path to the server full name', () => {
   it('joins the path with the server separator', () => {
@@ -21,9 +21,22 @@ describe('folder names: Thunderbird path to the server full name', () => {
 
   it('lists choices with their depth in tree order, without the root', () => {
     expect(folderChoices(['/', '/INBOX', '/Clients', '/Clients/Example'], '.')).toEqual([
-      { name: 'INBOX', path: '/INBOX', depth: 0 },
-      { name: 'Clients', path: '/Clients', depth: 0 },
-      { name: 'Clients.Example', path: '/Clients/Example', depth: 1 },
+      { name: 'INBOX', path: '/INBOX', depth: 0, label: 'INBOX' },
+      { name: 'Clients', path: '/Clients', depth: 0, label: 'Clients' },
+      { name: 'Clients.Example', path: '/Clients/Example', depth: 1, label: 'Example' },
     ]);
+  });
+
+  it('decodes the modified UTF-7 that Thunderbird keeps in IMAP paths', () => {
+    expect(decodeMutf7('&AMQ-rger &- Co')).toBe('Ärger & Co');
+    expect(decodeMutf7('&ZeVnLIqe-')).toBe('日本語');
+    expect(decodeMutf7('&2D3eAA-')).toBe('\u{1F600}');
+    expect(decodeMutf7('R&D')).toBeNull();
+    expect(decodeMutf7('&AMQ')).toBeNull();
+    expect(decodeMutf7('&A*Q-')).toBeNull();
+    expect(serverFolderName('/&AMQ-rger &- Co/Unter', '.')).toBe('Ärger & Co.Unter');
+    // A name Thunderbird already has in UTF-8 stays as it is.
+    expect(serverFolderName('/R&D/Ärger', '/')).toBe('R&D/Ärger');
+    expect(folderChoices(['/&AMQ-rger &- Co'], '.')).toEqual([{ name: 'Ärger & Co', path: '/&AMQ-rger &- Co', depth: 0, label: 'Ärger & Co' }]);
   });
 });

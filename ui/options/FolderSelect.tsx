@@ -26,7 +26,7 @@ export function FolderSelect({ id, label, value, folders, onChange, describedBy,
       {!known && value !== '' && <option value={value}>{value}</option>}
       {folders.map((f) => (
         <option key={f.name} value={f.name}>
-          {'\u00a0\u00a0'.repeat(f.depth)}{f.path.slice(f.path.lastIndexOf('/') + 1)}
+          {'\u00a0\u00a0'.repeat(f.depth)}{f.label}
         </option>
       ))}
     </select>

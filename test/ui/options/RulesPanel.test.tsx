@@ -22,9 +22,9 @@ class RulesBackground extends FakeBackground {
   rules: Rule[] = [];
   nextId = 1;
   folders: FolderChoice[] = [
-    { name: 'INBOX', path: '/INBOX', depth: 0 },
-    { name: 'Clients', path: '/Clients', depth: 0 },
-    { name: 'Clients.Example', path: '/Clients/Example', depth: 1 },
+    { name: 'INBOX', path: '/INBOX', depth: 0, label: 'INBOX' },
+    { name: 'Clients', path: '/Clients', depth: 0, label: 'Clients' },
+    { name: 'Clients.Example', path: '/Clients/Example', depth: 1, label: 'Example' },
   ];
   filters: AccountFilters = { serverUri: SERVER, separator: '.', filters: [] };
   disabled: number[] = [];
