@@ -18,7 +18,7 @@
 // (scripts/screenshots-3pane.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ADDON_ID, alertsModule, buildAddon, defaultModules, ExtensionPage, isoDay, OPTIONS_PAGE, type PanelKey, REPO_DIR, SettingsTab, startServer, startThunderbird, type TestServer, type Thunderbird } from '../test/support/harness.js';
+import { ADDON_ID, alertsModule, buildAddon, defaultModules, ExtensionPage, isoDay, OPTIONS_PAGE, type PanelKey, REPO_DIR, rulesModule, SettingsTab, startServer, startThunderbird, type TestServer, type Thunderbird } from '../test/support/harness.js';
 import { recompressPng } from './png.js';
 import { closeMenus, openHeaderMenu, openSenderMenu, reminderShown, shootScreen, showMessage } from './screenshots-3pane.js';
 import { startXvfb, type XDisplay } from './xvfb.js';
@@ -30,7 +30,7 @@ const ACCOUNT_NAME = 'Work';
 const WIDTH = 1280;
 const HEIGHT = 800;
 const STANDARD = new Set(['blacklist', 'whitelist', 'changepassword', 'forwardmail', 'vacation', 'spam']);
-const ALL_PANELS: readonly PanelKey[] = ['vacation', 'forwardmail', 'blacklist', 'whitelist', 'changepassword', 'spam', 'alerts', 'console'];
+const ALL_PANELS: readonly PanelKey[] = ['vacation', 'forwardmail', 'blacklist', 'whitelist', 'changepassword', 'spam', 'alerts', 'rules', 'console'];
 /** XEXEC_PANELS=spam,vacation makes only these panels' shots. */
 const PANELS = process.env.XEXEC_PANELS ? ALL_PANELS.filter((p) => process.env.XEXEC_PANELS!.split(',').includes(p)) : ALL_PANELS;
 /** Added through the page in each run, so the block list shows the live region at work. */
@@ -44,6 +44,14 @@ const BLOCKED = [
   'mailer@bulk.example', 'news@daily-digest.example', 'jobs@recruit-now.example', 'survey@feedback.example',
 ];
 const ALLOWED = ['@family.example', 'boss@spam.example', 'billing@bank.example', 'orders@shop.example'];
+
+/** The rules panel's list (PROTOCOL.md §6.7 rule texts). */
+const RULES = [
+  'name Clients\nif sender-domain is example.com\ndo move Clients.Example\ndo read',
+  'name Newsletters\nmatch any\nif subject contains newsletter\nif from begins news@\ndo move Newsletters\nstop yes',
+  'name Receipts\nif from ends @shop.example\ndo copy Receipts\ndo flag',
+  'name Large attachments\nenabled no\nif size over 10000000\nif attachment\ndo flag',
+];
 
 /** The `~base64url` form of an argument (PROTOCOL.md §3.1): any bytes, no quoting. */
 const enc = (s: string) => `~${Buffer.from(s, 'utf8').toString('base64url')}`;
@@ -91,6 +99,12 @@ async function seed(server: TestServer): Promise<void> {
   await xexec(server, 'XEXEC spam contacts set anna.berger@example.com tom@partner.example lena.fischer@example.com');
   // A new alert target: the panel shows the code step (the code went to the capture).
   await xexec(server, `XEXEC alerts set ${['target=jane.pager@sms.example.net', 'senders=boss@example.com,@partner.example', 'words=server down,invoice overdue', 'urgent=yes'].map(enc).join(' ')}`);
+  // Server rules, their folders made and subscribed as a mail client leaves them.
+  for (const folder of ['Clients', 'Clients.Example', 'Newsletters', 'Receipts']) {
+    await xexec(server, `CREATE "${folder}"`);
+    await xexec(server, `SUBSCRIBE "${folder}"`);
+  }
+  for (const rule of RULES) await xexec(server, `XEXEC rules add ${enc(rule)}`);
   await xexec(server, `XEXEC vacation set ${[`subject=Out of office`, `body=${body}`, 'days=7', `start=${isoDay(0)}`, `end=${isoDay(14)}`].map(enc).join(' ')}`);
 }
 
@@ -249,7 +263,7 @@ async function main(): Promise<void> {
   const server = await startServer({
     users: { [USER]: PASSWORD },
     // Alerts to one gateway domain, so the panel shows the administrator's restriction.
-    modules: (dir) => [...defaultModules(dir).filter((m) => STANDARD.has(m.name)), alertsModule(dir, ['--target-domains=sms.example.net'])],
+    modules: (dir) => [...defaultModules(dir).filter((m) => STANDARD.has(m.name)), alertsModule(dir, ['--target-domains=sms.example.net']), rulesModule(dir)],
     // The scanner's score reaches Sieve, so the spam panel's levels are all there.
     spamtest: 'spamassassin',
   });
