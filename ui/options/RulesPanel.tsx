@@ -39,16 +39,22 @@ export function RulesPanel({ accountId }: RulesPanelProps) {
   const folderList: readonly FolderChoice[] = folders.loaded.state === 'ready' ? folders.loaded.value.folders : [];
 
   /** Runs one change; the answer is the new list. */
-  async function change(name: string, busyText: string, request: () => ReturnType<typeof ask<'rules.list'>>, done: (s: RulesState) => string): Promise<boolean> {
+  async function change(
+    name: string,
+    busyText: string,
+    request: () => ReturnType<typeof ask<'rules.list'>>,
+    done: (s: RulesState) => string,
+    undo?: () => void,
+  ): Promise<boolean> {
     const result = await action.run(name, async () => {
       setStatus({ kind: 'busy', text: busyText });
       const response = await request();
       if (!response.ok) {
-        setStatus(errorStatus(response.error, () => void change(name, busyText, request, done), t('rulesChangeFailed', [response.error.message])));
+        setStatus(errorStatus(response.error, () => void change(name, busyText, request, done, undo), t('rulesChangeFailed', [response.error.message])));
         return false;
       }
       setValue(response.value);
-      setStatus({ kind: 'success', text: done(response.value) });
+      setStatus({ kind: 'success', text: done(response.value), undo });
       return true;
     });
     return result === true;
@@ -56,9 +62,16 @@ export function RulesPanel({ accountId }: RulesPanelProps) {
 
   const toggle = (rule: Rule) => void change('toggle', t('rulesSaving'), () => ask({ type: rule.enabled ? 'rules.disable' : 'rules.enable', accountId, id: rule.id }),
     () => t(rule.enabled ? 'rulesTurnedOff' : 'rulesTurnedOn', [rule.name]));
+  // Deleting is at once, with Undo (as the lists' removals): the rule comes back at its place,
+  // under a new id (ids are never given twice, PROTOCOL.md §6.7).
   const remove = (rule: Rule) => {
-    if (!window.confirm(t('rulesDeleteConfirm', [rule.name]))) return;
-    void change('delete', t('rulesDeleting'), () => ask({ type: 'rules.delete', accountId, id: rule.id }), () => t('rulesDeleted', [rule.name]));
+    const position = state.rules.findIndex((r) => r.id === rule.id) + 1;
+    const restore = () => void change('undo', t('rulesSaving'), async () => {
+      const added = await ask({ type: 'rules.add', accountId, rule: storedDraft(rule) });
+      if (!added.ok || added.value.added === null || position >= added.value.rules.length) return added;
+      return ask({ type: 'rules.move', accountId, id: added.value.added, to: position });
+    }, () => t('rulesRestored', [rule.name]));
+    void change('delete', t('rulesDeleting'), () => ask({ type: 'rules.delete', accountId, id: rule.id }), () => t('rulesDeleted', [rule.name]), restore);
   };
   const move = (rule: Rule, to: 'up' | 'down' | number) => void change('move', t('rulesMoving'), () => ask({ type: 'rules.move', accountId, id: rule.id, to }),
     (s) => t('rulesMoved', [rule.name, formatNumber(s.rules.findIndex((r) => r.id === rule.id) + 1)]));

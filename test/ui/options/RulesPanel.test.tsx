@@ -186,6 +186,7 @@ describe('the rules panel', () => {
 
   it('edits, switches off, moves by keyboard and by drag and drop, and deletes', async () => {
     server.rules = [rule(1, 'Alpha'), rule(2, 'Beta'), rule(3, 'Gamma')];
+    server.nextId = 4;
     const user = await open();
     await user.click(screen.getByRole('switch', { name: 'Rule “Beta” on' }));
     await screen.findByText('“Beta” is off.');
@@ -212,10 +213,14 @@ describe('the rules panel', () => {
     await screen.findByText('“Alpha 2” is saved.');
     expect(server.callsOf('rules.replace')[0]).toMatchObject({ id: 1, rule: { name: 'Alpha 2', actions: { move: 'Clients', read: true } } });
 
-    vi.spyOn(window, 'confirm').mockReturnValue(true);
-    await user.click(screen.getByRole('button', { name: 'Delete “Gamma”' }));
-    await screen.findByText('“Gamma” is deleted.');
-    expect(names()).toEqual(['Beta', 'Alpha 2']);
+    await user.click(screen.getByRole('button', { name: 'Delete “Alpha 2”' }));
+    await screen.findByText('“Alpha 2” is deleted.');
+    expect(names()).toEqual(['Beta', 'Gamma']);
+    // Undo puts it back where it was, as a new rule (ids are never given twice).
+    await user.click(screen.getByRole('button', { name: 'Undo' }));
+    await screen.findByText('“Alpha 2” is back in its place.');
+    expect(names()).toEqual(['Beta', 'Alpha 2', 'Gamma']);
+    expect(server.callsOf('rules.move').at(-1)).toMatchObject({ id: 4, to: 2 });
   });
 
   it('a failed change keeps the editor and offers Retry when it may pass; a failed load has Retry', async () => {
