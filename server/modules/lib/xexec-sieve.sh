@@ -9,11 +9,11 @@
 #      stop anything;
 #   3. the rules (xexec-rules.sh), in their order: fileinto, flags, redirect
 #      :copy, discard; a rule's "stop" skips only the later rules;
-#   4. the vacation reply, inside a currentdate test when start/end are set;
-#   5. forwarding: redirect [:copy].
-# So the order is: allow list, block list (and spam), rules, then forwarding
-# and the automatic reply (Sieve performs the actions only after the whole
-# script has run, so the order of those two changes nothing).
+#   4. forwarding: redirect [:copy];
+#   5. the vacation reply, inside a currentdate test when start/end are set.
+# So the order is: allow list, block list (and spam), rules, forwarding, the
+# automatic reply (Sieve performs the actions only after the whole script has
+# run, so the order of the last two changes no outcome).
 # A sender is the address in the From header or the envelope sender; an entry
 # `@domain` matches that domain exactly. Matching uses Sieve's default
 # comparator, i;ascii-casemap, so it ignores case.
@@ -185,6 +185,15 @@ xexec_sieve_generate() {
 	xexec_alerts_sieve
 	xexec_rules_sieve "$_use_vars"
 
+	if $_use_fw; then
+		printf '\n# Forwarding.\n'
+		if [ "$_fw_keep" = yes ]; then
+			printf 'redirect :copy %s;\n' "$(xexec_sieve_quote "$_fw_addr")"
+		else
+			printf 'redirect %s;\n' "$(xexec_sieve_quote "$_fw_addr")"
+		fi
+	fi
+
 	if $_use_va; then
 		printf '\n# Vacation reply.\n'
 		# Its conditions, all of which must hold: the dates, the senders
@@ -236,14 +245,5 @@ xexec_sieve_generate() {
 		sed -e '1,/^body$/d' -e 's/^\./../' -e "$XEXEC_SIEVE_VARS" "$_g_va"
 		printf '.\n%s;\n' "$_ind"
 		[ -z "$_ind" ] || printf '}\n'
-	fi
-
-	if $_use_fw; then
-		printf '\n# Forwarding.\n'
-		if [ "$_fw_keep" = yes ]; then
-			printf 'redirect :copy %s;\n' "$(xexec_sieve_quote "$_fw_addr")"
-		else
-			printf 'redirect %s;\n' "$(xexec_sieve_quote "$_fw_addr")"
-		fi
 	fi
 }

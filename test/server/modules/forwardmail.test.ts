@@ -102,7 +102,7 @@ describe('forwardmail', () => {
 });
 
 describe('all modules in one script', () => {
-  it('blacklist first (no reply, no forward), then vacation, then forwarding', () => {
+  it('blacklist first (no reply, no forward), then forwarding, then vacation', () => {
     const home = newHome();
     expect(run('blacklist', U, ['add', '@spam.example'], { home }).status).toBe(0);
     expect(run('whitelist', U, ['add', 'ok@spam.example'], { home }).status).toBe(0);
@@ -110,7 +110,7 @@ describe('all modules in one script', () => {
     expect(run('forwardmail', U, ['set', 'other@example.net', 'keep'], { home }).status).toBe(0);
     const s = sieveScript(home);
     expect(s).toMatch(/^require \["envelope", "fileinto", "mailbox", "vacation", "date", "relational", "copy"\];$/m);
-    const order = ['fileinto :create "Junk"', 'vacation :days 7', 'redirect :copy'].map((x) => s.indexOf(x));
+    const order = ['fileinto :create "Junk"', 'redirect :copy', 'vacation :days 7'].map((x) => s.indexOf(x));
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expectCompiles(home);
@@ -122,7 +122,7 @@ describe('all modules in one script', () => {
     for (const from of ['friend@example.com', 'ok@spam.example']) {
       const t = sieveTest(home, from);
       expect(t.actions.filter((l) => l.startsWith('* '))).toEqual([
-        '* send vacation message:', '* redirect message to: <other@example.net>',
+        '* redirect message to: <other@example.net>', '* send vacation message:',
       ]);
       expect(t.keep).toEqual(['* store message in folder: INBOX']);
     }

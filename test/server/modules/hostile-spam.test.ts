@@ -187,7 +187,7 @@ describe('the generated script with every module', () => {
     const s = sieveScript(home);
     expect(s).toMatch(/^require \["envelope", "fileinto", "mailbox", "vacation", "copy", "mime", "spamtestplus", "relational", "comparator-i;ascii-numeric"\];$/m);
     const order = [/^# Senders on the whitelist are exempt/m, /^ {2}# Blacklist/m, /^ {2}# Blocked top-level domains/m,
-      /^ {2}# Level standard: a spam score of at least 50%/m, /^}$/m, /^# Vacation reply/m, /^# Forwarding/m];
+      /^ {2}# Level standard: a spam score of at least 50%/m, /^}$/m, /^# Forwarding/m, /^# Vacation reply/m];
     const at = order.map((re) => s.search(re));
     expect(at.every((x) => x >= 0), String(at)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);

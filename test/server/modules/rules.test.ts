@@ -237,8 +237,9 @@ describe('rules over LMTP', () => {
     const at = (t: string) => script.indexOf(t);
     expect(at('# Blacklist')).toBeGreaterThan(0);
     expect(at('# Rules')).toBeGreaterThan(at('# Blacklist'));
-    expect(at('# Vacation')).toBeGreaterThan(at('# Rules'));
+    // The order of issue 12: allow list, block list, rules, forwarding, automatic reply.
     expect(at('# Forwarding')).toBeGreaterThan(at('# Rules'));
+    expect(at('# Vacation')).toBeGreaterThan(at('# Forwarding'));
   });
 
   it('folder names with &, ., non-ASCII characters and quotes round-trip: delivered, then listed over IMAP as given', async () => {
