@@ -11,7 +11,7 @@
 # In the script the rules come after the Junk part (mail filed there has
 # stopped) and the alerts part, and before vacation and forwarding. Each
 # enabled rule becomes
-#   if allof|anyof (<tests>) { addflag...; fileinto...; redirect...; discard; }
+#   if allof|anyof (<tests>) { addflag...; fileinto...; redirect...; discard; stop; }
 # "stop yes" means that no later *rule* runs: forwarding and vacation still do.
 # Sieve's own `stop` would end those too, so when a stop rule is followed by
 # another enabled rule the script sets a variable instead, and every rule
@@ -334,7 +334,8 @@ xexec_rules_sieve() {
 			word(dos[i])
 			if (w == "forward" && r ~ /^[^ @"\\]+@[a-z0-9.-]+$/) printf "  redirect :copy %s;\n", esc(r)
 		}
-		for (i = 1; i <= ndo; i++) if (dos[i] == "delete") printf "  discard;\n"
+		# Deleted is gone: no later rule, no forwarding, no automatic reply.
+		for (i = 1; i <= ndo; i++) if (dos[i] == "delete") printf "  discard;\n  stop;\n"
 		if (stop == "yes" && stopvar) printf "  set \"xexec_stop\" \"1\";\n"
 		printf "}\n"
 		id = ""

@@ -167,6 +167,13 @@ describe('rules over LMTP', () => {
       [{ subject: 'copy me', flags: 'F' }, { subject: 'forward me', flags: '' }]);
     expect(fw.map((m) => m.recipients)).toEqual([['fwd@example.net']]);
     expect(fw[0]!.data).toContain('Subject: forward me');
+    // Deleted is gone: with forwarding and a vacation reply on, a deleted message gets neither.
+    await ok(s, u, 'XEXEC forwardmail set all@example.net keep');
+    await ok(s, u, 'XEXEC vacation set body=away');
+    expect(await deliver(s, u, { from: 'someone@example.org', subject: 'delete me' })).toEqual([]);
+    expect(folder(s, u, 'INBOX').map((m) => m.subject)).not.toContain('delete me');
+    expect((await deliver(s, u, { from: 'someone@example.org', subject: 'keep me' })).map((m) => m.recipients.join(',')).sort())
+      .toEqual(['all@example.net', 'someone@example.org']);
   });
 
   it('several rules with stop, a disabled rule, and an order change that changes the outcome', async () => {
