@@ -31,6 +31,8 @@ export interface SpamState {
   readonly action: SpamAction;
   /** The days after which the server empties its spam folder; null: it offers Junk only. */
   readonly deleteDays: number | null;
+  /** The server's virus scanner files infected mail into Junk at every level but off. */
+  readonly virusCheck: boolean;
   /** Blocked top-level domains, in the module's order (bytewise sorted). */
   readonly tlds: readonly string[];
   readonly charsets: readonly string[];
@@ -201,8 +203,8 @@ export function spamSetRequest(update: SpamUpdate, module: string = SPAM): Resul
   return ok({ module, args });
 }
 
-const KEYS: ReadonlySet<string> = new Set(['level', 'action', 'delete-days', 'tld', 'charset', 'contacts']);
-const SINGLE_KEYS: ReadonlySet<string> = new Set(['level', 'action', 'delete-days', 'contacts']);
+const KEYS: ReadonlySet<string> = new Set(['level', 'action', 'delete-days', 'virustest', 'tld', 'charset', 'contacts']);
+const SINGLE_KEYS: ReadonlySet<string> = new Set(['level', 'action', 'delete-days', 'virustest', 'contacts']);
 
 /** The reply to show, set, off and contacts set/clear alike; keys it does not know are skipped. */
 export function parseSpamState(reply: XexecReply, module: string = SPAM): Result<SpamState, ReplyError> {
@@ -228,6 +230,9 @@ export function parseSpamState(reply: XexecReply, module: string = SPAM): Result
     deleteDays = Number(days.value);
   }
 
+  const virus = values.value.get('virustest');
+  if (virus !== undefined && virus.value !== 'yes' && virus.value !== 'no') return badValue(virus, 'is not yes or no');
+
   const count = values.value.get('contacts');
   if (count === undefined) return missingKey('contacts');
   if (!/^(?:0|[1-9]\d{0,8})$/.test(count.value)) return badValue(count, 'is not a count');
@@ -247,6 +252,7 @@ export function parseSpamState(reply: XexecReply, module: string = SPAM): Result
     level: level.value as SpamLevel,
     action: action.value,
     deleteDays,
+    virusCheck: virus?.value === 'yes',
     tlds,
     charsets,
     contacts: Number(count.value),

@@ -26,7 +26,7 @@ function error(response: BackgroundResponse) {
   return response.error;
 }
 
-const PARSED = { level: 'strict', action: 'junk', deleteDays: null, tlds: ['ru'], charsets: ['koi8-r'], contacts: 2 };
+const PARSED = { level: 'strict', action: 'junk', deleteDays: null, virusCheck: false, tlds: ['ru'], charsets: ['koi8-r'], contacts: 2 };
 
 describe('spam', () => {
   it('show, off, set: one command each, the state parsed', async () => {

@@ -67,14 +67,21 @@ describe('parseSpamState', () => {
   it('reads a full state', () => {
     expect(parseSpamState(replyOf('spam', ['level standard', 'action delete', 'delete-days 30', 'tld cn', 'tld ru', 'charset koi8-r', 'contacts 12']))).toEqual({
       ok: true,
-      value: { level: 'standard', action: 'delete', deleteDays: 30, tlds: ['cn', 'ru'], charsets: ['koi8-r'], contacts: 12 },
+      value: { level: 'standard', action: 'delete', deleteDays: 30, virusCheck: false, tlds: ['cn', 'ru'], charsets: ['koi8-r'], contacts: 12 },
     });
+  });
+
+  it('reads the server\'s virus check', () => {
+    expect(parseSpamState(replyOf('spam', ['level strict', 'action junk', 'virustest yes', 'contacts 0']))).toMatchObject({
+      ok: true, value: { level: 'strict', virusCheck: true },
+    });
+    expect(parseSpamState(replyOf('spam', ['level off', 'action junk', 'virustest maybe', 'contacts 0']))).toMatchObject({ ok: false, error: { kind: 'bad-value' } });
   });
 
   it('reads a bare state; unknown keys are ignored', () => {
     expect(parseSpamState(replyOf('spam', ['future yes', 'level off', 'action junk', 'contacts 0', 'folder Junk']))).toEqual({
       ok: true,
-      value: { level: 'off', action: 'junk', deleteDays: null, tlds: [], charsets: [], contacts: 0 },
+      value: { level: 'off', action: 'junk', deleteDays: null, virusCheck: false, tlds: [], charsets: [], contacts: 0 },
     });
   });
 

@@ -152,6 +152,7 @@ export function SpamPanel({ accountId, fixed = null }: SpamPanelProps) {
               <p id={`${id}-level-${level}`} class="hint">{levelHint(level)}</p>
             </div>
           ))}
+          {state.virusCheck && <p class="hint" data-testid="spam-virus-check">{t('spamVirusCheck')}</p>}
         </fieldset>
 
         <fieldset class="spam-action">

@@ -13,7 +13,7 @@ vi.mock('../../../src/messages/client.js', async () => (await import('../fakes.j
 
 /** The shared fake background with the spam module and the address books (as router.ts answers them). */
 class SpamBackground extends FakeBackground {
-  spam: SpamState = { level: 'off', action: 'junk', deleteDays: null, tlds: [], charsets: [], contacts: 0 };
+  spam: SpamState = { level: 'off', action: 'junk', deleteDays: null, virusCheck: false, tlds: [], charsets: [], contacts: 0 };
   books: AddressBookInfo[] = [{ id: 'book1', name: 'Personal' }, { id: 'book2', name: 'Work' }];
   /** Addresses per book. */
   bookAddresses: Record<string, string[]> = { book1: ['ann@example.org', 'bob@example.org'], book2: ['carl@example.com'] };
@@ -74,7 +74,7 @@ async function open(props: Partial<Parameters<typeof SpamPanel>[0]> = {}) {
 
 describe('the spam panel', () => {
   it('shows the stored state: level, junk only, blocked lists, contacts count', async () => {
-    server.spam = { level: 'standard', action: 'junk', deleteDays: null, tlds: ['ru'], charsets: ['koi8-r'], contacts: 0 };
+    server.spam = { level: 'standard', action: 'junk', deleteDays: null, virusCheck: false, tlds: ['ru'], charsets: ['koi8-r'], contacts: 0 };
     server.trusted = ['a@example.org', 'b@example.org'];
     await open();
     expect(screen.getByTestId('spam-state').textContent).toContain('Filter level: Standard. Blocked top-level domains: 1, blocked character sets: 1.');
@@ -88,6 +88,15 @@ describe('the spam panel', () => {
     expect(screen.getByTestId('spam-contacts-count').textContent).toBe('Trusted contacts stored on the server: 2.');
     expect(screen.getByRole('heading', { name: 'What this cannot catch' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Save' }).getAttribute('aria-disabled')).toBe('true');
+  });
+
+  it('says when the server also checks for viruses, and only then', async () => {
+    await open();
+    expect(screen.queryByTestId('spam-virus-check')).toBeNull();
+    cleanup();
+    server.spam = { ...server.spam, virusCheck: true };
+    await open();
+    expect(screen.getByTestId('spam-virus-check').textContent).toBe('This server also checks mail for viruses: infected mail goes to Junk at every level but Off.');
   });
 
   it('offers delete after N days only when the server does', async () => {
