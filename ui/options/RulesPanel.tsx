@@ -26,6 +26,19 @@ export interface RulesPanelProps {
 
 type Editing = { readonly id: number | null; readonly form: RuleForm } | null;
 
+/**
+ * The new list with each rule the server did not change kept as the object shown before, so
+ * only changed rules render again (RuleItem); a rule's identity is its id and its content.
+ */
+export function keepUnchanged(before: readonly Rule[], after: RulesState): RulesState {
+  const old = new Map(before.map((rule) => [rule.id, rule]));
+  const rules = after.rules.map((rule) => {
+    const previous = old.get(rule.id);
+    return previous !== undefined && JSON.stringify(previous) === JSON.stringify(rule) ? previous : rule;
+  });
+  return { ...after, rules };
+}
+
 export function RulesPanel({ accountId }: RulesPanelProps) {
   const { loaded, reload, setValue } = useLoad(() => ask({ type: 'rules.list', accountId }));
   const folders = useLoad(() => ask({ type: 'folders.list', accountId }));
@@ -36,6 +49,7 @@ export function RulesPanel({ accountId }: RulesPanelProps) {
   if (loaded.state === 'loading') return <Loading />;
   if (loaded.state === 'failed') return <LoadFailed error={loaded.error} onRetry={reload} />;
   const state = loaded.value;
+  const show = (next: RulesState) => setValue(keepUnchanged(state.rules, next));
   const folderList: readonly FolderChoice[] = folders.loaded.state === 'ready' ? folders.loaded.value.folders : [];
 
   /** Runs one change; the answer is the new list. */
@@ -53,7 +67,7 @@ export function RulesPanel({ accountId }: RulesPanelProps) {
         setStatus(errorStatus(response.error, () => void change(name, busyText, request, done, undo), t('rulesChangeFailed', [response.error.message])));
         return false;
       }
-      setValue(response.value);
+      show(response.value);
       setStatus({ kind: 'success', text: done(response.value), undo });
       return true;
     });
@@ -135,7 +149,7 @@ export function RulesPanel({ accountId }: RulesPanelProps) {
         </>
       )}
       <Status status={status} />
-      {editing === null && <FilterImport accountId={accountId} abilities={state.abilities} action={action} onState={setValue} setStatus={setStatus} />}
+      {editing === null && <FilterImport accountId={accountId} abilities={state.abilities} action={action} onState={show} setStatus={setStatus} />}
     </div>
   );
 }
