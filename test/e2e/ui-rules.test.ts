@@ -1,9 +1,9 @@
 // End-to-end: the Rules panel of the settings tab (issue 12), used through the DOM in a real
 // Thunderbird (the built .xpi) against a real Dovecot with the rules module. A rule made in the
 // panel, with its folder chosen from Thunderbird's own folder tree, sorts an LMTP delivery on the
-// server. Three real Thunderbird filters (made through chrome code as the filter editor saves
-// them) are read by the filters experiment: two become server rules, the tag filter is reported
-// as not convertible; the converted local filters are turned off, never deleted; then, with
+// server. The three real Thunderbird filters of issue 12 (made through chrome code as the filter
+// editor saves them) and one into a non-ASCII folder are read by the filters experiment: three
+// become server rules, the tag filter is reported as not convertible; the converted local filters are turned off, never deleted; then, with
 // Thunderbird stopped, the server sorts a delivery as the converted filter would have.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -80,12 +80,14 @@ describe('the Rules panel, in Thunderbird, against the rules module', () => {
             if (Date.now() > deadline) throw new Error("Thunderbird did not list the folders: " + names.join(", "));
             await new Promise((r) => setTimeout(r, 100));
           }
-          // Three filters as the filter editor saves them: From contains -> move, Subject
-          // contains -> mark read, and a tag filter.
+          // Filters as the filter editor saves them: From contains -> move, Subject contains ->
+          // move into a non-ASCII folder, Subject contains -> mark read, and a tag filter.
           const list = server.getFilterList(null);
           const partners = server.rootFolder.descendants.find((f) => f.URI.endsWith("/Partners"));
+          const unter = server.rootFolder.descendants.find((f) => f.URI.endsWith("/Unter"));
           const filters = [
             ["Partners to their folder", Ci.nsMsgSearchAttrib.Sender, "@partner.example", Ci.nsMsgFilterAction.MoveToFolder, partners.URI],
+            ["Trouble", Ci.nsMsgSearchAttrib.Subject, "Trouble ticket", Ci.nsMsgFilterAction.MoveToFolder, unter.URI],
             ["Digest read", Ci.nsMsgSearchAttrib.Subject, "Weekly digest", Ci.nsMsgFilterAction.MarkRead, ""],
             ["Tag the boss", Ci.nsMsgSearchAttrib.Sender, "boss@example.com", Ci.nsMsgFilterAction.AddTag, "$label1"],
           ];
@@ -151,10 +153,16 @@ describe('the Rules panel, in Thunderbird, against the rules module', () => {
     expect(folder(s.server, 'INBOX').map((m) => m.subject)).toEqual(['not a client']);
   });
 
-  it('reads Thunderbird\'s filters: two become rules, the tag filter cannot, with its reason', async () => {
+  it('reads Thunderbird\'s filters: three become rules, the tag filter cannot, with its reason', async () => {
     await tab.waitText('rules', /Tag the boss/, '.filter-import');
     const filter = (name: string) => tab.text('rules', `[data-filter="${name}"]`);
     expect(await filter('Partners to their folder')).toBe('Partners to their folder — Mail where From contains “@partner.example”: move to Partners');
+    // A target folder's URI keeps the modified UTF-7 name, as a folder's path does.
+    expect(await s.tb.chrome<string>(`
+      const list = MailServices.accounts.getAccount(arguments[0]).incomingServer.getFilterList(null);
+      return list.getFilterAt(1).sortedActionList[0].targetFolderUri;
+    `, [s.accountId])).toMatch(/\/&AMQ-rger &- Co\/Unter$/);
+    expect(await filter('Trouble')).toBe('Trouble — Mail where Subject contains “Trouble ticket”: move to Ärger & Co.Unter');
     expect(await filter('Digest read')).toBe('Digest read — Mail where Subject contains “Weekly digest”: mark as read');
     expect(await filter('Tag the boss')).toMatch(/^Tag the boss — cannot become a server rule ?It adds a tag; tags exist only in Thunderbird\.$/);
     expect(await tab.dom<number>('return scope("rules").querySelectorAll(\'[data-filter="Tag the boss"] input[type="checkbox"]\').length;')).toBe(0);
@@ -163,11 +171,12 @@ describe('the Rules panel, in Thunderbird, against the rules module', () => {
   it('converts the chosen filters and turns the local ones off without deleting them', async () => {
     await tab.setChecked('rules', 'Turn off the converted filters in Thunderbird (they are not deleted)', true);
     expect(await tab.act('rules', 'Make the chosen filters server rules')).toMatchObject({
-      kind: 'success', text: '2 filters are now server rules; the local ones are turned off (not deleted).',
+      kind: 'success', text: '3 filters are now server rules; the local ones are turned off (not deleted).',
     });
-    expect(await tab.text('rules', '[data-testid="rules-state"]')).toBe('3 of at most 500 rules on the server.');
+    expect(await tab.text('rules', '[data-testid="rules-state"]')).toBe('4 of at most 500 rules on the server.');
     expect(await localFilters(s)).toEqual([
       { name: 'Partners to their folder', enabled: false },
+      { name: 'Trouble', enabled: false },
       { name: 'Digest read', enabled: false },
       { name: 'Tag the boss', enabled: true },
     ]);
@@ -177,7 +186,10 @@ describe('the Rules panel, in Thunderbird, against the rules module', () => {
     await s.tb.stop();
     await deliver(s.server, 'news@partner.example', 'partner offer');
     await deliver(s.server, 'robot@lists.example', 'Weekly digest 12');
+    await deliver(s.server, 'help@desk.example', 'Trouble ticket 7');
     expect(folder(s.server, 'Partners')).toEqual([{ subject: 'partner offer', flags: '' }]);
+    // Maildir++ keeps the folder's modified UTF-7 name on disk.
+    expect(folder(s.server, '&AMQ-rger &- Co.Unter')).toEqual([{ subject: 'Trouble ticket 7', flags: '' }]);
     expect(folder(s.server, 'INBOX')).toContainEqual({ subject: 'Weekly digest 12', flags: 'S' });
   });
 });
