@@ -7,7 +7,7 @@ import type { UserError } from '../../../src/messages/errors.js';
 import type { BackgroundRequest, BackgroundResponse } from '../../../src/messages/messages.js';
 import type { FolderChoice } from '../../../src/modules/folder-names.js';
 import { ruleText, type Rule, type RulesState } from '../../../src/modules/rules.js';
-import { RulesPanel } from '../../../ui/options/RulesPanel.js';
+import { keepUnchanged, RulesPanel } from '../../../ui/options/RulesPanel.js';
 import { background, FakeBackground, resetBackground, serverError } from '../fakes.js';
 
 vi.mock('webextension-polyfill', async () => (await import('../fakes.js')).polyfillModule());
@@ -283,5 +283,16 @@ describe('moving Thunderbird filters to the server', () => {
     await user.click(within(section).getByRole('button', { name: 'Make the chosen filters server rules' }));
     await screen.findByText('2 filters are now server rules; the local ones are turned off (not deleted).');
     expect(server.callsOf('filters.disable')[0]).toMatchObject({ indexes: [0, 1], names: ['Clients', 'News read'] });
+  });
+});
+
+describe('keepUnchanged', () => {
+  it('keeps the objects of rules the server did not change, so only changed ones render again', () => {
+    const before = [rule(1, 'Alpha'), rule(2, 'Beta')];
+    const after = keepUnchanged(before, { abilities: [], maxRules: null, added: null, rules: [{ ...before[1]! }, { ...before[0]!, enabled: false }, rule(3, 'Gamma')] });
+    expect(after.rules[0]).toBe(before[1]);
+    expect(after.rules[1]).not.toBe(before[0]);
+    expect(after.rules[1]).toMatchObject({ id: 1, enabled: false });
+    expect(after.rules.map((r) => r.id)).toEqual([2, 1, 3]);
   });
 });
