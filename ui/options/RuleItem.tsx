@@ -1,9 +1,10 @@
 /**
  * One rule of RuleList: its name, summary, switch and buttons. It renders again only when its
- * rule, place, drop mark or the panel's busy state change (a class component's
- * shouldComponentUpdate): with 500 rules, a drag over the list or a change of one rule would
- * otherwise render every item (measured in bench/ui/rules-panel.ts). The handlers come through
- * a ref that RuleList updates, so an item that did not render again never calls a stale one.
+ * rule, place or drop mark change (a class component's shouldComponentUpdate): with 500 rules, a
+ * drag over the list, a change of one rule or the panel turning busy and back would otherwise
+ * render every item (measured in bench/ui/rules-panel.ts). The handlers and the busy state come
+ * through a ref that RuleList updates, so an item that did not render again never calls a stale
+ * handler; while the panel is busy the list says so (aria-busy) and the buttons do nothing.
  */
 
 import { Component } from 'preact';
@@ -21,13 +22,14 @@ export interface RuleHandlers {
   readonly onDragLeave: () => void;
   readonly onDragEnd: () => void;
   readonly onDrop: (index: number) => void;
+  /** An action of the panel is in flight. */
+  readonly blocked: boolean;
 }
 
 export interface RuleItemProps {
   readonly rule: Rule;
   readonly index: number;
   readonly last: boolean;
-  readonly blocked: boolean;
   readonly over: boolean;
   readonly handlers: { readonly current: RuleHandlers };
 }
@@ -47,21 +49,21 @@ function summary(rule: Rule): string {
 export class RuleItem extends Component<RuleItemProps> {
   override shouldComponentUpdate(next: RuleItemProps): boolean {
     const p = this.props;
-    return next.rule !== p.rule || next.index !== p.index || next.last !== p.last || next.blocked !== p.blocked || next.over !== p.over;
+    return next.rule !== p.rule || next.index !== p.index || next.last !== p.last || next.over !== p.over;
   }
 
   override render() {
-    const { rule, index, last, blocked, over, handlers } = this.props;
+    const { rule, index, last, over, handlers } = this.props;
     const h = () => handlers.current;
     const guard = (action: () => void) => () => {
-      if (!blocked) action();
+      if (!h().blocked) action();
     };
-    const disabled = (off: boolean) => (blocked || off ? 'true' : undefined);
+    const disabled = (off: boolean) => (off ? 'true' : undefined);
     return (
       <li
         class={`rule-item${rule.enabled ? '' : ' rule-off'}${over ? ' drop-target' : ''}`}
         data-rule={rule.id}
-        draggable={!blocked}
+        draggable
         onDragStart={(e) => {
           h().onDragStart(rule);
           e.dataTransfer?.setData('text/plain', String(rule.id));

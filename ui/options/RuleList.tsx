@@ -26,6 +26,7 @@ export function RuleList({ rules, blocked, onToggle, onEdit, onDelete, onMove }:
   const [over, setOver] = useState<number | null>(null);
   const handlers = useRef<RuleHandlers | null>(null);
   handlers.current = {
+    blocked,
     onToggle,
     onEdit,
     onDelete,
@@ -50,14 +51,13 @@ export function RuleList({ rules, blocked, onToggle, onEdit, onDelete, onMove }:
   };
   if (rules.length === 0) return <p class="hint" data-testid="rules-empty">{t('rulesNone')}</p>;
   return (
-    <ol class="rule-list" aria-label={t('rulesListLabel')}>
+    <ol class="rule-list" aria-label={t('rulesListLabel')} aria-busy={blocked ? 'true' : undefined}>
       {rules.map((rule, i) => (
         <RuleItem
           key={rule.id}
           rule={rule}
           index={i}
           last={i === rules.length - 1}
-          blocked={blocked}
           over={over === i}
           handlers={handlers as { readonly current: RuleHandlers }}
         />
