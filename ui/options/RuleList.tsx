@@ -4,7 +4,7 @@
  * and drop moves a rule to where it is dropped.
  */
 
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Rule } from '../../src/modules/rules.js';
 import { t } from '../shared/i18n.js';
 import { RuleItem, type RuleHandlers } from './RuleItem.js';
@@ -20,7 +20,19 @@ export interface RuleListProps {
   readonly onMove: (rule: Rule, to: 'up' | 'down' | number) => void;
 }
 
+/** Rendered at once: more than a window shows. The rest follows in slices after the first paint. */
+const FIRST = 40;
+const SLICE = 100;
+
 export function RuleList({ rules, blocked, onToggle, onEdit, onDelete, onMove }: RuleListProps) {
+  // 500 rules take about 300 ms to render the first time without a JIT (bench/ui/rules-panel.ts):
+  // the rules in view are painted first, the others in slices between frames.
+  const [shown, setShown] = useState(FIRST);
+  useEffect(() => {
+    if (shown >= rules.length) return undefined;
+    const timer = window.setTimeout(() => setShown((n) => n + SLICE), 0);
+    return () => window.clearTimeout(timer);
+  }, [shown, rules.length]);
   // A ref: the drop comes before any render after the drag started.
   const dragged = useRef<Rule | null>(null);
   const [over, setOver] = useState<number | null>(null);
@@ -52,7 +64,7 @@ export function RuleList({ rules, blocked, onToggle, onEdit, onDelete, onMove }:
   if (rules.length === 0) return <p class="hint" data-testid="rules-empty">{t('rulesNone')}</p>;
   return (
     <ol class="rule-list" aria-label={t('rulesListLabel')} aria-busy={blocked ? 'true' : undefined}>
-      {rules.map((rule, i) => (
+      {rules.slice(0, shown).map((rule, i) => (
         <RuleItem
           key={rule.id}
           rule={rule}
