@@ -94,6 +94,8 @@ export function createRouter(deps: RouterDeps): Router {
 
   /** Refused before anything is sent: the administrator turned it off. */
   const policyOff = (): UserError => userError('input', t('errorPolicyOff'));
+  /** Refused before anything is sent: the administrator fixed the alert conditions. */
+  const conditionsLocked = (): UserError => userError('input', t('alertsConditionsLocked'), { field: 'conditions' });
 
   /** The name the account's server knows `module` by, unless the policy hides its panel. */
   async function moduleName(accountId: string, module: StandardModule): Promise<Result<string, UserError>> {
@@ -136,13 +138,31 @@ export function createRouter(deps: RouterDeps): Router {
     return result;
   }
 
-  /** A rules command built from the page's input, run, and read as the list it answers. */
-  async function rules(accountId: string, build: (module: string) => Result<XexecRequest, RulesInputError>) {
-    const module = await moduleName(accountId, 'rules');
-    if (!module.ok) return module;
-    const request = build(module.value);
-    if (!request.ok) return err(rulesInputError(t, request.error));
-    return run(accountId, request.value, parseRulesState);
+  /** The request, or the page's input error in the module's words. */
+  function checked<E>(request: Result<XexecRequest, E>, words: (t: Translate, error: E) => UserError): Result<XexecRequest, UserError> {
+    return request.ok ? request : err(words(t, request.error));
+  }
+
+  /**
+   * Every module message has this shape: the name the account's server knows the module by
+   * (refused when the policy hides its panel), the request built from the page's input and
+   * checked, then run and its reply parsed.
+   */
+  async function call<T>(
+    accountId: string,
+    module: StandardModule,
+    build: (name: string) => Result<XexecRequest, UserError>,
+    parse: (reply: XexecReply, module: string) => Result<T, ReplyError>,
+  ): Promise<Result<T, UserError>> {
+    const name = await moduleName(accountId, module);
+    if (!name.ok) return name;
+    const request = build(name.value);
+    return request.ok ? run(accountId, request.value, parse) : request;
+  }
+
+  /** A rules command from the page's input, read as the list it answers. */
+  function rules(accountId: string, build: (name: string) => Result<XexecRequest, RulesInputError>) {
+    return call(accountId, 'rules', (name) => checked(build(name), rulesInputError), parseRulesState);
   }
 
   const discovery = new DiscoveryCache(async (accountId) => {
@@ -158,34 +178,21 @@ export function createRouter(deps: RouterDeps): Router {
     },
 
     async 'list.show'(r) {
-      const module = await moduleName(r.accountId, r.list);
-      if (!module.ok) return module;
-      const entries = await run(r.accountId, listRequest(module.value), parseListReply);
+      const entries = await call(r.accountId, r.list, (name) => ok(listRequest(name)), parseListReply);
       return entries.ok ? ok({ entries: joinEntries(entries.value) }) : entries;
     },
     async 'list.add'(r) {
-      const module = await moduleName(r.accountId, r.list);
-      if (!module.ok) return module;
-      const request = addRequest(module.value, r.entries);
-      if (!request.ok) return err(entryInputError(t, request.error));
-      const changes = await run(r.accountId, request.value, parseAddReply);
+      const changes = await call(r.accountId, r.list, (name) => checked(addRequest(name, r.entries), entryInputError), parseAddReply);
       return changes.ok ? ok({ changes: changes.value }) : changes;
     },
     async 'list.del'(r) {
-      const module = await moduleName(r.accountId, r.list);
-      if (!module.ok) return module;
-      const request = deleteRequest(module.value, r.entries);
-      if (!request.ok) return err(entryInputError(t, request.error));
-      const changes = await run(r.accountId, request.value, parseDeleteReply);
+      const changes = await call(r.accountId, r.list, (name) => checked(deleteRequest(name, r.entries), entryInputError), parseDeleteReply);
       return changes.ok ? ok({ changes: changes.value }) : changes;
     },
 
     async 'password.change'(r) {
-      const module = await moduleName(r.accountId, 'changepassword');
-      if (!module.ok) return module;
-      const request = changePasswordRequest(r.newPassword, { module: module.value });
-      if (!request.ok) return err(passwordInputError(t, request.error));
-      const changed = await run(r.accountId, request.value, parseChangePasswordReply);
+      const build = (name: string) => checked(changePasswordRequest(r.newPassword, { module: name }), passwordInputError);
+      const changed = await call(r.accountId, 'changepassword', build, parseChangePasswordReply);
       if (!changed.ok) return changed;
       // The server has the new password now: Thunderbird must use it for its next login.
       try {
@@ -198,36 +205,18 @@ export function createRouter(deps: RouterDeps): Router {
       }
     },
 
-    async 'forward.show'(r) {
-      const module = await moduleName(r.accountId, 'forwardmail');
-      return module.ok ? run(r.accountId, forwardShowRequest(module.value), parseForwardState) : module;
-    },
-    async 'forward.off'(r) {
-      const module = await moduleName(r.accountId, 'forwardmail');
-      return module.ok ? run(r.accountId, forwardOffRequest(module.value), parseForwardState) : module;
-    },
-    async 'forward.set'(r) {
-      const module = await moduleName(r.accountId, 'forwardmail');
-      if (!module.ok) return module;
-      const request = forwardSetRequest(r.address, r.keepCopy, module.value);
-      if (!request.ok) return err(addressInputError(t, request.error));
-      return run(r.accountId, request.value, parseForwardState);
-    },
+    'forward.show': (r) => call(r.accountId, 'forwardmail', (name) => ok(forwardShowRequest(name)), parseForwardState),
+    'forward.off': (r) => call(r.accountId, 'forwardmail', (name) => ok(forwardOffRequest(name)), parseForwardState),
+    'forward.set': (r) =>
+      call(r.accountId, 'forwardmail', (name) => checked(forwardSetRequest(r.address, r.keepCopy, name), addressInputError), parseForwardState),
 
-    async 'vacation.show'(r) {
-      const module = await moduleName(r.accountId, 'vacation');
-      return module.ok ? run(r.accountId, vacationShowRequest(module.value), parseVacationState) : module;
-    },
+    'vacation.show': (r) => call(r.accountId, 'vacation', (name) => ok(vacationShowRequest(name)), parseVacationState),
     async 'vacation.off'(r) {
-      const module = await moduleName(r.accountId, 'vacation');
-      return module.ok ? changedVacation(r.accountId, await run(r.accountId, vacationOffRequest(module.value), parseVacationState)) : module;
+      return changedVacation(r.accountId, await call(r.accountId, 'vacation', (name) => ok(vacationOffRequest(name)), parseVacationState));
     },
     async 'vacation.set'(r) {
-      const module = await moduleName(r.accountId, 'vacation');
-      if (!module.ok) return module;
-      const request = vacationSetRequest(r.update, module.value);
-      if (!request.ok) return err(vacationInputError(t, request.error));
-      return changedVacation(r.accountId, await run(r.accountId, request.value, parseVacationState));
+      const build = (name: string) => checked(vacationSetRequest(r.update, name), vacationInputError);
+      return changedVacation(r.accountId, await call(r.accountId, 'vacation', build, parseVacationState));
     },
 
     async 'contacts.addresses'(r) {
@@ -239,113 +228,57 @@ export function createRouter(deps: RouterDeps): Router {
       return ok({ books: localBooks(books) });
     },
 
-    async 'spam.show'(r) {
-      const module = await moduleName(r.accountId, 'spam');
-      return module.ok ? run(r.accountId, spamShowRequest(module.value), parseSpamState) : module;
-    },
+    'spam.show': (r) => call(r.accountId, 'spam', (name) => ok(spamShowRequest(name)), parseSpamState),
     async 'spam.off'(r) {
-      const module = await moduleName(r.accountId, 'spam');
-      if (!module.ok) return module;
       // Off would undo a level the administrator fixed.
-      if ((await policy(r.accountId)).spam.level !== undefined) return err(userError('input', t('spamFixedByAdmin'), { field: 'level' }));
-      return run(r.accountId, spamOffRequest(module.value), parseSpamState);
+      const fixed = (await policy(r.accountId)).spam.level !== undefined;
+      const build = (name: string) => (fixed ? err(userError('input', t('spamFixedByAdmin'), { field: 'level' })) : ok(spamOffRequest(name)));
+      return call(r.accountId, 'spam', build, parseSpamState);
     },
     async 'spam.set'(r) {
-      const module = await moduleName(r.accountId, 'spam');
-      if (!module.ok) return module;
       // What the administrator fixed is sent whatever the page asked for.
-      const request = spamSetRequest(withFixed(r.update, (await policy(r.accountId)).spam), module.value);
-      if (!request.ok) return err(spamInputError(t, request.error));
-      return run(r.accountId, request.value, parseSpamState);
+      const update = withFixed(r.update, (await policy(r.accountId)).spam);
+      return call(r.accountId, 'spam', (name) => checked(spamSetRequest(update, name), spamInputError), parseSpamState);
     },
     async 'spam.contacts.list'(r) {
-      const module = await moduleName(r.accountId, 'spam');
-      if (!module.ok) return module;
-      const addresses = await run(r.accountId, spamContactsListRequest(module.value), parseSpamContacts);
+      const addresses = await call(r.accountId, 'spam', (name) => ok(spamContactsListRequest(name)), parseSpamContacts);
       return addresses.ok ? ok({ addresses: joinEntries(addresses.value) }) : addresses;
     },
-    async 'spam.contacts.set'(r) {
-      const module = await moduleName(r.accountId, 'spam');
-      if (!module.ok) return module;
-      const request = spamContactsSetRequest(r.addresses, module.value);
-      if (!request.ok) return err(spamInputError(t, request.error));
-      return run(r.accountId, request.value, parseSpamState);
-    },
-    async 'spam.contacts.clear'(r) {
-      const module = await moduleName(r.accountId, 'spam');
-      return module.ok ? run(r.accountId, spamContactsClearRequest(module.value), parseSpamState) : module;
-    },
+    'spam.contacts.set': (r) =>
+      call(r.accountId, 'spam', (name) => checked(spamContactsSetRequest(r.addresses, name), spamInputError), parseSpamState),
+    'spam.contacts.clear': (r) => call(r.accountId, 'spam', (name) => ok(spamContactsClearRequest(name)), parseSpamState),
 
-    async 'alerts.show'(r) {
-      const module = await moduleName(r.accountId, 'alerts');
-      return module.ok ? run(r.accountId, alertsShowRequest(module.value), parseAlertsState) : module;
-    },
-    async 'alerts.off'(r) {
-      const module = await moduleName(r.accountId, 'alerts');
-      return module.ok ? run(r.accountId, alertsOffRequest(module.value), parseAlertsState) : module;
-    },
+    'alerts.show': (r) => call(r.accountId, 'alerts', (name) => ok(alertsShowRequest(name)), parseAlertsState),
+    'alerts.off': (r) => call(r.accountId, 'alerts', (name) => ok(alertsOffRequest(name)), parseAlertsState),
     async 'alerts.set'(r) {
-      const module = await moduleName(r.accountId, 'alerts');
-      if (!module.ok) return module;
       const fixed = (await policy(r.accountId)).alerts;
       const u = r.update;
       // Conditions the administrator fixed are not the user's to change (docs/ADMIN.md).
-      if (fixed.lockConditions && (u.senders !== undefined || u.words !== undefined || u.urgent !== undefined || u.contacts !== undefined)) {
-        return err(userError('input', t('alertsConditionsLocked'), { field: 'conditions' }));
-      }
-      const request = alertsSetRequest(u, module.value, fixed.targetDomains);
-      if (!request.ok) return err(alertsInputError(t, request.error));
-      return run(r.accountId, request.value, parseAlertsState);
+      const locked = fixed.lockConditions && (u.senders !== undefined || u.words !== undefined || u.urgent !== undefined || u.contacts !== undefined);
+      const build = (name: string) =>
+        (locked ? err(conditionsLocked()) : checked(alertsSetRequest(u, name, fixed.targetDomains), alertsInputError));
+      return call(r.accountId, 'alerts', build, parseAlertsState);
     },
-    async 'alerts.confirm'(r) {
-      const module = await moduleName(r.accountId, 'alerts');
-      if (!module.ok) return module;
-      const request = alertsConfirmRequest(r.code, module.value);
-      if (!request.ok) return err(alertsInputError(t, request.error));
-      return run(r.accountId, request.value, parseAlertsState);
-    },
-    async 'alerts.resend'(r) {
-      const module = await moduleName(r.accountId, 'alerts');
-      return module.ok ? run(r.accountId, alertsResendRequest(module.value), parseAlertsState) : module;
-    },
+    'alerts.confirm': (r) => call(r.accountId, 'alerts', (name) => checked(alertsConfirmRequest(r.code, name), alertsInputError), parseAlertsState),
+    'alerts.resend': (r) => call(r.accountId, 'alerts', (name) => ok(alertsResendRequest(name)), parseAlertsState),
     async 'alerts.contacts.set'(r) {
-      const module = await moduleName(r.accountId, 'alerts');
-      if (!module.ok) return module;
-      if ((await policy(r.accountId)).alerts.lockConditions) return err(userError('input', t('alertsConditionsLocked'), { field: 'conditions' }));
-      const request = alertsContactsSetRequest(r.addresses, module.value);
-      if (!request.ok) return err(alertsInputError(t, request.error));
-      return run(r.accountId, request.value, parseAlertsState);
+      const locked = (await policy(r.accountId)).alerts.lockConditions;
+      const build = (name: string) => (locked ? err(conditionsLocked()) : checked(alertsContactsSetRequest(r.addresses, name), alertsInputError));
+      return call(r.accountId, 'alerts', build, parseAlertsState);
     },
 
-    async 'rules.list'(r) {
-      return rules(r.accountId, (module) => ok(rulesListRequest(module)));
-    },
+    'rules.list': (r) => rules(r.accountId, (name) => ok(rulesListRequest(name))),
     // The server refuses a body test it cannot run; the page hides it by the listed abilities.
-    async 'rules.add'(r) {
-      return rules(r.accountId, (module) => rulesAddRequest(r.rule, undefined, module));
-    },
-    async 'rules.replace'(r) {
-      return rules(r.accountId, (module) => rulesReplaceRequest(r.id, r.rule, undefined, module));
-    },
-    async 'rules.delete'(r) {
-      return rules(r.accountId, (module) => rulesIdRequest('delete', r.id, module));
-    },
-    async 'rules.enable'(r) {
-      return rules(r.accountId, (module) => rulesIdRequest('enable', r.id, module));
-    },
-    async 'rules.disable'(r) {
-      return rules(r.accountId, (module) => rulesIdRequest('disable', r.id, module));
-    },
-    async 'rules.move'(r) {
-      return rules(r.accountId, (module) => rulesMoveRequest(r.id, r.to, module));
-    },
+    'rules.add': (r) => rules(r.accountId, (name) => rulesAddRequest(r.rule, undefined, name)),
+    'rules.replace': (r) => rules(r.accountId, (name) => rulesReplaceRequest(r.id, r.rule, undefined, name)),
+    'rules.delete': (r) => rules(r.accountId, (name) => rulesIdRequest('delete', r.id, name)),
+    'rules.enable': (r) => rules(r.accountId, (name) => rulesIdRequest('enable', r.id, name)),
+    'rules.disable': (r) => rules(r.accountId, (name) => rulesIdRequest('disable', r.id, name)),
+    'rules.move': (r) => rules(r.accountId, (name) => rulesMoveRequest(r.id, r.to, name)),
     async 'rules.check'(r) {
-      const module = await moduleName(r.accountId, 'rules');
-      if (!module.ok) return module;
-      const request = rulesCheckRequest(r.rule, undefined, module.value);
-      if (!request.ok) return err(rulesInputError(t, request.error));
-      const checked = await run(r.accountId, request.value, parseRulesCheck);
-      return checked.ok ? ok({ compiled: true as const }) : checked;
+      const build = (name: string) => checked(rulesCheckRequest(r.rule, undefined, name), rulesInputError);
+      const compiled = await call(r.accountId, 'rules', build, parseRulesCheck);
+      return compiled.ok ? ok({ compiled: true as const }) : compiled;
     },
 
     async 'folders.list'(r) {
