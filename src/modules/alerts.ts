@@ -8,7 +8,7 @@ import type { XexecRequest } from '../protocol/command.js';
 import type { XexecReply } from '../protocol/data-line.js';
 import { err, ok, type Result } from '../protocol/result.js';
 import { ENTRY_PROBLEM_TEXT, normalizeAddress, normalizeEntry, type EntryProblem } from './address.js';
-import { badValue, checkModule, missingKey, readKeyValues, singleValues, type KeyValue, type ReplyError } from './reply.js';
+import { badValue, missingKey, readState, type KeyValue, type ReplyError } from './reply.js';
 
 export const ALERTS = 'alerts';
 
@@ -205,18 +205,15 @@ const DOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0
 
 /** The reply to show, set, off, confirm and resend alike. */
 export function parseAlertsState(reply: XexecReply, module: string = ALERTS): Result<AlertsState, ReplyError> {
-  const lines = checkModule(reply, module);
-  if (!lines.ok) return lines;
-  const pairs = readKeyValues(lines.value, KEYS);
-  if (!pairs.ok) return pairs;
-  const values = singleValues(pairs.value, SINGLE_KEYS);
-  if (!values.ok) return values;
+  const state = readState(reply, module, KEYS, SINGLE_KEYS);
+  if (!state.ok) return state;
+  const { pairs, values } = state.value;
 
-  const status = values.value.get('status');
+  const status = values.get('status');
   if (status === undefined) return missingKey('status');
   if (status.value !== 'on' && status.value !== 'off') return badValue(status, 'is not on or off');
 
-  const targetLine = values.value.get('target');
+  const targetLine = values.get('target');
   let target: string | null = null;
   if (targetLine !== undefined) {
     const address = normalizeAddress(targetLine.value);
@@ -224,15 +221,15 @@ export function parseAlertsState(reply: XexecReply, module: string = ALERTS): Re
     target = address.value;
   }
   // Without a target there is nothing to confirm; with one the module must say.
-  const confirmed = yesNo(values.value, 'confirmed', target === null ? false : undefined);
+  const confirmed = yesNo(values, 'confirmed', target === null ? false : undefined);
   if (!confirmed.ok) return confirmed;
-  const urgent = yesNo(values.value, 'urgent');
+  const urgent = yesNo(values, 'urgent');
   if (!urgent.ok) return urgent;
-  const contacts = yesNo(values.value, 'contacts');
+  const contacts = yesNo(values, 'contacts');
   if (!contacts.ok) return contacts;
 
   let maxPerHour: number | null = null;
-  const cap = values.value.get('max-per-hour');
+  const cap = values.get('max-per-hour');
   if (cap !== undefined) {
     if (!/^[0-9]{1,6}$/.test(cap.value)) return badValue(cap, 'is not a whole number');
     maxPerHour = Number(cap.value);
@@ -241,7 +238,7 @@ export function parseAlertsState(reply: XexecReply, module: string = ALERTS): Re
   const senders: string[] = [];
   const words: string[] = [];
   const targetDomains: string[] = [];
-  for (const pair of pairs.value) {
+  for (const pair of pairs) {
     if (pair.key === 'sender') {
       const entry = normalizeEntry(pair.value);
       if (!entry.ok || entry.value !== pair.value) return badValue(pair, 'is not an address or @domain in normal form');

@@ -4,7 +4,7 @@ import type { XexecRequest } from '../protocol/command.js';
 import type { XexecReply } from '../protocol/data-line.js';
 import { err, ok, type Result } from '../protocol/result.js';
 import { ENTRY_PROBLEM_TEXT, normalizeAddress, type EntryProblem } from './address.js';
-import { badValue, checkModule, missingKey, readKeyValues, singleValues, type ReplyError } from './reply.js';
+import { badValue, missingKey, readState, type ReplyError } from './reply.js';
 
 export const FORWARDMAIL = 'forwardmail';
 
@@ -45,23 +45,20 @@ const KEYS: ReadonlySet<string> = new Set(['status', 'address', 'keepcopy']);
 
 /** The reply to show, set and off alike. */
 export function parseForwardState(reply: XexecReply, module: string = FORWARDMAIL): Result<ForwardState, ReplyError> {
-  const lines = checkModule(reply, module);
-  if (!lines.ok) return lines;
-  const pairs = readKeyValues(lines.value, KEYS);
-  if (!pairs.ok) return pairs;
-  const values = singleValues(pairs.value, KEYS);
-  if (!values.ok) return values;
+  const state = readState(reply, module, KEYS, KEYS);
+  if (!state.ok) return state;
+  const { values } = state.value;
 
-  const status = values.value.get('status');
+  const status = values.get('status');
   if (status === undefined) return missingKey('status');
   if (status.value !== 'on' && status.value !== 'off') return badValue(status, 'is not on or off');
 
-  const keep = values.value.get('keepcopy');
+  const keep = values.get('keepcopy');
   if (keep === undefined) return missingKey('keepcopy');
   if (keep.value !== 'yes' && keep.value !== 'no') return badValue(keep, 'is not yes or no');
   const keepCopy = keep.value === 'yes';
 
-  const addressLine = values.value.get('address');
+  const addressLine = values.get('address');
   let address: string | null = null;
   if (addressLine !== undefined) {
     const normalized = normalizeAddress(addressLine.value);

@@ -90,3 +90,19 @@ export function badValue(pair: KeyValue, why: string): { ok: false; error: Reply
     message: `Line ${pair.line + 1}: ${pair.key} ${JSON.stringify(pair.value)} ${why}`,
   });
 }
+
+/** A state reply read: every line of a known key in order, and the single-valued keys by name. */
+export interface StateLines {
+  readonly pairs: readonly KeyValue[];
+  readonly values: ReadonlyMap<string, KeyValue>;
+}
+
+/** The reply of `module` (checkModule), its lines of `known` keys, and those of `single` keys once each. */
+export function readState(reply: XexecReply, module: string, known: ReadonlySet<string>, single: ReadonlySet<string>): Result<StateLines, ReplyError> {
+  const lines = checkModule(reply, module);
+  if (!lines.ok) return lines;
+  const pairs = readKeyValues(lines.value, known);
+  if (!pairs.ok) return pairs;
+  const values = singleValues(pairs.value, single);
+  return values.ok ? ok({ pairs: pairs.value, values: values.value }) : values;
+}

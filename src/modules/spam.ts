@@ -4,7 +4,7 @@ import { encodeArgument, type XexecRequest } from '../protocol/command.js';
 import type { XexecReply } from '../protocol/data-line.js';
 import { err, ok, type Result } from '../protocol/result.js';
 import { normalizeAddress, type EntryProblem } from './address.js';
-import { badValue, checkModule, missingKey, readKeyValues, singleValues, type ReplyError } from './reply.js';
+import { badValue, checkModule, missingKey, readState, type ReplyError } from './reply.js';
 
 export const SPAM = 'spam';
 
@@ -208,38 +208,35 @@ const SINGLE_KEYS: ReadonlySet<string> = new Set(['level', 'action', 'delete-day
 
 /** The reply to show, set, off and contacts set/clear alike; keys it does not know are skipped. */
 export function parseSpamState(reply: XexecReply, module: string = SPAM): Result<SpamState, ReplyError> {
-  const lines = checkModule(reply, module);
-  if (!lines.ok) return lines;
-  const pairs = readKeyValues(lines.value, KEYS);
-  if (!pairs.ok) return pairs;
-  const values = singleValues(pairs.value, SINGLE_KEYS);
-  if (!values.ok) return values;
+  const state = readState(reply, module, KEYS, SINGLE_KEYS);
+  if (!state.ok) return state;
+  const { pairs, values } = state.value;
 
-  const level = values.value.get('level');
+  const level = values.get('level');
   if (level === undefined) return missingKey('level');
   if (!(SPAM_LEVELS as readonly string[]).includes(level.value)) return badValue(level, `is not one of ${SPAM_LEVELS.join(', ')}`);
 
-  const action = values.value.get('action');
+  const action = values.get('action');
   if (action === undefined) return missingKey('action');
   if (action.value !== 'junk' && action.value !== 'delete') return badValue(action, 'is not junk or delete');
 
-  const days = values.value.get('delete-days');
+  const days = values.get('delete-days');
   let deleteDays: number | null = null;
   if (days !== undefined) {
     if (!/^[1-9]\d{0,3}$/.test(days.value)) return badValue(days, 'is not a number of days');
     deleteDays = Number(days.value);
   }
 
-  const virus = values.value.get('virustest');
+  const virus = values.get('virustest');
   if (virus !== undefined && virus.value !== 'yes' && virus.value !== 'no') return badValue(virus, 'is not yes or no');
 
-  const count = values.value.get('contacts');
+  const count = values.get('contacts');
   if (count === undefined) return missingKey('contacts');
   if (!/^(?:0|[1-9]\d{0,8})$/.test(count.value)) return badValue(count, 'is not a count');
 
   const tlds: string[] = [];
   const charsets: string[] = [];
-  for (const pair of pairs.value) {
+  for (const pair of pairs) {
     if (pair.key === 'tld') {
       if (normalizeTld(pair.value) !== pair.value) return badValue(pair, 'is not a top-level domain in normal form');
       tlds.push(pair.value);

@@ -6,7 +6,7 @@ import type { XexecReply } from '../protocol/data-line.js';
 import { err, ok, type Result } from '../protocol/result.js';
 import { normalizeEntry, type EntryProblem } from './address.js';
 import { isBefore, parseIsoDate, type IsoDate } from './dates.js';
-import { badValue, checkModule, missingKey, readKeyValues, singleValues, type KeyValue, type ReplyError } from './reply.js';
+import { badValue, missingKey, readState, type KeyValue, type ReplyError } from './reply.js';
 
 export const VACATION = 'vacation';
 
@@ -170,39 +170,36 @@ function readDate(values: ReadonlyMap<string, KeyValue>, key: 'start' | 'end'): 
 
 /** The reply to show, set and off alike. */
 export function parseVacationState(reply: XexecReply, module: string = VACATION): Result<VacationState, ReplyError> {
-  const lines = checkModule(reply, module);
-  if (!lines.ok) return lines;
-  const pairs = readKeyValues(lines.value, KEYS);
-  if (!pairs.ok) return pairs;
-  const values = singleValues(pairs.value, SINGLE_KEYS);
-  if (!values.ok) return values;
+  const state = readState(reply, module, KEYS, SINGLE_KEYS);
+  if (!state.ok) return state;
+  const { pairs, values } = state.value;
 
-  const status = values.value.get('status');
+  const status = values.get('status');
   if (status === undefined) return missingKey('status');
   if (status.value !== 'on' && status.value !== 'off') return badValue(status, 'is not on or off');
 
-  const subject = values.value.get('subject');
+  const subject = values.get('subject');
   if (subject === undefined) return missingKey('subject');
 
-  const daysPair = values.value.get('days');
+  const daysPair = values.get('days');
   if (daysPair === undefined) return missingKey('days');
   const days = /^\d{1,2}$/.test(daysPair.value) ? Number(daysPair.value) : NaN;
   if (!(days >= MIN_DAYS && days <= MAX_DAYS)) return badValue(daysPair, `is not a number from ${MIN_DAYS} to ${MAX_DAYS}`);
 
-  const start = readDate(values.value, 'start');
+  const start = readDate(values, 'start');
   if (!start.ok) return start;
-  const end = readDate(values.value, 'end');
+  const end = readDate(values, 'end');
   if (!end.ok) return end;
 
   const only: string[] = [];
-  for (const pair of pairs.value) {
+  for (const pair of pairs) {
     if (pair.key !== 'only') continue;
     const entry = normalizeEntry(pair.value);
     if (!entry.ok || entry.value !== pair.value) return badValue(pair, 'is not an address or @domain in normal form');
     only.push(entry.value);
   }
 
-  const body = pairs.value.filter((pair) => pair.key === 'body').map((pair) => pair.value);
+  const body = pairs.filter((pair) => pair.key === 'body').map((pair) => pair.value);
   return ok({
     status: status.value,
     subject: subject.value,
