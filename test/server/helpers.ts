@@ -78,6 +78,23 @@ export async function xexec(c: ImapClient, cmd: string | Buffer, opts: { tag?: s
   };
 }
 
+/** One command in a session of its own: log in as `user`, run it, log out. */
+export async function xexecAs(s: TestServer, user: string, command: string): Promise<XexecReply> {
+  const c = await s.login(user);
+  try {
+    return await xexec(c, command);
+  } finally {
+    await c.logout();
+  }
+}
+
+/** xexecAs() for a command that must succeed: its output lines. */
+export async function xexecOk(s: TestServer, user: string, command: string): Promise<string[]> {
+  const r = await xexecAs(s, user, command);
+  expect(r.tagged, `${command}: ${r.response.text}`).toMatchObject({ ok: true, code: null });
+  return r.lines;
+}
+
 /** The session still works: NOOP answers OK. */
 export async function expectNoop(c: ImapClient): Promise<void> {
   const r = await c.command('NOOP');

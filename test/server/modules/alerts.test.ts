@@ -5,7 +5,7 @@
 // the order with the lists, vacation and forwarding.
 import { describe, expect, it } from 'vitest';
 import { alertsModule, defaultModules, header, USERS, type Captured, type TestServer } from '../fixture/index.js';
-import { itStopsCleanly, useServer, xexec } from '../helpers.js';
+import { itStopsCleanly, useServer, xexecAs as cmd, xexecOk as ok } from '../helpers.js';
 
 const TARGET = 'boss@sms.example';
 const FROM = 'alerts@example.com';
@@ -17,21 +17,6 @@ const server = useServer({
   modules: (dir) => [...defaultModules(dir), alertsModule(dir, [`--max-per-hour=${CAP}`, `--length=${LENGTH}`, `--from=${FROM}`])],
   users: Object.fromEntries(EXTRA.map((u) => [u, 'pass-' + u])),
 });
-
-async function cmd(s: TestServer, user: string, command: string) {
-  const c = await s.login(user);
-  try {
-    return await xexec(c, command);
-  } finally {
-    await c.logout();
-  }
-}
-
-async function ok(s: TestServer, user: string, command: string): Promise<string[]> {
-  const r = await cmd(s, user, command);
-  expect(r.tagged, `${command}: ${r.response.text}`).toMatchObject({ ok: true, code: null });
-  return r.lines;
-}
 
 /** What the capture holds for `to` (codes and alerts), after `from` (an index into captured()). */
 const sentTo = (s: TestServer, to: string, from = 0): Captured[] =>

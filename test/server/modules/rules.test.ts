@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultModules, rulesModule, USERS, type TestServer } from '../fixture/index.js';
-import { itStopsCleanly, useServer, xexec } from '../helpers.js';
+import { itStopsCleanly, useServer, xexecAs as cmd, xexecOk as ok } from '../helpers.js';
 
 const EXTRA = ['erin', 'frank', 'gina', 'hugo', 'ida', 'jo', 'kim', 'lou'].map((n) => `${n}@example.com`);
 const server = useServer({
@@ -18,21 +18,6 @@ const server = useServer({
 
 /** An IMAP literal (LITERAL+) of a rule's text, which has line breaks. */
 const lit = (t: string) => `{${Buffer.byteLength(t)}+}\r\n${t}`;
-
-async function cmd(s: TestServer, user: string, command: string) {
-  const c = await s.login(user);
-  try {
-    return await xexec(c, command);
-  } finally {
-    await c.logout();
-  }
-}
-
-async function ok(s: TestServer, user: string, command: string): Promise<string[]> {
-  const r = await cmd(s, user, command);
-  expect(r.tagged, `${command}: ${r.response.text}`).toMatchObject({ ok: true, code: null });
-  return r.lines;
-}
 
 /** rules add; returns the new id. */
 async function add(s: TestServer, user: string, rule: string, module = 'rules'): Promise<number> {

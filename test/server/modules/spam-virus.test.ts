@@ -4,7 +4,7 @@
 // still winning, and a server without the option offering nothing.
 import { describe, expect, it } from 'vitest';
 import { defaultModules, USERS, type ModuleEntry, type TestServer } from '../fixture/index.js';
-import { itStopsCleanly, useServer, xexec } from '../helpers.js';
+import { itStopsCleanly, useServer, xexecOk as ok } from '../helpers.js';
 
 const INFECTED = { 'X-Virus-Status': 'Infected (Eicar-Signature)' };
 const CLEAN = { 'X-Virus-Status': 'Clean' };
@@ -18,17 +18,6 @@ const modules = (dir: string): ModuleEntry[] => {
     { name: 'spamplain', command: spam.command },
   ];
 };
-
-async function ok(s: TestServer, user: string, command: string): Promise<string[]> {
-  const c = await s.login(user);
-  try {
-    const r = await xexec(c, command);
-    expect(r.tagged, `${command}: ${r.response.text}`).toMatchObject({ ok: true, code: null });
-    return r.lines;
-  } finally {
-    await c.logout();
-  }
-}
 
 /** Where a message went: INBOX or Junk, whichever grew. */
 async function lands(s: TestServer, user: string, from: string, headers: Record<string, string>) {

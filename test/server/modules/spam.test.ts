@@ -4,7 +4,7 @@
 // vacation and forwarding, and delete-after through the administrator's folder.
 import { describe, expect, it } from 'vitest';
 import { defaultModules, isDovecot24, USERS, type ModuleEntry, type TestServer } from '../fixture/index.js';
-import { itStopsCleanly, useServer, xexec } from '../helpers.js';
+import { itStopsCleanly, useServer, xexecAs as cmd, xexecOk as ok } from '../helpers.js';
 
 type Level = 'off' | 'lenient' | 'standard' | 'strict' | 'allowed-only';
 const LEVELS: Level[] = ['off', 'lenient', 'standard', 'strict', 'allowed-only'];
@@ -20,21 +20,6 @@ async function lands(s: TestServer, user: string, from: string, o: { headers?: R
   const grown = folders.filter((f, i) => s.mailbox(user, f).length > before[i]!);
   expect(grown.length, `${from}: ${grown.join(',')}`).toBe(1);
   return grown[0]!;
-}
-
-async function cmd(s: TestServer, user: string, command: string) {
-  const c = await s.login(user);
-  try {
-    return await xexec(c, command);
-  } finally {
-    await c.logout();
-  }
-}
-
-async function ok(s: TestServer, user: string, command: string): Promise<string[]> {
-  const r = await cmd(s, user, command);
-  expect(r.tagged, `${command}: ${r.response.text}`).toMatchObject({ ok: true, code: null });
-  return r.lines;
 }
 
 /** The administrator's side of --delete-folder (docs/SERVER.md): the server accepts it. */
