@@ -149,7 +149,7 @@ describe('an administrator\'s rollout: policies.json force-installs the .xpi and
       value: {
         managed: true,
         server: '127.0.0.1',
-        modules: { blacklist: 'blacklist', whitelist: 'whitelist', changepassword: 'password', forwardmail: 'forwardmail', vacation: 'vacation', spam: 'spam', alerts: 'alerts' },
+        modules: { blacklist: 'blacklist', whitelist: 'whitelist', changepassword: 'password', forwardmail: 'forwardmail', vacation: 'vacation', spam: 'spam', alerts: 'alerts', rules: 'rules' },
         renamedModules: ['changepassword'],
         hiddenPanels: ['forwardmail', 'whitelist'],
         consoleDisabled: true,
