@@ -29,3 +29,14 @@ export function copyBuiltAddon(script: string): { dir: string; remove: () => voi
   fs.cpSync(built, dir, { recursive: true });
   return { dir, remove: () => fs.rmSync(tmp, { recursive: true, force: true }) };
 }
+
+/** `text` as an IMAP literal (the rules benchmarks send rules with line breaks). */
+export const lit = (text: string) => `{${Buffer.byteLength(text)}+}\r\n${text}`;
+
+/** The rules benchmarks' varied rule: 1-3 conditions, 1-3 actions, every fifth with stop (so "variables" is needed). */
+export function rule(i: number): string {
+  const conds = [`if from contains sender${i}@`, `if subject contains Project ${i}`, `if size over ${1000 + i}`];
+  const acts = [`do move Projects.P${i % 50}`, 'do read', 'do flag'];
+  return [`name Rule ${i}`, ...(i % 3 === 0 ? ['match any'] : []), ...conds.slice(0, 1 + (i % 3)),
+    ...acts.slice(0, 1 + (i % 3)), ...(i % 5 === 0 ? ['stop yes'] : [])].join('\n');
+}

@@ -8,21 +8,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { dovecotLabel, rulesModule, startServer, USERS } from '../../test/server/fixture/index.js';
-import { median, percentile } from '../common.js';
+import { lit, median, percentile, rule } from '../common.js';
 import { Session } from '../imap-session.js';
 
 const RULES = 500;
 const RUNS = 10;
 
-const lit = (t: string) => `{${Buffer.byteLength(t)}+}\r\n${t}`;
-
-/** A varied rule: 1-3 conditions, 1-3 actions, every fifth with stop (so "variables" is needed). */
-function rule(i: number): string {
-  const conds = [`if from contains sender${i}@`, `if subject contains Project ${i}`, `if size over ${1000 + i}`];
-  const acts = [`do move Projects.P${i % 50}`, 'do read', 'do flag'];
-  return [`name Rule ${i}`, ...(i % 3 === 0 ? ['match any'] : []), ...conds.slice(0, 1 + (i % 3)),
-    ...acts.slice(0, 1 + (i % 3)), ...(i % 5 === 0 ? ['stop yes'] : [])].join('\n');
-}
 
 async function timed(s: Session, command: string): Promise<[number, string]> {
   const t = performance.now();

@@ -10,20 +10,10 @@
 import * as os from 'node:os';
 import { defaultModules, dovecotLabel, rulesModule, USERS } from '../../test/server/fixture/index.js';
 import { startSettingsTab } from '../../test/e2e/settings-tab.js';
-import { median } from '../common.js';
+import { lit, median, rule } from '../common.js';
 
 const RULES = 500;
 const RUNS = 7;
-const lit = (t: string) => `{${Buffer.byteLength(t)}+}\r\n${t}`;
-
-/** The same varied rules as bench/server/rules.ts. */
-function rule(i: number): string {
-  const conds = [`if from contains sender${i}@`, `if subject contains Project ${i}`, `if size over ${1000 + i}`];
-  const acts = [`do move Projects.P${i % 50}`, 'do read', 'do flag'];
-  return [`name Rule ${i}`, ...(i % 3 === 0 ? ['match any'] : []), ...conds.slice(0, 1 + (i % 3)),
-    ...acts.slice(0, 1 + (i % 3)), ...(i % 5 === 0 ? ['stop yes'] : [])].join('\n');
-}
-
 async function main(): Promise<void> {
   const user = USERS.bob;
   const s = await startSettingsTab({
