@@ -124,14 +124,7 @@ xexec_alerts_sieve() {
 	# Pigeonhole sends no notification about automatic mail (RFC 5436):
 	# such mail must not take a slot either.
 	printf '),\n  anyof (not exists "auto-submitted", header :is "auto-submitted" "no"),\n  anyof ('
-	# N slots, each taken for an hour by the first alert that finds it
-	# free (anyof stops at the first true test: one slot per alert).
-	_i=1
-	while [ "$_i" -le "$_al_cap" ]; do
-		[ "$_i" -eq 1 ] || printf ',\n    '
-		printf 'not duplicate :handle "xexec-alerts-cap" :uniqueid "%s" :seconds 3600' "$_i"
-		_i=$((_i + 1))
-	done
+	xexec_sieve_hourly_slots xexec-alerts-cap "$_al_cap" '    '
 	printf ')) {\n'
 	cat <<'EOF'
   set "xexec_from" "";

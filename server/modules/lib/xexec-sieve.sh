@@ -37,6 +37,19 @@ xexec_sieve_quote() {
 XEXEC_SIEVE_VARS='s/^//'
 XEXEC_SIEVE_DOLLAR='s/\$[{]/${xexec_d}{/g'
 
+# xexec_sieve_hourly_slots HANDLE N INDENT - the tests of an hourly cap of N,
+# for an anyof(): N duplicate slots (RFC 7352), each taken for an hour by the
+# first message that finds it free (anyof stops at the first true test, so a
+# message takes one slot). Used by the vacation reply and by alerts.
+xexec_sieve_hourly_slots() {
+	_hs=1
+	while [ "$_hs" -le "$2" ]; do
+		[ "$_hs" -eq 1 ] || printf ',\n%s' "$3"
+		printf 'not duplicate :handle "%s" :uniqueid "%s" :seconds 3600' "$1" "$_hs"
+		_hs=$((_hs + 1))
+	done
+}
+
 # xexec_sieve_strlist FILE INDENT - the lines of FILE as a Sieve string list,
 # one string per line. FILE must not be empty.
 xexec_sieve_strlist() {
@@ -222,12 +235,7 @@ xexec_sieve_generate() {
 			printf '    not header :matches "auto-submitted" "auto-*",\n'
 			printf '    not header :is "precedence" ["bulk", "list", "junk"],\n'
 			printf '    anyof ('
-			_i=1
-			while [ "$_i" -le "$_va_cap" ]; do
-				[ "$_i" -eq 1 ] || printf ',\n           '
-				printf 'not duplicate :handle "xexec-vacation-cap" :uniqueid "%s" :seconds 3600' "$_i"
-				_i=$((_i + 1))
-			done
+			xexec_sieve_hourly_slots xexec-vacation-cap "$_va_cap" '           '
 			printf ')'
 		fi
 		_ind=''
