@@ -18,7 +18,10 @@ set -eu
 cache=${XEXEC_ROOTS:-/var/cache/xexec-test}
 # What the server suite needs inside the root: Dovecot with Sieve and LMTP, and a compiler for the
 # plugin. Dependencies of the reference modules (awk, flock, stat, ...) are in every minbase.
-packages="dovecot-imapd,dovecot-dev,dovecot-sieve,dovecot-lmtpd,gcc,make,libc6-dev,procps"
+# Dovecot's sql and ldap drivers and the database clients: the password back ends' tests run the
+# other Dovecot (and the module, with psql, mariadb or ldappasswd) in the root against servers
+# that run natively on loopback; no server is installed in the root.
+packages="dovecot-imapd,dovecot-dev,dovecot-sieve,dovecot-lmtpd,gcc,make,libc6-dev,procps,dovecot-pgsql,dovecot-mysql,dovecot-ldap,postgresql-client,mariadb-client,ldap-utils"
 
 this_release() {
 	# /etc/debian_version is "12.11" on bookworm, "13.2" (or "trixie/sid" before release) on trixie.

@@ -7,7 +7,11 @@ set -eu
 # debootstrap and mount: the other Debian release's Dovecot runs from a cached root (scripts/debian-root.sh).
 # python3: imaplib is one of the IMAP clients the server suite checks replies with.
 # iproute2: ss, which the output-lock tests read socket queues with.
-packages="dovecot-imapd dovecot-dev dovecot-sieve dovecot-lmtpd gcc make libc6-dev valgrind procps util-linux mount iproute2 debootstrap python3 thunderbird xvfb xauth openssl"
+# postgresql, mariadb-server, slapd (with their clients) and Dovecot's sql and ldap drivers: the
+# password back ends' tests start throwaway instances of these servers on loopback; the packages'
+# own system-wide services are neither created nor started (below).
+packages="dovecot-imapd dovecot-dev dovecot-sieve dovecot-lmtpd gcc make libc6-dev valgrind procps util-linux mount iproute2 debootstrap python3 thunderbird xvfb xauth openssl
+postgresql postgresql-client mariadb-server mariadb-client slapd ldap-utils dovecot-pgsql dovecot-mysql dovecot-ldap"
 
 missing=""
 for package in $packages; do
@@ -25,6 +29,18 @@ fi
 
 echo "Installing Debian packages:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# The tests start their own throwaway servers; the packages must not start (or, for PostgreSQL,
+# even create) system-wide ones. policy-rc.d 101 tells invoke-rc.d "not now" for the install.
+mkdir -p /etc/postgresql-common/createcluster.d
+[ -e /etc/postgresql-common/createcluster.d/xexec-no-main-cluster.conf ] ||
+	echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.d/xexec-no-main-cluster.conf
+policy=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	policy=/usr/sbin/policy-rc.d
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 755 "$policy"
+	trap 'rm -f "$policy"' EXIT INT TERM
+fi
 apt-get update -q
 # shellcheck disable=SC2086 # the list is meant to split into words
 apt-get install -y -q --no-install-recommends $missing
