@@ -73,11 +73,19 @@ function vitest(label, files, env, runTmp) {
   return { files: results, crashed: r.status !== 0 && r.status !== 1 ? `vitest exited ${r.status ?? r.signal}` : null };
 }
 
-function count(files, filter = () => true) {
+// Every failed test, named with its file and the run it was in, for the summary: a CI log that
+// keeps only its tail then still says what failed.
+const failures = [];
+
+function count(files, filter = () => true, run = '') {
   let passed = 0, failed = 0, skipped = 0;
   for (const f of files) {
     if (!filter(path.relative(REPO, f.name))) continue;
     const a = f.assertionResults ?? [];
+    for (const t of a.filter((t) => t.status === 'failed')) failures.push(`${run}${path.relative(REPO, f.name)} > ${t.fullName}`);
+    if (f.status === 'failed' && !a.some((t) => t.status === 'failed')) {
+      failures.push(`${run}${path.relative(REPO, f.name)}: ${String(f.message ?? 'failed to load or in a hook').split('\n')[0]}`);
+    }
     passed += a.filter((t) => t.status === 'passed').length;
     failed += a.filter((t) => t.status === 'failed').length;
     skipped += a.filter((t) => t.status !== 'passed' && t.status !== 'failed').length;
@@ -136,12 +144,12 @@ try {
     const root = sh('sh', ['scripts/debian-root.sh', 'ensure']);
     const other = vitest('the other Dovecot', ['test/server/'], { XEXEC_DOVECOT: 'other' }, runTmp);
     if (other.crashed) problems.push(`the other Dovecot's run: ${other.crashed}`);
-    summarize(`dovecot ${dovecotVersion(root)}`, count(other.files));
+    summarize(`dovecot ${dovecotVersion(root)}`, count(other.files, undefined, 'other Dovecot: '));
 
     const otherTb = sh('sh', ['scripts/other-thunderbird.sh', 'ensure']);
     const older = vitest('the other Thunderbird', CORE_E2E, { XEXEC_THUNDERBIRD: otherTb }, runTmp);
     if (older.crashed) problems.push(`the other Thunderbird's run: ${older.crashed}`);
-    summarize(`thunderbird ${thunderbirdVersion(otherTb)}`, count(older.files));
+    summarize(`thunderbird ${thunderbirdVersion(otherTb)}`, count(older.files, undefined, 'other Thunderbird: '));
   }
 } catch (e) {
   problems.push(String(e instanceof Error ? e.message : e));
@@ -156,7 +164,8 @@ try {
   fs.rmSync(runTmp, { recursive: true, force: true });
 }
 
-console.log('');
+console.log('\n=== summary ===');
+for (const f of failures) console.log(`FAILED: ${f}`);
 for (const l of lines) console.log(l);
 for (const p of problems) console.log(`PROBLEM: ${p}`);
 console.log(`total: ${total.passed} passed, ${total.failed + problems.length} failed`);
