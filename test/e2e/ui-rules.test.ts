@@ -134,6 +134,8 @@ describe('the Rules panel, in Thunderbird, against the rules module', () => {
     await tab.fill('rules', 'Comparison', 'is');
     await tab.fill('rules', 'Text', 'example.com');
     await tab.setChecked('rules', 'Move to folder', true);
+    // The editor reads the folders when it opens; until then the choice says so.
+    await tab.dom('await until("the folders", () => !labelled("rules", { text: "Folder to move to" }).hasAttribute("aria-busy"), 20000);');
     // The folder's server name, from Thunderbird's path /Clients/Example and the separator.
     // Every folder by its full name as the server lists it (UTF-8, `.`), non-ASCII and `&` too.
     expect(await tab.dom<string[]>('return [...labelled("rules", { text: "Folder to move to" }).options].map((o) => o.value);')).toEqual(

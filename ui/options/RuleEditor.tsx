@@ -21,7 +21,8 @@ export interface RuleEditorProps {
   /** Whether this edits a stored rule (Save changes) or makes a new one (Add rule). */
   readonly existing: boolean;
   readonly abilities: readonly string[];
-  readonly folders: readonly FolderChoice[];
+  /** The account's folders; null while they are being read. */
+  readonly folders: readonly FolderChoice[] | null;
   /** What is in flight in the panel: 'save' or 'check' are this editor's. */
   readonly busy: string | null;
   readonly onSave: (rule: RuleDraft) => Promise<void>;

@@ -22,6 +22,8 @@ export interface RuleHandlers {
   readonly onDragLeave: () => void;
   readonly onDragEnd: () => void;
   readonly onDrop: (index: number) => void;
+  /** Focus moved into the rule at `index`. */
+  readonly onFocusRule: (index: number) => void;
   /** An action of the panel is in flight. */
   readonly blocked: boolean;
 }
@@ -29,7 +31,8 @@ export interface RuleHandlers {
 export interface RuleItemProps {
   readonly rule: Rule;
   readonly index: number;
-  readonly last: boolean;
+  /** How many rules the whole list has (the item may be one of a window of them). */
+  readonly count: number;
   readonly over: boolean;
   readonly handlers: { readonly current: RuleHandlers };
 }
@@ -49,11 +52,12 @@ function summary(rule: Rule): string {
 export class RuleItem extends Component<RuleItemProps> {
   override shouldComponentUpdate(next: RuleItemProps): boolean {
     const p = this.props;
-    return next.rule !== p.rule || next.index !== p.index || next.last !== p.last || next.over !== p.over;
+    return next.rule !== p.rule || next.index !== p.index || next.count !== p.count || next.over !== p.over;
   }
 
   override render() {
-    const { rule, index, last, over, handlers } = this.props;
+    const { rule, index, count, over, handlers } = this.props;
+    const last = index === count - 1;
     const h = () => handlers.current;
     const guard = (action: () => void) => () => {
       if (!h().blocked) action();
@@ -63,7 +67,10 @@ export class RuleItem extends Component<RuleItemProps> {
       <li
         class={`rule-item${rule.enabled ? '' : ' rule-off'}${over ? ' drop-target' : ''}`}
         data-rule={rule.id}
+        aria-posinset={index + 1}
+        aria-setsize={count}
         draggable
+        onFocusCapture={() => h().onFocusRule(index)}
         onDragStart={(e) => {
           h().onDragStart(rule);
           e.dataTransfer?.setData('text/plain', String(rule.id));
@@ -96,7 +103,7 @@ export class RuleItem extends Component<RuleItemProps> {
             <span>{t(rule.enabled ? 'stateOn' : 'stateOff')}</span>
           </label>
         </div>
-        <p class="rule-summary">{summary(rule)}</p>
+        <p class="rule-summary" title={summary(rule)}>{summary(rule)}</p>
         <div class="buttons">
           <button type="button" aria-disabled={disabled(false)} onClick={guard(() => h().onEdit(rule))} aria-label={t('rulesEditLabel', [rule.name])}>{t('rulesEdit')}</button>
           <button type="button" aria-disabled={disabled(false)} onClick={guard(() => h().onDelete(rule))} aria-label={t('rulesDeleteLabel', [rule.name])}>{t('rulesDelete')}</button>

@@ -2,11 +2,18 @@
  * The stored rules in their order (the server runs them top to bottom): each (RuleItem) with
  * its summary, an on/off switch, Edit, Delete, and Move up / Move down for the keyboard; drag
  * and drop moves a rule to where it is dropped.
+ *
+ * Only the rules in view (and a few around them) are in the DOM: every rule is one fixed-height
+ * row (the style sheet clamps its summary to a line), so the list scrolls in its own box and
+ * 500 rules cost what a screenful does (bench/ui/rules-panel.ts). Each item carries its place in
+ * the whole list (aria-posinset/aria-setsize); a drag over the box's edge scrolls it, so a rule
+ * can be dropped anywhere.
  */
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { Rule } from '../../src/modules/rules.js';
 import { t } from '../shared/i18n.js';
+import { useScrollWindow } from '../shared/useScrollWindow.js';
 import { RuleItem, type RuleHandlers } from './RuleItem.js';
 
 export interface RuleListProps {
@@ -20,19 +27,16 @@ export interface RuleListProps {
   readonly onMove: (rule: Rule, to: 'up' | 'down' | number) => void;
 }
 
-/** Rendered at once: more than a window shows. The rest follows in slices after the first paint. */
-const FIRST = 40;
-const SLICE = 100;
+/** A rule's row, margin included, in font sizes (`.rule-item` in options.css). */
+export const RULE_ROW_EM = 7.5;
 
 export function RuleList({ rules, blocked, onToggle, onEdit, onDelete, onMove }: RuleListProps) {
-  // 500 rules take about 300 ms to render the first time without a JIT (bench/ui/rules-panel.ts):
-  // the rules in view are painted first, the others in slices between frames.
-  const [shown, setShown] = useState(FIRST);
-  useEffect(() => {
-    if (shown >= rules.length) return undefined;
-    const timer = window.setTimeout(() => setShown((n) => n + SLICE), 0);
-    return () => window.clearTimeout(timer);
-  }, [shown, rules.length]);
+  const view = useScrollWindow<HTMLDivElement>(rules.length, {
+    rowEm: RULE_ROW_EM,
+    fallbackRowHeight: 120,
+    fallbackViewportHeight: 640,
+    overscan: 4,
+  });
   // A ref: the drop comes before any render after the drag started.
   const dragged = useRef<Rule | null>(null);
   const [over, setOver] = useState<number | null>(null);
@@ -60,20 +64,41 @@ export function RuleList({ rules, blocked, onToggle, onEdit, onDelete, onMove }:
       dragged.current = null;
       if (moved !== null && rules[index]?.id !== moved.id && !blocked) onMove(moved, index + 1);
     },
+    // Keyboard users reach rules outside the window by tabbing: the focused one is scrolled to.
+    onFocusRule: (index) => view.scrollIntoView(index),
   };
   if (rules.length === 0) return <p class="hint" data-testid="rules-empty">{t('rulesNone')}</p>;
+
+  /** Near the box's top or bottom edge a drag scrolls the list, a row at a time. */
+  function autoScroll(event: DragEvent) {
+    const box = view.box.current;
+    if (box === null) return;
+    const bounds = box.getBoundingClientRect();
+    const edge = view.rowHeight / 2;
+    if (event.clientY < bounds.top + edge) box.scrollTop -= view.rowHeight / 4;
+    else if (event.clientY > bounds.bottom - edge) box.scrollTop += view.rowHeight / 4;
+  }
+
+  const { first, last, rowHeight } = view;
   return (
-    <ol class="rule-list" aria-label={t('rulesListLabel')} aria-busy={blocked ? 'true' : undefined}>
-      {rules.slice(0, shown).map((rule, i) => (
-        <RuleItem
-          key={rule.id}
-          rule={rule}
-          index={i}
-          last={i === rules.length - 1}
-          over={over === i}
-          handlers={handlers as { readonly current: RuleHandlers }}
-        />
-      ))}
-    </ol>
+    <div class="rule-scroll" ref={view.box} onScroll={view.onScroll} onDragOver={autoScroll}>
+      <ol
+        class="rule-list"
+        aria-label={t('rulesListLabel')}
+        aria-busy={blocked ? 'true' : undefined}
+        style={{ paddingTop: `${first * rowHeight}px`, paddingBottom: `${Math.max(0, rules.length - 1 - last) * rowHeight}px` }}
+      >
+        {rules.slice(first, last + 1).map((rule, k) => (
+          <RuleItem
+            key={rule.id}
+            rule={rule}
+            index={first + k}
+            count={rules.length}
+            over={over === first + k}
+            handlers={handlers as { readonly current: RuleHandlers }}
+          />
+        ))}
+      </ol>
+    </div>
   );
 }

@@ -5,6 +5,7 @@
  * the server has it then, which the panel shows; a failed change keeps the editor's text.
  */
 
+import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
 import type { FolderChoice } from '../../src/modules/folder-names.js';
 import { draftOf as storedDraft, type Rule, type RuleDraft, type RulesState } from '../../src/modules/rules.js';
@@ -39,9 +40,23 @@ export function keepUnchanged(before: readonly Rule[], after: RulesState): Rules
   return { ...after, rules };
 }
 
+/**
+ * The account's folders for the editor's folder choices, read from Thunderbird when an editor
+ * opens (not with the list: the list shows sooner). The editor shows at once, its folder choices
+ * saying they are being read until they are; a failed read says so with Retry.
+ */
+function FolderTree({ accountId, children }: { readonly accountId: string; readonly children: (folders: readonly FolderChoice[] | null) => VNode }) {
+  const folders = useLoad(() => ask({ type: 'folders.list', accountId }));
+  return (
+    <>
+      {folders.loaded.state === 'failed' && <LoadFailed error={folders.loaded.error} onRetry={folders.reload} />}
+      {children(folders.loaded.state === 'ready' ? folders.loaded.value.folders : folders.loaded.state === 'loading' ? null : [])}
+    </>
+  );
+}
+
 export function RulesPanel({ accountId }: RulesPanelProps) {
   const { loaded, reload, setValue } = useLoad(() => ask({ type: 'rules.list', accountId }));
-  const folders = useLoad(() => ask({ type: 'folders.list', accountId }));
   const [editing, setEditing] = useState<Editing>(null);
   const [status, setStatus] = useState<StatusState | null>(null);
   const action = useAction<string>();
@@ -50,7 +65,6 @@ export function RulesPanel({ accountId }: RulesPanelProps) {
   if (loaded.state === 'failed') return <LoadFailed error={loaded.error} onRetry={reload} />;
   const state = loaded.value;
   const show = (next: RulesState) => setValue(keepUnchanged(state.rules, next));
-  const folderList: readonly FolderChoice[] = folders.loaded.state === 'ready' ? folders.loaded.value.folders : [];
 
   /** Runs one change; the answer is the new list. */
   async function change(
@@ -134,18 +148,21 @@ export function RulesPanel({ accountId }: RulesPanelProps) {
         </>
       ) : (
         <>
-          {folders.loaded.state === 'failed' && <LoadFailed error={folders.loaded.error} onRetry={folders.reload} />}
-          <RuleEditor
-            key={editing.id ?? 'new'}
-            initial={editing.form}
-            existing={editing.id !== null}
-            abilities={state.abilities}
-            folders={folderList}
-            busy={action.busy}
-            onSave={save}
-            onCheck={check}
-            onCancel={() => setEditing(null)}
-          />
+          <FolderTree accountId={accountId}>
+            {(folders) => (
+              <RuleEditor
+                key={editing.id ?? 'new'}
+                initial={editing.form}
+                existing={editing.id !== null}
+                abilities={state.abilities}
+                folders={folders}
+                busy={action.busy}
+                onSave={save}
+                onCheck={check}
+                onCancel={() => setEditing(null)}
+              />
+            )}
+          </FolderTree>
         </>
       )}
       <Status status={status} />

@@ -10,7 +10,8 @@
  * Delete asks to remove the selection. A click toggles a row, Shift+click selects a range.
  */
 
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useScrollWindow } from './useScrollWindow.js';
 
 export interface VirtualListboxProps {
   readonly id: string;
@@ -32,35 +33,18 @@ export interface VirtualListboxProps {
   readonly sizeRows?: number;
 }
 
-/** Used until the real sizes can be read (and in a DOM without layout). */
-const FALLBACK_ROW_HEIGHT = 28;
-const FALLBACK_VIEWPORT_HEIGHT = 448;
-
 export function VirtualListbox(props: VirtualListboxProps) {
   const { items, selected, onSelectionChange } = props;
-  const overscan = props.overscan ?? 8;
-  const box = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
-  const [viewport, setViewport] = useState(FALLBACK_VIEWPORT_HEIGHT);
-  const [rowHeight, setRowHeight] = useState(FALLBACK_ROW_HEIGHT);
+  // Rows are 1.75em high in the style sheet.
+  const view = useScrollWindow<HTMLDivElement>(items.length, {
+    rowEm: 1.75,
+    fallbackRowHeight: 28,
+    fallbackViewportHeight: 448,
+    overscan: props.overscan ?? 8,
+  });
+  const { box, rowHeight, viewport, top, first, last, scrollIntoView } = view;
   const [active, setActive] = useState(-1);
   const anchor = useRef(-1);
-
-  // Sizes: the row height follows the font (rows are 1.75em high in the style sheet).
-  useLayoutEffect(() => {
-    const element = box.current;
-    if (element === null) return undefined;
-    const measure = () => {
-      const fontSize = parseFloat(getComputedStyle(element).fontSize);
-      if (fontSize > 0) setRowHeight(Math.round(fontSize * 1.75));
-      if (element.clientHeight > 0) setViewport(element.clientHeight);
-    };
-    measure();
-    if (typeof ResizeObserver === 'undefined') return undefined;
-    const observer = new ResizeObserver(measure);
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
 
   // The items changed (a filter, a removal): keep the active row inside the list.
   useEffect(() => {
@@ -68,39 +52,13 @@ export function VirtualListbox(props: VirtualListboxProps) {
     if (anchor.current >= items.length) anchor.current = -1;
   }, [items, active]);
 
-  // A shorter list (a filter, a removal) cannot be scrolled as far as the old one.
-  const maxTop = Math.max(0, items.length * rowHeight - viewport);
-  const top = Math.min(scrollTop, maxTop);
-  useEffect(() => {
-    if (scrollTop > maxTop) {
-      if (box.current !== null && box.current.scrollTop > maxTop) box.current.scrollTop = maxTop;
-      setScrollTop(maxTop);
-    }
-  }, [scrollTop, maxTop]);
-
   const visibleRows = Math.max(1, Math.floor(viewport / rowHeight));
-  const first = Math.max(0, Math.floor(top / rowHeight) - overscan);
-  const last = Math.min(items.length - 1, Math.ceil((top + viewport) / rowHeight) + overscan);
   const rows: number[] = [];
   for (let i = first; i <= last; i++) rows.push(i);
   // The active row must exist for aria-activedescendant, even before the scroll catches up.
   if (active >= 0 && active < items.length && (active < first || active > last)) rows.push(active);
 
   const optionId = (index: number) => `${props.id}-option-${index}`;
-
-  function scrollIntoView(index: number) {
-    const element = box.current;
-    if (element === null) return;
-    const top = index * rowHeight;
-    const height = element.clientHeight || viewport;
-    let next = element.scrollTop;
-    if (top < next) next = top;
-    else if (top + rowHeight > next + height) next = top + rowHeight - height;
-    if (next !== element.scrollTop) {
-      element.scrollTop = next;
-      setScrollTop(next);
-    }
-  }
 
   function range(from: number, to: number): string[] {
     const [a, b] = from <= to ? [from, to] : [to, from];
@@ -201,7 +159,7 @@ export function VirtualListbox(props: VirtualListboxProps) {
       onFocus={() => {
         if (active < 0 && items.length > 0) setActive(Math.min(items.length - 1, Math.floor(top / rowHeight)));
       }}
-      onScroll={(event) => setScrollTop((event.currentTarget as HTMLDivElement).scrollTop)}
+      onScroll={view.onScroll}
     >
       <div class="vlist-spacer" style={{ height: `${items.length * rowHeight}px` }}>
         {rows.map((index) => {

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccountFilters } from '../../../experiments/xexec/filters-api.js';
@@ -221,6 +221,39 @@ describe('the rules panel', () => {
     await screen.findByText('“Alpha 2” is back in its place.');
     expect(names()).toEqual(['Beta', 'Alpha 2', 'Gamma']);
     expect(server.callsOf('rules.move').at(-1)).toMatchObject({ id: 4, to: 2 });
+  });
+
+  it('500 rules: only a window of them is in the page, each with its place; scrolling, focus and a drop reach any rule', async () => {
+    server.maxRules = 500;
+    server.rules = Array.from({ length: 500 }, (_, i) => rule(i + 1, `Rule ${i + 1}`));
+    await open();
+    // happy-dom has no layout: the list uses its fallback sizes (120 px rows, a 640 px box).
+    expect(items().length).toBeGreaterThan(3);
+    expect(items().length).toBeLessThan(20);
+    expect(items().every((li) => li.getAttribute('aria-setsize') === '500')).toBe(true);
+    expect(items()[0]!.getAttribute('aria-posinset')).toBe('1');
+    const box = document.querySelector<HTMLElement>('.rule-scroll')!;
+    box.scrollTop = 499 * 120;
+    fireEvent.scroll(box);
+    await screen.findByRole('button', { name: 'Edit “Rule 500”' });
+    expect(items().at(-1)!.getAttribute('aria-posinset')).toBe('500');
+    expect(names()).not.toContain('Rule 1');
+    // A drop on a rule far down the list moves the dragged one to that rule's place.
+    drag('dragstart', items().at(-1)!);
+    const target = items().find((li) => li.getAttribute('aria-posinset') === '497')!;
+    drag('dragover', target);
+    drag('drop', target);
+    await screen.findByText('“Rule 500” is now rule 497.');
+    expect(server.callsOf('rules.move').at(-1)).toMatchObject({ id: 500, to: 497 });
+    // Back at the top, focus in a rule scrolls the list to it (Tab through the rules).
+    box.scrollTop = 0;
+    fireEvent.scroll(box);
+    await screen.findByRole('button', { name: 'Edit “Rule 1”' });
+    expect(box.scrollTop).toBe(0);
+    act(() => screen.getByRole('button', { name: 'Edit “Rule 9”' }).focus());
+    // Rule 9 ends at 9 × 120 px; the 640 px box scrolls just enough to show it.
+    expect(box.scrollTop).toBe(9 * 120 - 640);
+    expect(server.callsOf('rules.disable')).toHaveLength(0);
   });
 
   it('a failed change keeps the editor and offers Retry when it may pass; a failed load has Retry', async () => {
