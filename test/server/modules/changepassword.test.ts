@@ -75,9 +75,34 @@ describe('changepassword', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(verifies(field2(f, 'alice'), 'from the environment')).toBe(true);
-    const two = chpw(f, 'alice', [], { env: { XEXEC_ARGC: '2', XEXEC_ARG1: 'one password', XEXEC_ARG2: 'two' } });
-    expect(two.status).toBe(2);
-    expect(two.message).toBe('Give the new password as one argument');
+    const three = chpw(f, 'alice', [], { env: { XEXEC_ARGC: '3', XEXEC_ARG1: 'one', XEXEC_ARG2: 'two', XEXEC_ARG3: 'three' } });
+    expect(three.status).toBe(2);
+    expect(three.message).toBe('Give the new password, or the current and the new password');
+  });
+
+  it('with no argument says what it needs and changes nothing (PROTOCOL.md §6.2)', () => {
+    const f = passwdFile();
+    const before = fs.readFileSync(f);
+    let r = chpw(f, 'alice', []);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.lines).toEqual(['current-password optional', 'min-length 8']);
+    r = chpw(f, 'alice', [], { extra: ['--min-length=12', '--current-password=required'] });
+    expect(r.lines).toEqual(['current-password required', 'min-length 12']);
+    // Required: the one-argument form is refused.
+    r = chpw(f, 'alice', ['a long new password'], { extra: ['--current-password=required'] });
+    expect(r.status).toBe(2);
+    expect(r.message).toBe('Give your current password too');
+    expect(fs.readFileSync(f).equals(before)).toBe(true);
+  });
+
+  it('without auth-socket a current password cannot be checked: refused, nothing changes', () => {
+    const f = passwdFile();
+    const before = fs.readFileSync(f);
+    const r = chpw(f, 'alice', ['old-alice', 'a long new password']);
+    expect(r.status).toBe(1);
+    expect(r.message).toBe('This server cannot check the current password: auth-socket is not set (server configuration error)');
+    expect(fs.readFileSync(f).equals(before)).toBe(true);
   });
 
   it('finds a name with quotes and backslashes in the escaped form Dovecot looks up', () => {
@@ -143,8 +168,7 @@ describe('changepassword', () => {
     ['DEL', ['password\x7f1'], 'The new password must not contain control characters'],
     ['the user name', ['bob smith'], 'The new password must not be the same as the user name'],
     ['the user name in other case', ['Bob Smith'], 'The new password must not be the same as the user name'],
-    ['no argument', [], 'Give the new password'],
-    ['two arguments', ['password1', 'password2'], 'Give the new password as one argument'],
+    ['three arguments', ['password1', 'password2', 'password3'], 'Give the new password, or the current and the new password'],
   ];
   it.each(refusals)('refuses %s with exit 2, file byte-identical', (_n, args, msg) => {
     const f = passwdFile();
@@ -156,6 +180,17 @@ describe('changepassword', () => {
     expect(r.message).toBe(msg);
     expect(fs.readFileSync(f).equals(before)).toBe(true);
     expect(fs.statSync(f).ino).toBe(ino);
+  });
+
+  it('refuses the user\'s address and its local part, in any case', () => {
+    const f = passwdFile();
+    const before = fs.readFileSync(f);
+    for (const p of ['christopher.robin', 'Christopher.Robin@Example.COM']) {
+      const r = chpw(f, 'christopher.robin@example.com', [p]);
+      expect(r.status).toBe(2);
+      expect(r.message).toBe('The new password must not be the same as the user name');
+    }
+    expect(fs.readFileSync(f).equals(before)).toBe(true);
   });
 
   it('refuses a password its scheme cannot hash (SHA512-CRYPT stops at 511 bytes) instead of locking the user out', () => {

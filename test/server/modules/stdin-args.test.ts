@@ -43,9 +43,7 @@ describe('arguments on standard input', () => {
   });
 
   const refusals: [string, string, string][] = [
-    ['no arguments (count 0)', '0\n', 'Give the new password'],
-    ['an empty stdin (/dev/null: the module is not in stdin mode)', '', 'Give the new password'],
-    ['two arguments', '2\npassword1\npassword2\n', 'Give the new password as one argument'],
+    ['three arguments', '3\npassword1\npassword2\npassword3\n', 'Give the new password, or the current and the new password'],
     ['a count that is not a number', 'one\npassword1\n', 'The arguments on standard input are not in the expected format (server error)'],
     ['a signed count', '+1\npassword1\n', 'The arguments on standard input are not in the expected format (server error)'],
     ['fewer lines than the count', '2\npassword1\n', 'The arguments on standard input are not in the expected format (server error)'],
@@ -59,6 +57,16 @@ describe('arguments on standard input', () => {
     expect(r.message).toBe(msg);
     expect(fs.readFileSync(f, 'utf8')).toBe(before);
   });
+
+  it.each([['no arguments (count 0)', '0\n'], ['an empty stdin (/dev/null: the module is not in stdin mode)', '']])(
+    'with %s says what it needs (PROTOCOL.md §6.2); the file is unchanged', (_n, input) => {
+      const f = passwdFile();
+      const before = fs.readFileSync(f, 'utf8');
+      const r = runStdin('changepassword', 'alice', input, [`--passwd-file=${f}`]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe('current-password optional\nmin-length 8\n');
+      expect(fs.readFileSync(f, 'utf8')).toBe(before);
+    });
 
   it('argv wins: with client arguments in argv stdin is not read', () => {
     const f = passwdFile();
