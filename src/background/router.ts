@@ -14,7 +14,7 @@ import { modulesRequest, parseModulesReply } from '../modules/discovery.js';
 import { alertsConfirmRequest, alertsContactsSetRequest, alertsOffRequest, alertsResendRequest, alertsSetRequest, alertsShowRequest, parseAlertsState } from '../modules/alerts.js';
 import { forwardOffRequest, forwardSetRequest, forwardShowRequest, parseForwardState } from '../modules/forwarding.js';
 import { addRequest, deleteRequest, listRequest, parseAddReply, parseDeleteReply, parseListReply } from '../modules/lists.js';
-import { changePasswordRequest, parseChangePasswordReply } from '../modules/password.js';
+import { changePasswordRequest, parseChangePasswordReply, passwordInfoRequest, readPasswordInfo } from '../modules/password.js';
 import type { ReplyError } from '../modules/reply.js';
 import { parseRulesCheck, parseRulesState, rulesAddRequest, rulesCheckRequest, rulesIdRequest, rulesListRequest, rulesMoveRequest, rulesReplaceRequest, type RulesInputError } from '../modules/rules.js';
 import {
@@ -190,8 +190,20 @@ export function createRouter(deps: RouterDeps): Router {
       return changes.ok ? ok({ changes: changes.value }) : changes;
     },
 
+    async 'password.info'(r) {
+      const name = await moduleName(r.accountId, 'changepassword');
+      if (!name.ok) return name;
+      const executed = await execute(r.accountId, passwordInfoRequest(name.value));
+      if (!executed.ok) return err(internalError(t, new Error(executed.error.message)));
+      // An older module's refusal of the bare form is an answer (readPasswordInfo).
+      const info = readPasswordInfo(executed.value, name.value);
+      if (info.ok) return info;
+      const e = info.error;
+      return err(e.kind === 'failed' ? executeFailureError(t, e.result, name.value) : replyError(t, e.error, name.value));
+    },
     async 'password.change'(r) {
-      const build = (name: string) => checked(changePasswordRequest(r.newPassword, { module: name }), passwordInputError);
+      const request = (name: string) => changePasswordRequest(r.newPassword, { module: name, currentPassword: r.currentPassword });
+      const build = (name: string) => checked(request(name), passwordInputError);
       const changed = await call(r.accountId, 'changepassword', build, parseChangePasswordReply);
       if (!changed.ok) return changed;
       // The server has the new password now: Thunderbird must use it for its next login.

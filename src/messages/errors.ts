@@ -87,6 +87,12 @@ export function passwordInputError(t: Translate, error: PasswordInputError, minL
       return inputError(t('passwordControlCharacters'), 'newPassword');
     case 'equals-username':
       return inputError(t('passwordEqualsUsername'), 'newPassword');
+    case 'equals-address':
+      return inputError(t('passwordEqualsAddress'), 'newPassword');
+    case 'equals-current':
+      return inputError(t('passwordEqualsCurrent'), 'newPassword');
+    case 'current-empty':
+      return inputError(t('passwordCurrentEmpty'), 'currentPassword');
   }
 }
 

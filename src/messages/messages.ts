@@ -8,6 +8,7 @@
 import type { ExecuteResult } from '../protocol/execute-result.js';
 import type { AlertsState, AlertsUpdate } from '../modules/alerts.js';
 import type { ForwardState } from '../modules/forwarding.js';
+import type { PasswordRequirements } from '../modules/password.js';
 import { isRuleDraft, type RuleDraft, type RulesState } from '../modules/rules.js';
 import type { EntryChange } from '../modules/lists.js';
 import type { SpamState, SpamUpdate } from '../modules/spam.js';
@@ -28,8 +29,10 @@ export type BackgroundRequest =
   | { readonly type: 'list.show'; readonly accountId: string; readonly list: ListName }
   | { readonly type: 'list.add'; readonly accountId: string; readonly list: ListName; readonly entries: readonly string[] }
   | { readonly type: 'list.del'; readonly accountId: string; readonly list: ListName; readonly entries: readonly string[] }
-  /** Changes the password on the server, then the one Thunderbird keeps. */
-  | { readonly type: 'password.change'; readonly accountId: string; readonly newPassword: string }
+  /** What the server's changepassword needs before the user is asked (PROTOCOL.md §6.2). */
+  | { readonly type: 'password.info'; readonly accountId: string }
+  /** Changes the password on the server, then the one Thunderbird keeps; `currentPassword`: the two-argument form. */
+  | { readonly type: 'password.change'; readonly accountId: string; readonly newPassword: string; readonly currentPassword?: string }
   | { readonly type: 'forward.show'; readonly accountId: string }
   | { readonly type: 'forward.set'; readonly accountId: string; readonly address: string; readonly keepCopy: boolean }
   | { readonly type: 'forward.off'; readonly accountId: string }
@@ -117,6 +120,7 @@ export interface ResponseValues {
   'list.show': { readonly entries: EntryLines };
   'list.add': { readonly changes: readonly EntryChange[] };
   'list.del': { readonly changes: readonly EntryChange[] };
+  'password.info': PasswordRequirements;
   'password.change': PasswordChangeResult;
   'forward.show': ForwardState;
   'forward.set': ForwardState;
@@ -164,7 +168,7 @@ export type BackgroundResponse<T extends RequestType = RequestType> =
   | { readonly ok: false; readonly error: UserError };
 
 const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>([
-  'discover', 'list.show', 'list.add', 'list.del', 'password.change', 'forward.show', 'forward.set',
+  'discover', 'list.show', 'list.add', 'list.del', 'password.info', 'password.change', 'forward.show', 'forward.set',
   'forward.off', 'vacation.show', 'vacation.set', 'vacation.off', 'contacts.addresses', 'console', 'policy.get',
   'contacts.books', 'spam.show', 'spam.set', 'spam.off', 'spam.contacts.list', 'spam.contacts.set', 'spam.contacts.clear',
   'alerts.show', 'alerts.set', 'alerts.off', 'alerts.confirm', 'alerts.resend', 'alerts.contacts.set',
@@ -205,7 +209,7 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
     case 'list.del':
       return isListName(m.list) && isStringArray(m.entries);
     case 'password.change':
-      return typeof m.newPassword === 'string';
+      return typeof m.newPassword === 'string' && isOptional(m.currentPassword, 'string');
     case 'forward.set':
       return typeof m.address === 'string' && typeof m.keepCopy === 'boolean';
     case 'vacation.set': {
@@ -244,6 +248,7 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
       return typeof m.id === 'number' && (m.to === 'up' || m.to === 'down' || typeof m.to === 'number');
     case 'filters.disable':
       return Array.isArray(m.indexes) && m.indexes.every((i) => Number.isInteger(i) && (i as number) >= 0) && isStringArray(m.names) && m.names.length === m.indexes.length;
+    case 'password.info':
     case 'forward.show':
     case 'forward.off':
     case 'vacation.show':

@@ -90,6 +90,10 @@ export class FakeBackground {
     updateError: null,
   };
   password: string | null = null;
+  /** What `password.info` answers (the server's changepassword with no arguments). */
+  passwordInfo: ResponseValues['password.info'] = { currentPassword: 'optional', minLength: 8 };
+  /** The current password the last `password.change` sent (the two-argument form), if any. */
+  currentPassword: string | undefined = undefined;
   console: (module: string, args: readonly string[]) => ResponseValues['console'] = () => ({ result: { ok: true, lines: [] }, error: null });
   readonly calls: BackgroundRequest[] = [];
   private readonly failures: { type: RequestType; error: UserError; times: number; applied: boolean }[] = [];
@@ -161,8 +165,11 @@ export class FakeBackground {
         this.lists[r.list] = [...list].sort();
         return { changes };
       }
+      case 'password.info':
+        return this.passwordInfo;
       case 'password.change':
         this.password = r.newPassword;
+        this.currentPassword = r.currentPassword;
         return this.passwordResult;
       case 'forward.show':
         return this.forward;

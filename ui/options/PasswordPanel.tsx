@@ -1,26 +1,36 @@
 /**
  * Change the account's password (PROTOCOL.md §6.2): the new one twice, a strength hint,
- * show/hide. The current one is not asked for: the module runs in the session Thunderbird
- * already authenticated. On success it says what Thunderbird's saved passwords got (the background updates
- * them); on failure it shows the server's reason and keeps what was typed. The password goes
- * only into the request: it is never logged, stored or put in a message.
+ * show/hide. First it asks the server what it needs (the no-argument form): the current
+ * password only when the server requires it (a driver that logs in as the user, such as LDAP
+ * with a user bind); otherwise the module runs in the session Thunderbird already
+ * authenticated and the current one is not asked for. The server's minimum length, when it
+ * says one, is shown and checked before sending. On success it says what Thunderbird's saved
+ * passwords got (the background updates them); on failure it shows the server's reason and
+ * keeps what was typed. Passwords go only into the request: never logged, stored or put in a message.
  */
 
 import { useId, useRef, useState } from 'preact/hooks';
 import { passwordInputError } from '../../src/messages/errors.js';
 import type { PasswordChangeResult } from '../../src/messages/messages.js';
-import { changePasswordRequest } from '../../src/modules/password.js';
+import { changePasswordRequest, type PasswordRequirements } from '../../src/modules/password.js';
 import { ActionButton } from '../shared/ActionButton.js';
 import { Field } from '../shared/Field.js';
 import { ask } from '../shared/api.js';
 import { t, type MessageKey } from '../shared/i18n.js';
+import { LoadFailed, Loading } from '../shared/LoadFailed.js';
 import { errorStatus, Status, type StatusState } from '../shared/Status.js';
 import { passwordStrength } from '../shared/strength.js';
 import { useAction } from '../shared/useAction.js';
+import { useLoad } from '../shared/useLoad.js';
 
 const STRENGTH_KEYS: readonly MessageKey[] = ['strength0', 'strength1', 'strength2', 'strength3', 'strength4'];
 
-type PasswordField = 'newPassword' | 'confirm';
+type PasswordField = 'currentPassword' | 'newPassword' | 'confirm';
+const FIELDS: readonly PasswordField[] = ['currentPassword', 'newPassword', 'confirm'];
+
+function isPasswordField(field: string | null): field is PasswordField {
+  return FIELDS.includes(field as PasswordField);
+}
 
 /** What the background reports about Thunderbird's own copies, in sentences. */
 export function savedPasswordReport(result: PasswordChangeResult): { kind: 'success' | 'warning'; lines: string[] } {
@@ -36,50 +46,72 @@ export function savedPasswordReport(result: PasswordChangeResult): { kind: 'succ
 
 export interface PasswordPanelProps {
   readonly accountId: string;
-  /** Words the password should not contain (the account's address), for the strength hint. */
+  /**
+   * Words the password should not contain (the account's address), for the strength hint; an
+   * address among them (or its local part) is refused as the password, as the server does.
+   */
   readonly avoid?: readonly string[];
 }
 
 export function PasswordPanel({ accountId, avoid = [] }: PasswordPanelProps) {
   const id = useId();
+  const { loaded, reload } = useLoad(() => ask({ type: 'password.info', accountId }));
+  const [current, setCurrent] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [show, setShow] = useState(false);
   const [errors, setErrors] = useState<Partial<Record<PasswordField, string>>>({});
   const [status, setStatus] = useState<StatusState | null>(null);
   const action = useAction<'change'>();
-  const inputs = { newPassword: useRef<HTMLInputElement>(null), confirm: useRef<HTMLInputElement>(null) };
+  const inputs = {
+    currentPassword: useRef<HTMLInputElement>(null),
+    newPassword: useRef<HTMLInputElement>(null),
+    confirm: useRef<HTMLInputElement>(null),
+  };
 
   const strength = password === '' ? null : passwordStrength(password, avoid.flatMap((word) => word.split('@')));
 
+  if (loaded.state === 'loading') return <Loading text={t('passwordAsking')} />;
+  if (loaded.state === 'failed') return <LoadFailed error={loaded.error} onRetry={reload} />;
+  const needs: PasswordRequirements = loaded.value;
+  const required = needs.currentPassword === 'required';
+
+  /** The request's checks as field errors; the confirmation last, as the user fills the form. */
   function check(): Partial<Record<PasswordField, string>> {
-    const found: Partial<Record<PasswordField, string>> = {};
-    const request = changePasswordRequest(password);
-    if (!request.ok) found.newPassword = passwordInputError(t, request.error).message;
-    else if (confirm !== password) found.confirm = t('passwordMismatch');
-    return found;
+    const request = changePasswordRequest(password, {
+      minLength: needs.minLength,
+      address: avoid.find((word) => word.includes('@')),
+      currentPassword: required ? current : undefined,
+    });
+    if (!request.ok) {
+      const error = passwordInputError(t, request.error, needs.minLength);
+      return { [isPasswordField(error.field) ? error.field : 'newPassword']: error.message };
+    }
+    return confirm !== password ? { confirm: t('passwordMismatch') } : {};
   }
 
   async function submit() {
     const found = check();
     setErrors(found);
-    const first = (['newPassword', 'confirm'] as const).find((field) => found[field] !== undefined);
+    const first = FIELDS.find((field) => found[field] !== undefined);
     if (first !== undefined) {
       inputs[first].current?.focus();
       return;
     }
     const sent = password;
+    const currentSent = required ? { currentPassword: current } : {};
     await action.run('change', async () => {
       setStatus({ kind: 'busy', text: t('passwordChanging') });
-      const response = await ask({ type: 'password.change', accountId, newPassword: sent });
+      const response = await ask({ type: 'password.change', accountId, newPassword: sent, ...currentSent });
       if (!response.ok) {
         const error = response.error;
-        if (error.kind === 'input') setErrors({ newPassword: error.message });
+        if (error.kind === 'input') setErrors({ [isPasswordField(error.field) ? error.field : 'newPassword']: error.message });
         setStatus(errorStatus(error, () => void submit()));
         return;
       }
       const report = savedPasswordReport(response.value);
       setStatus({ kind: report.kind, text: t('passwordChanged'), details: report.lines });
+      setCurrent('');
       setPassword('');
       setConfirm('');
       setErrors({});
@@ -119,7 +151,9 @@ export function PasswordPanel({ accountId, avoid = [] }: PasswordPanelProps) {
           void submit();
         }}
       >
-        {field('newPassword', t('passwordNewLabel'), password, setPassword, 'new-password', t('passwordRules'))}
+        {required && field('currentPassword', t('passwordCurrentLabel'), current, setCurrent, 'current-password')}
+        {field('newPassword', t('passwordNewLabel'), password, setPassword, 'new-password',
+          needs.minLength === undefined ? t('passwordRules') : t('passwordMinLength', [String(needs.minLength)]))}
         <div class="strength" aria-live="polite">
           <label for={`${id}-meter`}>{t('passwordStrengthLabel')}</label>
           <meter id={`${id}-meter`} min={0} max={4} low={2} high={3} optimum={4} value={strength ?? 0} data-strength={strength ?? 'none'}>

@@ -164,7 +164,7 @@ describe('panels as tabs', () => {
 
     await user.keyboard('{End}');
     expect(document.activeElement).toBe(tabs[4]);
-    expect(within(panel()).getByLabelText('New password')).toBeTruthy();
+    expect(await within(panel()).findByLabelText('New password')).toBeTruthy();
     await user.keyboard('{ArrowRight}');
     expect(document.activeElement).toBe(tabs[0]);
     await user.keyboard('{ArrowLeft}');

@@ -16,11 +16,14 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
-function open() {
+/** The panel, once it has asked the server what it needs (password.info). */
+async function open() {
   const user = userEvent.setup();
   render(<PasswordPanel accountId="account1" avoid={['jane@example.com']} />);
+  await screen.findByLabelText('New password');
   return {
     user,
+    current: () => screen.getByLabelText('Current password') as HTMLInputElement,
     password: () => screen.getByLabelText('New password') as HTMLInputElement,
     confirm: () => screen.getByLabelText('Repeat the new password') as HTMLInputElement,
     submit: () => screen.getByRole('button', { name: 'Change password' }),
@@ -29,7 +32,7 @@ function open() {
 
 describe('checks before anything is sent', () => {
   it('an empty password, then two that differ', async () => {
-    const { user, password, confirm, submit } = open();
+    const { user, password, confirm, submit } = await open();
     await user.click(submit());
     expect(screen.getByText('Enter the new password.')).toBeTruthy();
     expect(password().getAttribute('aria-invalid')).toBe('true');
@@ -44,7 +47,7 @@ describe('checks before anything is sent', () => {
   });
 
   it('control characters are refused with the module\'s rule', async () => {
-    const { user, password, confirm, submit } = open();
+    const { user, password, confirm, submit } = await open();
     fireEvent.input(password(), { target: { value: 'abc\tdefgh' } });
     fireEvent.input(confirm(), { target: { value: 'abc\tdefgh' } });
     await user.click(submit());
@@ -52,15 +55,15 @@ describe('checks before anything is sent', () => {
     expect(server.callsOf('password.change')).toEqual([]);
   });
 
-  it('does not ask for the current password (the session is already authenticated)', () => {
-    open();
+  it('does not ask for the current password when the server does not need it (the session is already authenticated)', async () => {
+    await open();
     expect(screen.queryByLabelText('Current password')).toBeNull();
   });
 });
 
 describe('typing', () => {
   it('show/hide turns both fields into text and back', async () => {
-    const { user, password, confirm } = open();
+    const { user, password, confirm } = await open();
     expect(password().type).toBe('password');
     expect(password().getAttribute('autocomplete')).toBe('new-password');
     await user.click(screen.getByRole('checkbox', { name: 'Show passwords' }));
@@ -71,7 +74,7 @@ describe('typing', () => {
   });
 
   it('a strength hint that follows the typing', async () => {
-    const { user, password } = open();
+    const { user, password } = await open();
     const meter = screen.getByLabelText('Strength');
     expect(meter.tagName).toBe('METER');
     expect(meter.parentElement!.textContent).toContain('nothing typed yet');
@@ -88,14 +91,14 @@ describe('typing', () => {
 });
 
 describe('sending', () => {
-  async function fill(f: ReturnType<typeof open>, value = SECRET) {
+  async function fill(f: Awaited<ReturnType<typeof open>>, value = SECRET) {
     await f.user.type(f.password(), value);
     await f.user.type(f.confirm(), value);
   }
 
   it('success: says so, says what Thunderbird\'s saved passwords got, clears the fields', async () => {
     server.passwordResult = { updated: { incomingSaved: true, incomingSession: true, outgoingSaved: true, outgoingSession: true }, updateError: null };
-    const f = open();
+    const f = await open();
     await fill(f);
     await f.user.click(f.submit());
     const status = await screen.findByRole('status');
@@ -109,7 +112,7 @@ describe('sending', () => {
 
   it('success without a saved password: says Thunderbird will ask, and nothing about SMTP', async () => {
     server.passwordResult = { updated: { incomingSaved: false, incomingSession: true, outgoingSaved: false, outgoingSession: false }, updateError: null };
-    const f = open();
+    const f = await open();
     await fill(f);
     await f.user.click(f.submit());
     const status = screen.getByRole('status');
@@ -122,7 +125,7 @@ describe('sending', () => {
       updated: null,
       updateError: { kind: 'internal', code: null, message: 'The password was changed on the server, but Thunderbird\'s saved password could not be updated: locked', serverMessage: null, field: null },
     };
-    const f = open();
+    const f = await open();
     await fill(f);
     await f.user.click(f.submit());
     const status = screen.getByRole('status');
@@ -132,7 +135,7 @@ describe('sending', () => {
 
   it('refused: the server\'s reason, and what was typed stays', async () => {
     server.failNext('password.change', serverError('XEXEC-EXIT', 'The new password must be at least 12 characters long', 'changepassword', 2));
-    const f = open();
+    const f = await open();
     await fill(f, 'short-ish');
     await f.user.click(f.submit());
     expect(await screen.findByText('The server refused: The new password must be at least 12 characters long')).toBeTruthy();
@@ -143,7 +146,7 @@ describe('sending', () => {
 
   it('a timeout: a clear message and Retry, which sends again', async () => {
     server.failNext('password.change', serverError('timeout', '', 'changepassword'));
-    const f = open();
+    const f = await open();
     await fill(f);
     await f.user.click(f.submit());
     expect(await screen.findByText(/did not answer in time/)).toBeTruthy();
@@ -153,7 +156,7 @@ describe('sending', () => {
   });
 
   it('busy while in flight, sent once', async () => {
-    const f = open();
+    const f = await open();
     await fill(f);
     const held = server.holdNext('password.change');
     await f.user.click(f.submit());
@@ -169,7 +172,7 @@ describe('sending', () => {
   it('never logs the password', async () => {
     const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((name) => vi.spyOn(console, name));
     server.failNext('password.change', serverError('XEXEC-EXIT', 'no', 'changepassword', 2));
-    const f = open();
+    const f = await open();
     await fill(f);
     await f.user.click(f.submit());
     await screen.findByText('The server refused: no');
@@ -180,5 +183,145 @@ describe('sending', () => {
       spy.mockRestore();
     }
     expect(document.body.innerHTML).not.toContain('battery');
+  });
+});
+
+describe('what the server needs, asked first', () => {
+  it('asks once at mount, says so meanwhile, then shows the form', async () => {
+    const held = server.holdNext('password.info');
+    render(<PasswordPanel accountId="account1" />);
+    expect(screen.getByRole('status').textContent).toContain('Asking the server what it needs');
+    expect(screen.queryByLabelText('New password')).toBeNull();
+    held.release();
+    expect(await screen.findByLabelText('New password')).toBeTruthy();
+    expect(server.callsOf('password.info')).toEqual([{ type: 'password.info', accountId: 'account1' }]);
+  });
+
+  it('a failed question: the reason and Retry, which asks again', async () => {
+    server.failNext('password.info', serverError('timeout', '', 'changepassword'));
+    const user = userEvent.setup();
+    render(<PasswordPanel accountId="account1" />);
+    expect((await screen.findByRole('alert')).textContent).toMatch(/did not answer in time/);
+    expect(screen.queryByLabelText('New password')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByLabelText('New password')).toBeTruthy();
+    expect(server.callsOf('password.info')).toHaveLength(2);
+  });
+
+  it('the server\'s minimum is the hint, and checked before sending', async () => {
+    server.passwordInfo = { currentPassword: 'optional', minLength: 12 };
+    const f = await open();
+    expect(f.password().getAttribute('aria-describedby')).toBeTruthy();
+    expect(screen.getByText(/At least 12 characters, as the server asks/)).toBeTruthy();
+    await f.user.type(f.password(), 'eleven-char');
+    await f.user.type(f.confirm(), 'eleven-char');
+    await f.user.click(f.submit());
+    expect(screen.getByText('The new password must be at least 12 characters long.')).toBeTruthy();
+    expect(document.activeElement).toBe(f.password());
+    expect(server.callsOf('password.change')).toEqual([]);
+  });
+
+  it('no minimum said (an older server): the general hint, and the server decides', async () => {
+    server.passwordInfo = { currentPassword: 'optional' };
+    const f = await open();
+    expect(screen.getByText(/The server sets the minimum length/)).toBeTruthy();
+    await f.user.type(f.password(), 'short');
+    await f.user.type(f.confirm(), 'short');
+    await f.user.click(f.submit());
+    await screen.findByText('The password was changed on the server.');
+    expect(server.callsOf('password.change')).toEqual([{ type: 'password.change', accountId: 'account1', newPassword: 'short' }]);
+  });
+
+  it('the address and its local part are refused like the server does', async () => {
+    // No minimum known, so the short local part reaches this check.
+    server.passwordInfo = { currentPassword: 'optional' };
+    const f = await open();
+    for (const value of ['Jane@Example.com', 'jane']) {
+      await f.user.clear(f.password());
+      await f.user.clear(f.confirm());
+      await f.user.type(f.password(), value);
+      await f.user.type(f.confirm(), value);
+      await f.user.click(f.submit());
+      expect(screen.getByText(/must not be your address or the part before the @/)).toBeTruthy();
+    }
+    expect(server.callsOf('password.change')).toEqual([]);
+  });
+});
+
+describe('a server that requires the current password', () => {
+  beforeEach(() => {
+    server.passwordInfo = { currentPassword: 'required', minLength: 8 };
+  });
+
+  it('shows a Current password field first, hidden, for the password manager', async () => {
+    const f = await open();
+    expect(f.current().type).toBe('password');
+    expect(f.current().getAttribute('autocomplete')).toBe('current-password');
+    const inputs = Array.from(document.querySelectorAll('input:not([type=checkbox])'));
+    expect(inputs.indexOf(f.current())).toBe(0);
+    await f.user.click(screen.getByRole('checkbox', { name: 'Show passwords' }));
+    expect(f.current().type).toBe('text');
+  });
+
+  it('an empty current password is caught in the page and focused', async () => {
+    const f = await open();
+    await f.user.type(f.password(), SECRET);
+    await f.user.type(f.confirm(), SECRET);
+    await f.user.click(f.submit());
+    expect(screen.getByText('Enter your current password.')).toBeTruthy();
+    expect(f.current().getAttribute('aria-invalid')).toBe('true');
+    expect(document.activeElement).toBe(f.current());
+    expect(server.callsOf('password.change')).toEqual([]);
+  });
+
+  it('a new password equal to the current one is caught in the page', async () => {
+    const f = await open();
+    await f.user.type(f.current(), SECRET);
+    await f.user.type(f.password(), SECRET);
+    await f.user.type(f.confirm(), SECRET);
+    await f.user.click(f.submit());
+    expect(screen.getByText('The new password must differ from the current one.')).toBeTruthy();
+    expect(document.activeElement).toBe(f.password());
+    expect(server.callsOf('password.change')).toEqual([]);
+  });
+
+  it('sends the two-argument form; on success every field is emptied', async () => {
+    const f = await open();
+    await f.user.type(f.current(), 'the old one, long');
+    await f.user.type(f.password(), SECRET);
+    await f.user.type(f.confirm(), SECRET);
+    await f.user.click(f.submit());
+    await screen.findByText('The password was changed on the server.');
+    expect(server.callsOf('password.change')).toEqual([
+      { type: 'password.change', accountId: 'account1', currentPassword: 'the old one, long', newPassword: SECRET },
+    ]);
+    expect([f.current().value, f.password().value, f.confirm().value]).toEqual(['', '', '']);
+  });
+
+  it('a wrong current password: the server\'s sentence, and what was typed stays', async () => {
+    server.failNext('password.change', serverError('XEXEC-EXIT', 'The current password is wrong', 'changepassword', 2));
+    const f = await open();
+    await f.user.type(f.current(), 'not it at all');
+    await f.user.type(f.password(), SECRET);
+    await f.user.type(f.confirm(), SECRET);
+    await f.user.click(f.submit());
+    expect(await screen.findByText('The server refused: The current password is wrong')).toBeTruthy();
+    expect([f.current().value, f.password().value]).toEqual(['not it at all', SECRET]);
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+  });
+
+  it('never logs the current password', async () => {
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((name) => vi.spyOn(console, name));
+    const f = await open();
+    await f.user.type(f.current(), 'old-pony-ranch');
+    await f.user.type(f.password(), SECRET);
+    await f.user.type(f.confirm(), SECRET);
+    await f.user.click(f.submit());
+    await screen.findByText('The password was changed on the server.');
+    for (const spy of spies) {
+      expect(JSON.stringify(spy.mock.calls)).not.toContain('pony');
+      spy.mockRestore();
+    }
+    expect(document.body.innerHTML).not.toContain('pony');
   });
 });
