@@ -148,16 +148,19 @@ export type PasswordInfoError =
   | { readonly kind: 'failed'; readonly result: Extract<ExecuteResult, { ok: false }> }
   | { readonly kind: 'reply'; readonly error: ReplyError };
 
+/** An older module's refusal of a call without the new password (PROTOCOL.md §6.2). */
+const OLDER_SERVER_REFUSAL = /^Give the new password\.?$/;
+
 /**
  * The no-argument form's outcome. A module older than that form knows only the one-argument
  * one and refuses a bare call as bad input (exit 2, "Give the new password"): that is an
- * answer, not a failure. Any exit 2 counts, not only the reference module's sentence, so a
- * site's own older module keeps working; every other failure stays one.
+ * answer, not a failure. Any other failure stays one, exit 2 with another sentence too: a
+ * current module says so for a configuration error, which the user should see before typing.
  */
 export function readPasswordInfo(result: ExecuteResult, module: string = CHANGEPASSWORD): Result<PasswordRequirements, PasswordInfoError> {
   if (!result.ok) {
-    if (result.code === 'XEXEC-EXIT' && result.detail === 2) return ok(OLDER_SERVER_REQUIREMENTS);
-    return err({ kind: 'failed', result });
+    const older = result.code === 'XEXEC-EXIT' && result.detail === 2 && OLDER_SERVER_REFUSAL.test(result.message.trim());
+    return older ? ok(OLDER_SERVER_REQUIREMENTS) : err({ kind: 'failed', result });
   }
   const parsed = parsePasswordInfo({ module, lines: result.lines }, module);
   return parsed.ok ? parsed : err({ kind: 'reply', error: parsed.error });

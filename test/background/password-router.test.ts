@@ -38,9 +38,9 @@ describe('password.info', () => {
   it('other failures are errors in words', async () => {
     const timeout = setup(() => failed('timeout', ''));
     expect(await timeout.router.handle({ type: 'password.info', accountId: ACCOUNT })).toMatchObject({ ok: false, error: { kind: 'server', code: 'timeout' } });
-    const broken = setup(() => failed('XEXEC-EXIT', 'The password file could not be found (server configuration error)', 1));
+    const broken = setup(() => failed('XEXEC-EXIT', 'Unknown key in the configuration file: bogus-key (server configuration error)', 2));
     expect(await broken.router.handle({ type: 'password.info', accountId: ACCOUNT })).toMatchObject({
-      ok: false, error: { code: 'XEXEC-EXIT', message: 'The server refused: The password file could not be found (server configuration error)' },
+      ok: false, error: { code: 'XEXEC-EXIT', message: 'The server refused: Unknown key in the configuration file: bogus-key (server configuration error)' },
     });
     const wrong = setup(() => okLines('Password changed'));
     expect(await wrong.router.handle({ type: 'password.info', accountId: ACCOUNT })).toMatchObject({ ok: false, error: { kind: 'reply' } });

@@ -14,7 +14,7 @@ import type { ExecuteResult } from '../../src/protocol/execute-result.js';
 import { replyOf } from './replies.js';
 
 /** test/vectors/password.json: the server's module tests read the same file. */
-interface Input { readonly name: string; readonly user: string; readonly address: string; readonly minLength: number; readonly current?: string; readonly new: string }
+interface Input { readonly name: string; readonly user: string; readonly address: string; readonly minLength: number; readonly current?: string; readonly new: string; readonly clientOnly?: boolean }
 interface Vectors {
   readonly info: readonly { readonly name: string; readonly lines: readonly string[]; readonly expect?: PasswordRequirements; readonly error?: string }[];
   readonly olderServer: { readonly exit: number; readonly stderr: string; readonly expect: PasswordRequirements };
@@ -173,13 +173,16 @@ describe('what the module needs (the no-argument form)', () => {
     expect(readPasswordInfo({ ok: true, lines: ['current-password required'] }, 'passwd')).toEqual({ ok: true, value: { currentPassword: 'required' } });
   });
 
-  it('an older server (exit 2, whatever its sentence) means optional, minimum unknown', () => {
+  it('an older server (exit 2 "Give the new password") means optional, minimum unknown', () => {
     expect(readPasswordInfo(failure('XEXEC-EXIT', 2, 'Give the new password'))).toEqual({ ok: true, value: { currentPassword: 'optional' } });
-    expect(readPasswordInfo(failure('XEXEC-EXIT', 2, 'usage: passwd NEW'))).toEqual({ ok: true, value: { currentPassword: 'optional' } });
+    expect(readPasswordInfo(failure('XEXEC-EXIT', 2, 'Give the new password.'))).toEqual({ ok: true, value: { currentPassword: 'optional' } });
   });
 
   it('every other failure stays one, with what the server said', () => {
     for (const result of [
+      failure('XEXEC-EXIT', 2, 'Unknown key in the configuration file: bogus-key (server configuration error)'),
+      failure('XEXEC-EXIT', 2, 'Give the new password as one argument'),
+      failure('XEXEC-EXIT', 1, 'Give the new password'),
       failure('XEXEC-EXIT', 1, 'The password file could not be found (server configuration error)'),
       failure('XEXEC-UNKNOWN', null, 'No such module'),
       failure('XEXEC-TIMEOUT', 30, 'Timed out'),
