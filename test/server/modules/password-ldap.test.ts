@@ -9,7 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../fixture/index.js';
-import { LDAP_ADMIN, LDAP_PEOPLE, LDAP_USERS, startSlapd, type Slapd } from '../fixture/slapd.js';
+import {
+  LDAP_ADMIN, LDAP_PEOPLE, LDAP_USERS, ldapPassdbTexts, SLAPD_ACCESS, SLAPD_PASSWORD_HASH, startSlapd, type Slapd,
+} from '../fixture/slapd.js';
 import { quote } from '../imap-client.js';
 import { xexec } from '../helpers.js';
 import { alive } from '../../support/procs.mjs';
@@ -22,7 +24,7 @@ const USER_FILTER = '(&(objectClass=inetOrgPerson)(uid=%u))';
  * The module's configuration for each bind (docs/SERVER.md "LDAP" shows these lines): as the
  * user, the DN from a template; as the administrator DN, the DN found by a search.
  */
-function ldapConfig(ldap: Slapd, bind: 'user' | 'admin', extra: string[] = []): string[] {
+function ldapConfig(ldap: Pick<Slapd, 'url' | 'adminSecretFile'>, bind: 'user' | 'admin', extra: string[] = []): string[] {
   return ['driver = ldap', `ldap-uri = ${ldap.url}`, `ldap-bind = ${bind}`,
     ...(bind === 'user'
       ? [`ldap-user-dn = uid=%u,${LDAP_PEOPLE}`]
@@ -212,6 +214,20 @@ describe('the driver run directly', () => {
     expect(r.status).toBe(1);
     expect(r.message).toBe('The directory server could not be reached; nothing was changed');
   }, 60_000);
+});
+
+describe('docs/SERVER.md', () => {
+  it('shows the configurations these tests run (their port and paths replaced)', () => {
+    const doc = fs.readFileSync(path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../docs/SERVER.md'), 'utf8');
+    const site = { url: 'ldap://127.0.0.1:389', adminSecretFile: () => '/etc/dovecot/xexec-ldap.secret' };
+    const socket = ['auth-socket = /run/dovecot/auth-xexec'];
+    const passdb = ldapPassdbTexts(site.url, '/etc/dovecot/dovecot-ldap.conf.ext');
+    const texts = {
+      user: ldapConfig(site, 'user', socket).join('\n'), admin: ldapConfig(site, 'admin', socket).join('\n'),
+      ext: passdb.ext, v23: passdb.v23, v24: passdb.v24, hash: SLAPD_PASSWORD_HASH, access: SLAPD_ACCESS,
+    };
+    for (const [name, text] of Object.entries(texts)) expect([name, doc.includes(text)]).toEqual([name, true]);
+  });
 });
 
 describe('cleanup', () => {
