@@ -27,11 +27,12 @@ const onlyNative = process.env.XEXEC_ONLY_NATIVE === '1';
 // Core e2e files, the ones run on both Thunderbirds. The files whose Thunderbird APIs may differ between ESRs: the experiment, the background, saved
 // passwords, and what lives in Thunderbird's own windows (the menus on messages, the reminder's
 // notification bar and toolbar badge), and the panels that read address books (spam's and
-// alerts' trusted contacts) or message filters and folders (rules).
+// alerts' trusted contacts) or message filters and folders (rules), and the saved password a
+// change with the current password updates.
 const CORE_E2E = [
   'test/e2e/version.test.ts', 'test/e2e/experiment.test.ts', 'test/e2e/background.test.ts', 'test/e2e/password.test.ts',
   'test/e2e/sender-actions.test.ts', 'test/e2e/sender-surfaces.test.ts', 'test/e2e/sender-readonly.test.ts', 'test/e2e/reminder.test.ts',
-  'test/e2e/ui-spam.test.ts', 'test/e2e/ui-alerts.test.ts', 'test/e2e/ui-rules.test.ts',
+  'test/e2e/ui-spam.test.ts', 'test/e2e/ui-alerts.test.ts', 'test/e2e/ui-rules.test.ts', 'test/e2e/password-current.test.ts',
 ];
 
 function sh(cmd, args, opts = {}) {
