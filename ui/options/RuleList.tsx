@@ -28,7 +28,7 @@ export interface RuleListProps {
 }
 
 /** A rule's row, margin included, in font sizes (`.rule-item` in options.css). */
-export const RULE_ROW_EM = 7.5;
+export const RULE_ROW_EM = 8;
 
 export function RuleList({ rules, blocked, onToggle, onEdit, onDelete, onMove }: RuleListProps) {
   const view = useScrollWindow<HTMLDivElement>(rules.length, {
