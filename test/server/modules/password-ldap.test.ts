@@ -164,6 +164,22 @@ describe('the driver run directly', () => {
     expect(slapd().binds(trap.dn, trap.password)).toBe(true);
   }, 60_000);
 
+  it('user bind with a search: the escaped filter finds a name with a comma and a space, anonymously', () => {
+    const u = LDAP_USERS.comma, next = 'smith searched ldap password';
+    const lines = [...ldapConfig(slapd(), 'user').filter((l) => !l.startsWith('ldap-user-dn')),
+      `ldap-search-base = ${LDAP_PEOPLE}`, `ldap-search-filter = ${USER_FILTER}`];
+    const config = configFile('user-search', lines);
+    const current = [u.password, 'smith new ldap password'].find((p) => slapd().binds(u.dn, p))!;
+    const wrong = direct(config, u.uid, ['not the password', next]);
+    expect(wrong.status).toBe(2);
+    expect(wrong.message).toBe('The current password is not correct');
+    const r = direct(config, u.uid, [current, next]);
+    expect(r.stderr).toBe('');
+    expect(r.lines).toEqual(['Password changed']);
+    expect(slapd().binds(u.dn, next)).toBe(true);
+    expect(slapd().binds(u.dn, current)).toBe(false);
+  }, 60_000);
+
   it('passwords reach the LDAP tools only on pipes: never in their argv or environment', () => {
     const spy = tempDir('xexec-ldapspy-');
     fs.chmodSync(spy, 0o755);
