@@ -7,6 +7,7 @@ import type { UserError } from '../../../src/messages/errors.js';
 import type { BackgroundRequest, BackgroundResponse } from '../../../src/messages/messages.js';
 import type { FolderChoice } from '../../../src/modules/folder-names.js';
 import { ruleText, type Rule, type RulesState } from '../../../src/modules/rules.js';
+import { RULE_ROW_EM } from '../../../ui/options/RuleList.js';
 import { keepUnchanged, RulesPanel } from '../../../ui/options/RulesPanel.js';
 import { background, FakeBackground, resetBackground, serverError } from '../fakes.js';
 
@@ -227,13 +228,14 @@ describe('the rules panel', () => {
     server.maxRules = 500;
     server.rules = Array.from({ length: 500 }, (_, i) => rule(i + 1, `Rule ${i + 1}`));
     await open();
-    // happy-dom has no layout: the list uses its fallback sizes (120 px rows, a 640 px box).
+    // happy-dom has no layout: rows are RULE_ROW_EM of its 16 px font, the box its fallback 640 px.
+    const row = 16 * RULE_ROW_EM;
     expect(items().length).toBeGreaterThan(3);
     expect(items().length).toBeLessThan(20);
     expect(items().every((li) => li.getAttribute('aria-setsize') === '500')).toBe(true);
     expect(items()[0]!.getAttribute('aria-posinset')).toBe('1');
     const box = document.querySelector<HTMLElement>('.rule-scroll')!;
-    box.scrollTop = 499 * 120;
+    box.scrollTop = 499 * row;
     fireEvent.scroll(box);
     await screen.findByRole('button', { name: 'Edit “Rule 500”' });
     expect(items().at(-1)!.getAttribute('aria-posinset')).toBe('500');
@@ -251,8 +253,8 @@ describe('the rules panel', () => {
     await screen.findByRole('button', { name: 'Edit “Rule 1”' });
     expect(box.scrollTop).toBe(0);
     act(() => screen.getByRole('button', { name: 'Edit “Rule 9”' }).focus());
-    // Rule 9 ends at 9 × 120 px; the 640 px box scrolls just enough to show it.
-    expect(box.scrollTop).toBe(9 * 120 - 640);
+    // Rule 9 ends at 9 rows; the 640 px box scrolls just enough to show it.
+    expect(box.scrollTop).toBe(9 * row - 640);
     expect(server.callsOf('rules.disable')).toHaveLength(0);
   });
 
