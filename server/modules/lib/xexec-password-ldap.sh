@@ -26,6 +26,7 @@ ldap_search_filter=''
 ldap_admin_dn=''
 ldap_admin_secret_file=''
 ldap_starttls=no
+ldap_tls_cacert=''
 
 pw_ldap_option() {
 	case $1 in
@@ -37,6 +38,7 @@ pw_ldap_option() {
 	ldap-admin-dn) ldap_admin_dn=$2 ;;
 	ldap-admin-secret-file) ldap_admin_secret_file=$2 ;;
 	ldap-starttls) ldap_starttls=$2 ;;
+	ldap-tls-cacert) ldap_tls_cacert=$2 ;;
 	*) return 1 ;;
 	esac
 }
@@ -76,6 +78,11 @@ pw_ldap_check_config() {
 	case $ldap_starttls in
 	yes | no) ;;
 	*) pw_ldap_conf_error "ldap-starttls must be yes or no" ;;
+	esac
+	case $ldap_tls_cacert in
+	'') ;;
+	/*) [ -r "$ldap_tls_cacert" ] || pw_ldap_conf_error "ldap-tls-cacert cannot be read by the module" ;;
+	*) pw_ldap_conf_error "ldap-tls-cacert must be an absolute path" ;;
 	esac
 	# Where the user's entry is: a DN template, or a search (base and filter).
 	if [ -n "$ldap_user_dn" ]; then
@@ -175,30 +182,49 @@ pw_ldap_expand() {
 
 # pw_ldap_tool PROGRAM ARGS...: an LDAP tool with the common options. It runs in / with a
 # HOME that does not exist, so no ldaprc of the user's home or working directory applies
-# (/etc/ldap/ldap.conf, the administrator's, still does: its TLS_CACERT, say).
+# (/etc/ldap/ldap.conf, the administrator's, still does: its TLS_CACERT unless
+# ldap-tls-cacert names another).
 pw_ldap_tool() {
 	_prog=$1
 	shift
 	if [ "$ldap_starttls" = yes ]; then
 		set -- -ZZ "$@"
 	fi
-	(cd / && HOME=/nonexistent LDAPRC=/nonexistent exec "$_prog" -x -H "$ldap_uri" -o nettimeout=10 "$@")
+	(
+		cd / || exit 255
+		HOME=/nonexistent LDAPRC=/nonexistent
+		export HOME LDAPRC
+		if [ -n "$ldap_tls_cacert" ]; then
+			LDAPTLS_CACERT=$ldap_tls_cacert
+			export LDAPTLS_CACERT
+		fi
+		exec "$_prog" -x -H "$ldap_uri" -o nettimeout=10 "$@"
+	)
 }
 
 # The tool's exit status: the LDAP result code (49 invalidCredentials, 50 insufficientAccess,
-# 19 constraintViolation, 32 noSuchObject), 255 when the server could not be reached.
+# 19 constraintViolation, 32 noSuchObject), 255 when the server could not be reached, 254 when
+# StartTLS failed (pw_ldap_result).
 pw_ldap_failed() {
 	case $1 in
+	254) xexec_fail "The directory server could not be reached securely (StartTLS or TLS failed); nothing was changed" ;;
 	255) xexec_fail "The directory server could not be reached; nothing was changed" ;;
 	esac
 }
 
-# ldappasswd exits with the bind's result code when the bind fails, but with 1 when the
-# operation itself fails; its "Result: <text> (<code>)" line (on standard output) then has the
-# code. Its output holds no secret: they are read from pipes, never echoed (with -T the server
-# generates none to print).
+# pw_ldap_result: makes $_rc, a tool's exit status, the LDAP result code from its output $_err.
+# The tools exit with the bind's result code when the bind fails, but ldappasswd exits 1 when
+# the operation itself fails; its "Result: <text> (<code>)" line then has the code. A failed
+# StartTLS is exit 1 too ("ldap_start_tls: ..."): 254 here. The output holds no secret: they are
+# read from pipes, never echoed (with -T the server generates none to print).
 pw_ldap_result() {
 	[ "$_rc" -eq 1 ] || return 0
+	case $_err in
+	*ldap_start_tls*)
+		_rc=254
+		return 0
+		;;
+	esac
 	_code=$(printf '%s\n' "$_err" | sed -n 's/^Result: .*(\([0-9][0-9]*\))$/\1/p' | head -n 1)
 	[ -z "$_code" ] || _rc=$_code
 }
@@ -216,11 +242,13 @@ pw_ldap_find_dn() {
 	_rc=0
 	if [ -n "$ldap_admin_dn" ]; then
 		_found=$(pw_ldap_tool ldapsearch -D "$ldap_admin_dn" -y "$ldap_admin_secret_file" -LLL -o ldif-wrap=no \
-			-z 2 -s sub -b "$ldap_search_base" -- "$_filter" 1.1 2>/dev/null) || _rc=$?
+			-z 2 -s sub -b "$ldap_search_base" -- "$_filter" 1.1 2>&1) || _rc=$?
 	else
 		_found=$(pw_ldap_tool ldapsearch -LLL -o ldif-wrap=no -z 2 -s sub -b "$ldap_search_base" -- "$_filter" 1.1 \
-			2>/dev/null) || _rc=$?
+			2>&1) || _rc=$?
 	fi
+	_err=$_found
+	pw_ldap_result
 	case $_rc in
 	0 | 32) ;;
 	4) xexec_fail "This account matches more than one directory entry (server configuration error)" ;;
@@ -247,7 +275,8 @@ pw_ldap_find_dn() {
 # invalid credentials; anything else fails the module.
 pw_ldap_user_bind_ok() {
 	_rc=0
-	printf '%s' "$1" | pw_ldap_tool ldapwhoami -D "$ldap_dn" -y /dev/fd/0 >/dev/null 2>&1 || _rc=$?
+	_err=$(printf '%s' "$1" | pw_ldap_tool ldapwhoami -D "$ldap_dn" -y /dev/fd/0 2>&1) || _rc=$?
+	pw_ldap_result
 	case $_rc in
 	0) return 0 ;;
 	49) return 1 ;;

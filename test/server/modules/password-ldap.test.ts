@@ -199,6 +199,20 @@ describe('the driver run directly', () => {
     expect(slapd().binds(u.dn, next)).toBe(true);
   }, 60_000);
 
+  it('StartTLS: with the server\'s CA the change goes through; without it nothing is sent', () => {
+    const u = LDAP_USERS.dave, next = 'dave tls ldap password';
+    const tls = ['ldap-starttls = yes'];
+    const untrusted = direct(configFile('tls-untrusted', ldapConfig(slapd(), 'user', tls)), u.uid, [u.password, next]);
+    expect(untrusted.status).toBe(1);
+    expect(untrusted.message).toBe('The directory server could not be reached securely (StartTLS or TLS failed); nothing was changed');
+    expect(slapd().binds(u.dn, u.password)).toBe(true);
+    const config = configFile('tls', ldapConfig(slapd(), 'user', [...tls, `ldap-tls-cacert = ${slapd().caFile}`]));
+    const r = direct(config, u.uid, [u.password, next]);
+    expect(r.stderr).toBe('');
+    expect(r.lines).toEqual(['Password changed']);
+    expect(slapd().binds(u.dn, next)).toBe(true);
+  }, 60_000);
+
   it('refuses an incomplete or unsafe configuration before anything changes', () => {
     const base = ldapConfig(slapd(), 'admin');
     const loose = slapd().writeForMail('loose.secret', LDAP_ADMIN.password);
