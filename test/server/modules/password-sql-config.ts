@@ -17,6 +17,8 @@ export interface SqlSetup {
   etc: string;
   /** The auth listener of the mail uid (docs/SERVER.md "Password back ends"). */
   authSocket: string;
+  /** MariaDB: the CA of the server's certificate (TLS: MariaDB 11.4's client requires it). */
+  tlsCa?: string;
   /** The module's sql-update (default UPDATE_QUERY). */
   update?: string;
 }
@@ -27,7 +29,7 @@ export const UPDATE_QUERY = "UPDATE users SET password = :'hash' WHERE username 
 /** What SERVER.md shows. */
 export const DOC = {
   host: '127.0.0.1', dovecotPassword: 'DOVECOT-DB-PASSWORD', xexecPassword: 'XEXEC-DB-PASSWORD', etc: '/etc/dovecot',
-  authSocket: '/run/dovecot/auth-xexec',
+  authSocket: '/run/dovecot/auth-xexec', tlsCa: '/etc/dovecot/mariadb-ca.pem',
 };
 export const DOC_PORT: Record<SqlKind, number> = { pgsql: 5432, mysql: 3306 };
 
@@ -102,7 +104,8 @@ passdb sql {
 /** The module's database password file: a libpq passfile, or a MariaDB option file. */
 export function clientPasswordFile(s: SqlSetup): string {
   if (s.kind === 'pgsql') return `${s.host}:${s.port}:${DATABASE}:xexec:${s.xexecPassword}\n`;
-  return `[client]\npassword = ${s.xexecPassword}\n`;
+  const tls = s.tlsCa ? `ssl-ca = ${s.tlsCa}\nssl-verify-server-cert\n` : '';
+  return `[client]\npassword = ${s.xexecPassword}\n${tls}`;
 }
 
 export function clientPasswordFilePath(s: SqlSetup): string {

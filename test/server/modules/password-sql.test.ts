@@ -44,7 +44,7 @@ function sqlSuite(kind: SqlKind): void {
 
     const setupFor = (dir: string): SqlSetup => (setup = {
       kind, host: db!.host, port: db!.port, dovecotPassword: 'dovecot-db-pw', xexecPassword: 'xexec-db-pw',
-      etc: path.join(dir, 'etc'), authSocket: authSocket(dir),
+      etc: path.join(dir, 'etc'), authSocket: authSocket(dir), tlsCa: 'caFile' in db! ? db.caFile : undefined,
     });
 
     beforeAll(async () => {
