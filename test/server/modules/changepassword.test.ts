@@ -1,6 +1,7 @@
 // changepassword module run directly against a temporary passwd-file
 // (PROTOCOL.md §6.2).
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -276,4 +277,75 @@ describe('changepassword', () => {
     expect(waited).toBeGreaterThan(1000);
     expect(verifies(field2(f, 'alice'), 'password1')).toBe(true);
   }, 20_000);
+});
+
+describe('changepassword: the configuration file (--config=)', () => {
+  function conf(lines: string[], mode = 0o644): string {
+    const f = path.join(tempDir('xexec-pwconf-'), 'changepassword.conf');
+    fs.writeFileSync(f, lines.join('\n') + '\n', { mode });
+    fs.chmodSync(f, mode);
+    return f;
+  }
+  const describeWith = (c: string, extra: string[] = []) =>
+    run('changepassword', 'alice', [], { options: [`--config=${c}`, ...extra] });
+
+  it('reads key = value lines, skips comments and empty lines; a --key=value word wins over the file', () => {
+    const f = passwdFile();
+    const c = conf(['# the administrator\'s', '', '  driver =  passwd-file ', `passwd-file = ${f}`, 'min-length=12',
+      'current-password = required']);
+    let r = describeWith(c);
+    expect(r.stderr).toBe('');
+    expect(r.lines).toEqual(['current-password required', 'min-length 12']);
+    r = describeWith(c, ['--min-length=9', '--current-password=optional']);
+    expect(r.lines).toEqual(['current-password optional', 'min-length 9']);
+    // The file's passwd-file is the one changed.
+    r = run('changepassword', 'alice', ['old-alice', 'a new password'], { options: [`--config=${c}`, '--current-password=optional'] });
+    expect(r.message).toMatch(/auth-socket is not set/);
+    r = run('changepassword', 'alice', ['a new password'], { options: [`--config=${c}`, '--current-password=optional'] });
+    expect(r.status).toBe(0);
+    expect(verifies(field2(f, 'alice'), 'a new password')).toBe(true);
+  });
+
+  it.each([
+    ['an unknown key', ['bogus = 1'], 'Unknown key in the configuration file: bogus (server configuration error)'],
+    ['a key of another driver', ['sql-client = psql'], 'Unknown key in the configuration file: sql-client (server configuration error)'],
+    ['a key given twice', ['min-length = 8', 'min-length = 9'], 'The key min-length is given twice in the module\'s configuration file (server configuration error)'],
+    ['a line without =', ['min-length 8'], 'Line 1 of the module\'s configuration file is not "key = value" (server configuration error)'],
+    ['an unknown driver', ['driver = nis'], 'There is no password driver nis (server configuration error)'],
+    ['a bad driver name', ['driver = ../x'], 'The driver name is not valid (server configuration error)'],
+    ['a bad current-password', ['current-password = maybe'], 'current-password must be required or optional (server configuration error)'],
+    ['a relative auth-socket', ['auth-socket = run/auth'], 'auth-socket must be an absolute path (server configuration error)'],
+    ['a missing breached list', ['breached-list = /nonexistent/list'], 'The list of breached passwords cannot be read (server configuration error)'],
+  ])('refuses %s with exit 2, before anything', (_n, lines, msg) => {
+    const r = describeWith(conf(lines));
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.message).toBe(msg);
+  });
+
+  it('refuses a file that group or others may write, a relative or a missing one', () => {
+    for (const mode of [0o664, 0o646]) {
+      expect(describeWith(conf(['min-length = 8'], mode)).message)
+        .toBe('The module\'s configuration file must not be writable by group or others (server configuration error)');
+    }
+    expect(describeWith('relative.conf').message).toBe('--config must be an absolute path (server configuration error)');
+    expect(describeWith('/nonexistent/changepassword.conf').message)
+      .toBe('The module\'s configuration file cannot be read (server configuration error)');
+  });
+
+  it('checks the breached list by SHA-1 in either form, in any case, with CRLF lines', () => {
+    const f = passwdFile();
+    const d = tempDir('xexec-pwned-');
+    const sha = (s: string) => createHash('sha1').update(s).digest('hex');
+    const h = sha('correct horse battery');
+    fs.writeFileSync(path.join(d, h.slice(0, 5).toUpperCase()), `${h.slice(5)}:3\r\n`); // lower case, no .txt
+    const list = path.join(d, 'sorted.txt');
+    fs.writeFileSync(list, `${sha('tr0ub4dor&3').toUpperCase()}\n`); // no count
+    for (const [breached, pw] of [[d, 'correct horse battery'], [list, 'tr0ub4dor&3']] as const) {
+      const r = chpw(f, 'alice', [pw], { extra: [`--breached-list=${breached}`] });
+      expect(r.status).toBe(2);
+      expect(r.message).toBe('The new password is in a list of passwords known from data breaches; please choose another one');
+      expect(chpw(f, 'alice', ['not in the list 1'], { extra: [`--breached-list=${breached}`] }).status).toBe(0);
+    }
+  });
 });
