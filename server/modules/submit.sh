@@ -267,6 +267,7 @@ done
 # What is sent: the header without Bcc, a Message-ID when there is none,
 # then the body as it is.
 msgid=$(sed -n 1p "$XTMP/h/msgid")
+[ -n "$msgid" ] || [ ! -s "$XTMP/h/msgid" ] || xexec_usage "The message's Message-ID header field is empty"
 lines=$(sed -n 's/^lines //p' "$XTMP/h/info")
 eol=$(sed -n 's/^eol //p' "$XTMP/h/info")
 ended=$(sed -n 's/^end //p' "$XTMP/h/info")

@@ -32,7 +32,7 @@ const server = useServer({
 function prepare(s: TestServer): void {
   if (fs.existsSync(etc(s, 'submit-aliases'))) return;
   fs.writeFileSync(etc(s, 'submit-aliases'),
-    `# login: addresses\n${USERS.alice}: ${ALIAS}, Alice.Example@example.net\n${USERS.bob}: bob.b@example.org\n`, { mode: 0o644 });
+    `# login: addresses\n${USERS.alice}: ${ALIAS}, Alice.Example@example.net\n${USERS.bob}: bob.b@example.org\n${USERS.weird}: ohara@example.org\n`, { mode: 0o644 });
   fs.writeFileSync(etc(s, 'sendmail-flaky.sh'),
     `#!/bin/sh\n[ ! -e ${etc(s, 'mta-down')} ] || { echo 'mail system down' >&2; exit 75; }\nexec ${sendmailCapture(s.dir)} "$@"\n`, { mode: 0o755 });
 }
@@ -128,7 +128,28 @@ describe('submit over IMAP', () => {
     await c.logout();
     expect(third.lines).toEqual(['sent <once.1@example.com>']);
     expect(await ok(s, u, `XEXEC submit status ${token}`)).toEqual(['sent <once.1@example.com>']);
+    // Another message under a sent token (a client's bug): nothing is sent, and it is not expunged.
+    const other = raw([`From: ${u}`, 'To: dave@example.com', 'Subject: other', 'Message-ID: <other.1@example.com>']);
+    const fourth = await send(s, u, other, `${u} dave@example.com`, { token });
+    expect(fourth.r.lines).toEqual(['sent <once.1@example.com>']);
+    expect(fourth.sent).toEqual([]);
+    expect(staged(s, u)).toHaveLength(1);
     expect(s.captured().filter((m) => m.data.includes('<once.1@example.com>'))).toHaveLength(1);
+  });
+
+  it('a login that is not an address sends as its alias only; doveadm gets the login as one word', async () => {
+    const s = server();
+    const u = USERS.weird;
+    expect(await ok(s, u, 'XEXEC submit')).toEqual([
+      `mailbox ${BOX}`, `max-size ${21 * 1048576}`, 'max-recipients 3', 'per-hour 200', 'address ohara@example.org']);
+    const { r, sent } = await send(s, u, raw(['From: ohara@example.org', 'Resent-Bcc: x@example.net']), 'ohara@example.org bob@example.com');
+    expect(r.tagged, r.response.text).toMatchObject({ ok: true });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.data).not.toContain('x@example.net');
+    expect(staged(s, u)).toEqual([]);
+    // Without a staging mailbox at all (carol never created one here: a fresh user).
+    const r2 = await cmd(s, USERS.carol, `XEXEC submitsmall send 7 ${newToken()} ${USERS.carol} bob@example.com`);
+    expect(r2.tagged).toMatchObject({ ok: false, detail: 2, message: `There is no message 7 in the mailbox ${BOX}` });
   });
 
   it('identity: the envelope sender and every From/Sender address must be the user\'s; aliases, display names and encoded words are fine', async () => {
@@ -221,6 +242,7 @@ describe('submit over IMAP', () => {
     await no(raw([`From: ${u}`, 'Subject: a\rBcc: evil@example.net']), 'Line 2 of the message header contains a bare carriage return');
     await no(raw([' folded: first', `From: ${u}`]), 'The message header starts with a continuation line');
     await no(raw([`From: ${u}`, 'Subject: two', 'Message-ID: <a@x>', 'Message-ID: <b@x>']), 'The message must have at most one Message-ID header field');
+    await no(raw([`From: ${u}`, 'Message-ID:  ']), 'The message\'s Message-ID header field is empty');
     const c = await s.login(u);
     const bad = async (args: string, message: string) => {
       const r = await xexec(c, `XEXEC submit ${args}`);
@@ -259,7 +281,7 @@ describe('submit over IMAP', () => {
     expect(r.lines).toEqual(['sent <big@example.com>']);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.data).toBe(msg.replace(/\r\n/g, '\n'));
-    expect(staged(s, u)).toEqual([]);
+    expect(staged(s, u).filter((m) => m.includes('<big@example.com>'))).toEqual([]);
   });
 
   it('the MTA fails (exit 75): exit 1, the staged copy kept, the token not recorded; once it works, one message goes out', async () => {
