@@ -12,6 +12,8 @@ import type { ImapClient } from '../imap-client.js';
 import { itStopsCleanly, useServer, xexec, xexecAs as cmd, xexecOk as ok } from '../helpers.js';
 
 const BOX = 'XEXEC Outbox';
+const VECTORS = JSON.parse(fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '../../vectors/submit.json'), 'utf8')) as
+  { offer: { lines: string[] }[] };
 const ALIAS = 'sales@example.org';
 const etc = (s: TestServer, f: string) => path.join(s.dir, 'etc', f);
 
@@ -73,9 +75,12 @@ describe('submit over IMAP', () => {
   it('with no arguments: the mailbox, the limits and the addresses (the login first, then its aliases)', async () => {
     const s = server();
     prepare(s);
-    expect(await ok(s, USERS.alice, 'XEXEC submit')).toEqual([
+    const lines = await ok(s, USERS.alice, 'XEXEC submit');
+    expect(lines).toEqual([
       `mailbox ${BOX}`, `max-size ${21 * 1048576}`, 'max-recipients 3', 'per-hour 200',
       `address ${USERS.alice}`, `address ${ALIAS}`, 'address alice.example@example.net']);
+    // The vector the Thunderbird side parses is this very reply.
+    expect(VECTORS.offer[0]?.lines).toEqual(lines);
     expect(await ok(s, USERS.carol, 'XEXEC submitcap')).toEqual([
       `mailbox ${BOX}`, 'max-size 26214400', 'max-recipients 100', 'per-hour 2', `address ${USERS.carol}`]);
   });
