@@ -216,6 +216,34 @@ function sqlSuite(kind: SqlKind): void {
   });
 }
 
+describe('the sql driver\'s configuration checks (no database needed)', () => {
+  const base = ['driver = sql', 'sql-client = psql', "sql-update = UPDATE users SET password = :'hash' WHERE username = :'user'"];
+  const set = (key: string, value: string | null) => [...base.filter((l) => !l.startsWith(`${key} `)), ...(value === null ? [] : [`${key} = ${value}`])];
+  it.each([
+    ['no client', set('sql-client', null), 'sql-client must be psql or mariadb (server configuration error)'],
+    ['another client', set('sql-client', 'sqlite3'), 'sql-client must be psql or mariadb (server configuration error)'],
+    ['no statement', set('sql-update', null), 'sql-update is missing (server configuration error)'],
+    ['a bare :user', set('sql-update', "UPDATE users SET password = :'hash' WHERE username = :user"),
+      "sql-update must write the placeholder :user as :'user' (server configuration error)"],
+    ['a :"hash"', set('sql-update', 'UPDATE users SET password = :"hash" WHERE username = :\'user\''),
+      "sql-update must write the placeholder :hash as :'hash' (server configuration error)"],
+    ['no :\'hash\'', set('sql-update', "UPDATE users SET password = 'x' WHERE username = :'user'"),
+      "sql-update must store :'hash' (server configuration error)"],
+    ['no account', set('sql-update', "UPDATE users SET password = :'hash' WHERE domain = :'domain'"),
+      "sql-update must select the account with :'user' or :'localpart' (server configuration error)"],
+    ['a host with a space', [...base, 'sql-host = db host'], 'sql-host, sql-database and sql-user may only hold letters, digits and . _ / @ - (server configuration error)'],
+    ['a database like an option', [...base, 'sql-database = -c'], 'sql-host, sql-database and sql-user may only hold letters, digits and . _ / @ - (server configuration error)'],
+    ['a bad port', [...base, 'sql-port = 5432x'], 'sql-port must be a port number (server configuration error)'],
+    ['a relative password file', [...base, 'sql-password-file = pgpass'], 'sql-password-file must be an absolute path (server configuration error)'],
+  ])('refuses %s', (_n, lines, msg) => {
+    const f = path.join(tempDir('xexec-sqlconf-'), 'c.conf');
+    fs.writeFileSync(f, lines.join('\n') + '\n', { mode: 0o644 });
+    const r = run('changepassword', 'alice@example.com', [], { options: [`--config=${f}`] });
+    expect(r.status).toBe(2);
+    expect(r.message).toBe(msg);
+  });
+});
+
 sqlSuite('pgsql');
 sqlSuite('mysql');
 
