@@ -17,7 +17,10 @@ const VECTORS = JSON.parse(fs.readFileSync(path.join(path.dirname(new URL(import
 const ALIAS = 'sales@example.org';
 const etc = (s: TestServer, f: string) => path.join(s.dir, 'etc', f);
 
+const ERIN = 'erin@example.com';
+
 const server = useServer({
+  users: { [ERIN]: 'pass-erin' },
   modules: (dir) => {
     const common = [`--aliases=${path.join(dir, 'etc/submit-aliases')}`, `--log=${path.join(dir, 'etc/submit.log')}`];
     return [
@@ -142,6 +145,27 @@ describe('submit over IMAP', () => {
     expect(s.captured().filter((m) => m.data.includes('<once.1@example.com>'))).toHaveLength(1);
   });
 
+  it('two sessions sending under one token at the same time: one message goes out, both are told its Message-ID', async () => {
+    const s = server();
+    prepare(s);
+    const u = ERIN;
+    const token = newToken();
+    const msg = raw([`From: ${u}`, 'To: x@example.com', 'Message-ID: <race@example.com>']);
+    const [c1, c2] = [await s.login(u), await s.login(u)];
+    try {
+      const [uid1, uid2] = [await stage(c1, msg), await stage(c2, msg)];
+      const replies = await Promise.all([
+        xexec(c1, `XEXEC submit send ${uid1} ${token} ${u} x@example.com`),
+        xexec(c2, `XEXEC submit send ${uid2} ${token} ${u} x@example.com`)]);
+      expect(replies.map((r) => r.lines)).toEqual([['sent <race@example.com>'], ['sent <race@example.com>']]);
+    } finally {
+      await c1.logout();
+      await c2.logout();
+    }
+    expect(s.captured().filter((m) => m.data.includes('<race@example.com>'))).toHaveLength(1);
+    expect(staged(s, u).filter((m) => m.includes('<race@example.com>'))).toEqual([]);
+  });
+
   it('a login that is not an address sends as its alias only; doveadm gets the login as one word', async () => {
     const s = server();
     const u = USERS.weird;
@@ -214,6 +238,9 @@ describe('submit over IMAP', () => {
     await no(`${u} a@example.com -oQ/tmp@example.com`, 2, 'Recipient 2 \'-oQ/tmp@example.com\' is not a valid address');
     await no(`${u} "a@example.com b@example.com"`, 2, 'Recipient 1 \'a@example.com b@example.com\' is not a valid address');
     await no(`${u} nobody`, 2, 'Recipient 1 \'nobody\' is not a valid address');
+    // A line break in a recipient (the encoded form carries one) never splits it into two.
+    const enc = '~' + Buffer.from('a@example.com\nb@example.com').toString('base64url');
+    await no(`${u} ${enc}`, 2, 'Recipient 1 \'a@example.com?b@example.com\' is not a valid address');
     const big = raw([`From: ${u}`, 'To: x@example.com'], 'x'.repeat(3000) + '\r\n');
     const { r } = await send(s, u, big, `${u} x@example.com`, { module: 'submitsmall' });
     expect(r.tagged).toMatchObject({ ok: false, detail: 2 });
