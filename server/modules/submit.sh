@@ -96,7 +96,10 @@ shift
 eval "set -- \"\$@\" $(xexec_env_arg_refs)"
 
 # The addresses this user may send as: the login (when it is an address),
-# then the administrator's aliases; each once.
+# then the administrator's aliases; each once. (Checked here: a failure
+# inside the command substitution would only end that subshell.)
+[ -z "$aliases" ] || [ -r "$aliases" ] ||
+	xexec_fail "The server's list of sending addresses cannot be read (server configuration error)"
 allowed=$({
 	printf '%s\n' "$XUSER" | xexec_normalize_entries address 2>/dev/null || :
 	submit_aliases "$aliases" "$XUSER"

@@ -136,7 +136,6 @@ submit_addresses() {
 # starts a comment line.
 submit_aliases() {
 	[ -n "$1" ] || return 0
-	[ -r "$1" ] || xexec_fail "The server's list of sending addresses cannot be read (server configuration error)"
 	_al=$(xexec_login="$2" LC_ALL=C awk '
 		/^[ \t]*(#|$)/ { next }
 		{

@@ -10,6 +10,7 @@ import { sendmailCapture, submitModule } from '../fixture/config.js';
 import { defaultModules, header, USERS, type TestServer } from '../fixture/index.js';
 import type { ImapClient } from '../imap-client.js';
 import { itStopsCleanly, useServer, xexec, xexecAs as cmd, xexecOk as ok } from '../helpers.js';
+import { newHome, run, tempDir } from './run.js';
 
 const BOX = 'XEXEC Outbox';
 const VECTORS = JSON.parse(fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '../../vectors/submit.json'), 'utf8')) as
@@ -347,4 +348,51 @@ describe('submit over IMAP', () => {
   });
 
   itStopsCleanly(server);
+});
+
+// The administrator's options and the commands that need no message, run directly as the plugin
+// runs a module (run.ts).
+describe('submit: options and read-only commands', () => {
+  const offer = (options: string[], user = 'u@example.org') => run('submit', user, [], { options, home: newHome() });
+
+  it('options are checked; the offer shows them', () => {
+    expect(offer(['--mailbox=Staging', '--max-size=1k', '--max-recipients=10000', '--per-hour=1']).lines).toEqual(
+      ['mailbox Staging', 'max-size 1024', 'max-recipients 10000', 'per-hour 1', 'address u@example.org']);
+    for (const [o, message] of [
+      ['--max-size=12x', '--max-size must be a number of bytes, optionally with k or M (server configuration error)'],
+      ['--max-size=0', '--max-size must be a number of bytes, optionally with k or M (server configuration error)'],
+      ['--max-recipients=10001', '--max-recipients must be a number from 1 to 10000 (server configuration error)'],
+      ['--per-hour=0', '--per-hour must be a number from 1 to 100000 (server configuration error)'],
+      ['--sendmail=sendmail', '--sendmail must be an absolute path (server configuration error)'],
+      ['--log=submit.log', '--log must be syslog, none or an absolute path (server configuration error)'],
+      ['--aliases=aliases', '--aliases must be an absolute path (server configuration error)'],
+      ['--colour=red', 'Unknown module option --colour (server configuration error)'],
+    ] as const) {
+      const r = offer([o]);
+      expect({ status: r.status, message: r.message }, o).toEqual({ status: 2, message });
+    }
+    const twice = offer(['--per-hour=1', '--per-hour=2']);
+    expect(twice.message).toBe('Module option --per-hour is given twice (server configuration error)');
+  });
+
+  it('the aliases file: the login\'s line (the last ":" ends the login), invalid addresses left out; unreadable is an error', () => {
+    const d = tempDir('xexec-submit-');
+    const file = path.join(d, 'aliases');
+    fs.writeFileSync(file, '# comment\nweird:login: A@Example.org, not-an-address,\tb@example.org\nother@example.org: c@example.org\n');
+    expect(offer([`--aliases=${file}`], 'weird:login').lines.filter((l) => l.startsWith('address '))).toEqual(
+      ['address a@example.org', 'address b@example.org']);
+    const r = offer([`--aliases=${path.join(d, 'missing')}`]);
+    expect({ status: r.status, message: r.message }).toEqual(
+      { status: 1, message: 'The server\'s list of sending addresses cannot be read (server configuration error)' });
+    const none = run('submit', 'nobody-here', ['send', '1', 't', 'x@example.org', 'y@example.org'], { home: newHome() });
+    expect({ status: none.status, message: none.message }).toEqual(
+      { status: 2, message: 'This account has no address it may send as (server configuration error)' });
+  });
+
+  it('status: unknown for a token never sent (also without a home), refused for a malformed one', () => {
+    expect(run('submit', 'u@example.org', ['status', 'abc'], { home: newHome() }).lines).toEqual(['unknown']);
+    expect(run('submit', 'u@example.org', ['status', 'abc'], { home: null }).lines).toEqual(['unknown']);
+    const r = run('submit', 'u@example.org', ['status', 'a/b'], { home: newHome() });
+    expect({ status: r.status, message: r.message }).toEqual({ status: 2, message: 'The token must be 1 to 128 letters, digits or . _ - @ + =' });
+  });
 });
