@@ -345,6 +345,8 @@ export interface SettingsOptions {
   /** Save the password in Thunderbird's login manager (as "Remember password" does). */
   savePassword?: boolean;
   server?: ServerOptions;
+  /** Starts the server Thunderbird's account points at instead (e.g. a cluster's proxy); `server` is then unused. */
+  startServer?: () => Promise<TestServer>;
   thunderbird?: ThunderbirdOptions;
   /** Run before the settings tab opens (e.g. to fill a list on the server). */
   beforeOpen?: (s: { server: TestServer; tb: Thunderbird; accountId: string }) => Promise<void>;
@@ -361,7 +363,7 @@ export async function startSettingsTab(o: SettingsOptions): Promise<SettingsSess
   let tb: Thunderbird | null = null;
   const stop = () => stopAll({ tb, servers: [server], cleanLogs: [server], built });
   try {
-    server = await startServer(o.server);
+    server = o.startServer ? await o.startServer() : await startServer(o.server);
     tb = await startThunderbird(o.thunderbird);
     const password = server.passwords[o.user];
     if (password === undefined) throw new Error(`no password for ${o.user}`);
