@@ -264,8 +264,21 @@ pw_hash() {
 # from there when it is not a terminal). 0: accepted; 1: refused; exits 1
 # when Dovecot cannot be asked.
 pw_auth_test() {
+	# The client's address, as for its IMAP login: Dovecot's failure
+	# penalty then counts per client, not for every user of the module at
+	# once (without it, one user's wrong password delays the others' checks).
+	set -- "$1"
+	case ${XEXEC_REMOTE_IP:-} in
+	'' | *[!0-9A-Fa-f:.]*) ;;
+	*) set -- "$1" -x "rip=$XEXEC_REMOTE_IP" ;;
+	esac
+	case ${XEXEC_LOCAL_IP:-} in
+	'' | *[!0-9A-Fa-f:.]*) ;;
+	*) set -- "$@" -x "lip=$XEXEC_LOCAL_IP" ;;
+	esac
 	_rc=0
-	_out=$(printf '%s\n' "$1" | doveadm auth test -a "$pw_auth_socket" -x service=imap "$XUSER" 2>&1) || _rc=$?
+	_out=$(printf '%s\n' "$1" | { shift; doveadm auth test -a "$pw_auth_socket" -x service=imap "$@" "$XUSER"; } 2>&1) || _rc=$?
+	set --
 	case $_rc in
 	0) return 0 ;;
 	77) return 1 ;; # EX_NOPERM: "auth failed"
