@@ -97,6 +97,15 @@ async function build() {
       globalName: 'xexecFiltersBundle',
       footer: { js: 'var xexecFilters = xexecFiltersBundle.xexecFilters;' },
     }),
+    // The outgoing server type "xexec" (sending through the IMAP connection), loaded at start-up.
+    esbuild.build({
+      ...common,
+      entryPoints: ['experiments/xexec/outgoing.ts'],
+      outfile: path.join(ADDON, 'experiments/xexec/outgoing.js'),
+      format: 'iife',
+      globalName: 'xexecOutgoingBundle',
+      footer: { js: 'var xexecOutgoing = xexecOutgoingBundle.xexecOutgoing;' },
+    }),
     esbuild.build({
       ...common,
       entryPoints: ['src/background/index.ts'],
@@ -129,6 +138,7 @@ async function build() {
   copy(path.join(ROOT, 'experiments/xexec/schema.json'), path.join(ADDON, 'experiments/xexec/schema.json'));
   copy(path.join(ROOT, 'experiments/xexec/notices.json'), path.join(ADDON, 'experiments/xexec/notices.json'));
   copy(path.join(ROOT, 'experiments/xexec/filters.json'), path.join(ADDON, 'experiments/xexec/filters.json'));
+  copy(path.join(ROOT, 'experiments/xexec/outgoing.json'), path.join(ADDON, 'experiments/xexec/outgoing.json'));
   copy(path.join(ROOT, 'ui/sender/result.html'), path.join(ADDON, 'ui/sender/result.html'));
   for (const file of ['options.html', 'options.css']) {
     copy(path.join(ROOT, 'ui/options', file), path.join(ADDON, 'ui/options', file));

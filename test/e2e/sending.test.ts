@@ -1,0 +1,176 @@
+// End-to-end: sending mail through the IMAP connection (issue 15) in a real, headless
+// Thunderbird against a real Dovecot with the reference `submit` module (PROTOCOL.md §6.8),
+// whose sendmail is the fixture's capture. The account's only other outgoing server is an SMTP
+// server at a closed loopback port, so anything that arrives came through XEXEC. Messages are
+// written and sent as an add-on would: messenger.compose.beginNew + sendMessage (the staged
+// test add-on gets the compose permissions; the shipped one has none).
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pw, referenceModules, startServer, submitModule, USERS, type TestServer } from '../server/fixture/index.js';
+import { buildAddon, TEST_PAGE, type BuiltAddon } from './addon.js';
+import { stopAll } from './teardown.js';
+import { startThunderbird, thunderbirdAvailable, type ExtensionPage, type Thunderbird } from './thunderbird.js';
+
+let built: BuiltAddon;
+let server: TestServer;
+let tb: Thunderbird;
+let addonId: string;
+let page: ExtensionPage;
+let account: string;
+let smtpKey: string;
+
+/** A loopback port nothing listens on: the previous (SMTP) server's sends fail at once. */
+async function closedPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+interface Sent { readonly ok: boolean; readonly error?: string; readonly headerMessageId?: string | null; readonly folder?: string; readonly tabId: number }
+
+/**
+ * Writes a plain-text message in a compose window and starts sending it; the window's tab id.
+ * The outcome comes from outcome(): a failed send waits for its alert to be closed.
+ */
+async function startSend(details: Record<string, unknown>): Promise<number> {
+  return page.run<number>(`
+    const [accountId, details] = arguments;
+    const account = await page.messenger.accounts.get(accountId);
+    const tab = await page.messenger.compose.beginNew({ identityId: account.identities[0].id, isPlainText: true, ...details });
+    page.xexecSend = page.messenger.compose.sendMessage(tab.id).then(
+      (sent) => ({ ok: true, tabId: tab.id, headerMessageId: sent.headerMessageId, folder: sent.messages[0] && sent.messages[0].folder.path }),
+      (e) => ({ ok: false, tabId: tab.id, error: String((e && e.message) || e) }));
+    return tab.id;
+  `, [account, details]);
+}
+
+async function outcome(): Promise<Sent> {
+  return page.run<Sent>('return page.xexecSend;');
+}
+
+/** The text of the alert dialogs Thunderbird shows (commonDialog), closing them; waits up to 30 s for one when `wait`. */
+async function takeAlerts(wait = false): Promise<string[]> {
+  return tb.chrome<string[]>(`
+    const wait = arguments[0];
+    for (let i = 0; ; i++) {
+      const out = [];
+      for (const w of Services.wm.getEnumerator(null)) {
+        const body = w.document.getElementById("infoBody");
+        if (!body || w.location.href !== "chrome://global/content/commonDialog.xhtml") continue;
+        out.push(body.textContent);
+        w.document.querySelector("dialog").getButton("accept").click();
+      }
+      if (out.length || !wait || i >= 300) return out;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  `, [wait]);
+}
+
+/** What Thunderbird's outgoing-server service says about the account's identity. */
+async function identityServer(): Promise<{ key: string; type: string; smtpServerKey: string; servers: string; xexecContract: boolean }> {
+  return tb.chrome(`
+    const identity = MailServices.accounts.getAccount(arguments[0]).identities[0];
+    const server = MailServices.outgoingServer.getServerByIdentity(identity);
+    return {
+      key: server ? server.key : "", type: server ? server.type : "", smtpServerKey: identity.smtpServerKey,
+      servers: MailServices.outgoingServer.servers.map((s) => s.key + ":" + s.type).join(","),
+      xexecContract: "@mozilla.org/messenger/outgoing/server;1?type=xexec" in Cc,
+    };
+  `, [account]);
+}
+
+describe('sending through the IMAP connection (outgoing server type xexec)', () => {
+  beforeAll(async () => {
+    if (!thunderbirdAvailable()) throw new Error('Thunderbird is missing: run `npm run deps` as root');
+    server = await startServer({ modules: (dir) => [...referenceModules(dir), submitModule(dir, ['--log=none'])] });
+    built = await buildAddon();
+    const manifestPath = path.join(built.testAddonDir, 'manifest.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { permissions: string[] };
+    manifest.permissions.push('compose', 'compose.send');
+    fs.writeFileSync(manifestPath, JSON.stringify(manifest));
+    // The Sent folder the account wizard would have (Thunderbird 140 does not create a missing one here).
+    const c = await server.login(USERS.alice);
+    try {
+      for (const command of ['CREATE "Sent"', 'SUBSCRIBE "Sent"']) expect((await c.command(command)).status).toBe('OK');
+    } finally {
+      await c.logout();
+    }
+    tb = await startThunderbird();
+    addonId = await tb.installAddon(built.testAddonDir);
+    const created = await tb.createImapAccount({
+      port: server.imapPort, user: USERS.alice, password: pw(USERS.alice), smtp: { port: await closedPort() },
+    });
+    account = created.accountId;
+    smtpKey = created.smtpKey!;
+    // The account wizard's Sent folder setting (createImapAccount leaves the identity without one).
+    await tb.chrome(`
+      const a = MailServices.accounts.getAccount(arguments[0]);
+      const identity = a.identities[0];
+      identity.fccFolderURI = a.incomingServer.serverURI + "/Sent";
+      identity.doFcc = true;
+    `, [account]);
+    page = await tb.openExtensionPage(addonId, TEST_PAGE);
+  }, 180_000);
+
+  afterAll(async () => {
+    await stopAll({ tb, servers: [server], cleanLogs: [server], built });
+  }, 120_000);
+
+  it('turns on: the identity gets an xexec server, the SMTP one is remembered', async () => {
+    expect(await page.run('return page.messenger.xexecOutgoing.state(arguments[0]);', [account])).toEqual({ enabled: false, serverKey: '' });
+    const state = await page.run<{ enabled: boolean; serverKey: string }>('return page.messenger.xexecOutgoing.enable(arguments[0]);', [account]);
+    expect(state.enabled).toBe(true);
+    const now = await identityServer();
+    expect(now).toMatchObject({ key: state.serverKey, type: 'xexec', smtpServerKey: state.serverKey });
+    expect(await tb.chrome('return Services.prefs.getCharPref("extensions.xexec.sending-previous." + MailServices.accounts.getAccount(arguments[0]).identities[0].key);', [account])).toBe(smtpKey);
+  });
+
+  it('sends a plain message: it reaches the MTA with the right envelope, Bcc only in the envelope, a copy in Sent', async () => {
+    await startSend({ to: ['bob@example.com'], cc: ['carol@example.com'], bcc: ['dave@example.com'], subject: 'Through IMAP', plainTextBody: 'Hello over XEXEC.' });
+    const sent = await outcome();
+    expect(sent).toMatchObject({ ok: true, folder: '/Sent' });
+    const captured = server.captured();
+    expect(captured).toHaveLength(1);
+    const mail = captured[0]!;
+    expect(mail.sender).toBe('alice@example.com');
+    expect([...mail.recipients].sort()).toEqual(['bob@example.com', 'carol@example.com', 'dave@example.com']);
+    expect(mail.data).toMatch(/^Subject: Through IMAP\r?$/m);
+    expect(mail.data).toContain('Hello over XEXEC.');
+    expect(mail.data).not.toMatch(/^Bcc:/im);
+    expect(mail.data).toContain(`<${sent.headerMessageId}>`);
+    // The staged copy is gone; Thunderbird's own copy is in Sent.
+    expect(server.mailbox(USERS.alice, 'XEXEC Outbox')).toHaveLength(0);
+    expect(server.mailbox(USERS.alice, 'Sent').some((m) => m.includes('Hello over XEXEC.'))).toBe(true);
+    expect(await takeAlerts()).toEqual([]);
+  });
+
+  it('refuses a From that is not the user\'s: the sentence shown, the compose window still open, nothing sent', async () => {
+    await startSend({ from: 'The Boss <boss@example.com>', to: ['bob@example.com'], subject: 'Not mine', plainTextBody: 'Should not go.' });
+    const alerts = await takeAlerts(true);
+    expect(alerts.join('\n')).toContain('may not send as boss@example.com');
+    const sent = await outcome();
+    // Thunderbird's compose API resolves a failed send without a Message-ID (153) or rejects.
+    expect(sent.ok ? sent.headerMessageId ?? null : null).toBeNull();
+    // The window is still there, with what was written.
+    const details = await page.run<{ subject: string }>('return page.messenger.compose.getComposeDetails(arguments[0]);', [sent.tabId]);
+    expect(details.subject).toBe('Not mine');
+    expect(server.captured()).toHaveLength(1);
+    await tb.chrome(`
+      // Unmodified, so closing asks nothing (140 and 153).
+      for (const w of Services.wm.getEnumerator("msgcompose")) { w.SetContentAndBodyAsUnmodified(); w.close(); }
+    `);
+  });
+
+  it('removing the add-on gives the identity its SMTP server back, and Thunderbird starts and finds it', async () => {
+    await tb.uninstallAddon(addonId);
+    const after = await identityServer();
+    expect(after).toEqual({ key: smtpKey, type: 'smtp', smtpServerKey: smtpKey, servers: `${smtpKey}:smtp`, xexecContract: false });
+    expect(await tb.chrome('return Services.prefs.getCharPref("mail.smtpservers", "");')).toBe(smtpKey);
+    await tb.restart();
+    expect(await identityServer()).toEqual(after);
+  });
+});
