@@ -59,7 +59,7 @@ function sqlSuite(kind: SqlKind): void {
       server = await startServer({
         users: EXTRA_USERS,
         extraConfig: authListenerConfig(),
-        argsOnStdin: ['changepassword', 'chpwnone', 'chpwmany', 'chpwdown'],
+        argsOnStdin: ['changepassword', 'chpwnone', 'chpwmany', 'chpwdown', 'chpwparts'],
         passdb: (dir, v24) => {
           fs.writeFileSync(dovecotSqlExtPath(setupFor(dir)), dovecotSqlExt(setup), { mode: 0o600 });
           return dovecotPassdb(setup, v24);
@@ -76,6 +76,7 @@ function sqlSuite(kind: SqlKind): void {
             passwordModule(dir, conf("UPDATE users SET password = :'hash' WHERE username = :'user' AND domain = 'elsewhere.example'"), 'chpwnone'),
             passwordModule(dir, conf("UPDATE users SET password = :'hash' WHERE username = :'user' OR domain = :'domain'"), 'chpwmany'),
             passwordModule(dir, [...conf().filter((l) => !l.startsWith('sql-port')), 'sql-port = 1'], 'chpwdown'),
+            passwordModule(dir, conf("UPDATE users SET password = :'hash' WHERE username = CONCAT(:'localpart', '@', :'domain') AND domain = :'domain'"), 'chpwparts'),
           ];
         },
       });
@@ -155,6 +156,17 @@ function sqlSuite(kind: SqlKind): void {
       expect(r.tagged).toMatchObject({ ok: false, code: 'XEXEC-EXIT', detail: 2, message: msg });
       expect(stored(u)).toBe(before);
       expect(await tryLogin(u, pwOf(u))).toBe('OK');
+    }, 30_000);
+
+    it('the placeholders :\'localpart\' and :\'domain\' are the parts around the last @', async () => {
+      const u = HOSTILE.drop, old = pwOf(u), before = allRows();
+      const r = await chpw(u, ['parts sql password 1'], 'chpwparts');
+      expect(r.lines).toEqual(['Password changed']);
+      current[u] = 'parts sql password 1';
+      expect(await tryLogin(u, 'parts sql password 1')).toBe('OK');
+      expect(await tryLogin(u, old)).toBe('NO');
+      const others = (t: string) => t.split('\n').filter((l) => !l.startsWith("x'; drop"));
+      expect(others(allRows())).toEqual(others(before));
     }, 30_000);
 
     it('an update that matches no row, or more than one, changes nothing', async () => {
