@@ -10,8 +10,13 @@ set -eu
 # postgresql, mariadb-server, slapd (with their clients) and Dovecot's sql and ldap drivers: the
 # password back ends' tests start throwaway instances of these servers on loopback; the packages'
 # own system-wide services are neither created nor started (below).
+# postfix: the submit module's real-MTA test runs a throwaway Postfix (its own main.cf and queue,
+# test/server/fixture/postfix.ts); installed with "No configuration" (below): the system's Postfix
+# has no main.cf, and its systemd unit (enabled by the package) starts nothing without one. It also
+# provides /usr/sbin/sendmail (no test or module relies on it being absent).
 packages="dovecot-imapd dovecot-dev dovecot-sieve dovecot-lmtpd gcc make libc6-dev valgrind procps util-linux mount iproute2 debootstrap python3 thunderbird xvfb xauth openssl
-postgresql postgresql-client mariadb-server mariadb-client slapd ldap-utils dovecot-pgsql dovecot-mysql dovecot-ldap"
+postgresql postgresql-client mariadb-server mariadb-client slapd ldap-utils dovecot-pgsql dovecot-mysql dovecot-ldap
+postfix"
 
 missing=""
 for package in $packages; do
@@ -41,6 +46,8 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 	chmod 755 "$policy"
 	trap 'rm -f "$policy"' EXIT INT TERM
 fi
+# Postfix's debconf question, answered: no configuration (no /etc/postfix/main.cf, no service).
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 apt-get update -q
 # shellcheck disable=SC2086 # the list is meant to split into words
 apt-get install -y -q --no-install-recommends $missing
