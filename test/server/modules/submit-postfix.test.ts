@@ -5,7 +5,8 @@
 // it) and everything else to its smtp-sink, which records the envelope. Native Dovecot only (the
 // Postfix config is mounted over /etc/postfix in the Dovecot's private mount namespace, and the
 // other release's root has no Postfix): issue 15 asks for a real MTA "in at least one test";
-// submit.test.ts covers the module's rules on both Dovecots with the capturing sendmail.
+// submit.test.ts covers the module's rules on both Dovecots with the capturing sendmail (also
+// that the module itself removes Bcc: Postfix's cleanup drops Bcc fields anyway).
 // Needs root: without it the file fails with a sentence saying so.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
