@@ -6,6 +6,7 @@
 import browser from 'webextension-polyfill';
 import type { XexecExperimentApi } from '../../experiments/xexec/api.js';
 import type { XexecFiltersApi } from '../../experiments/xexec/filters-api.js';
+import type { XexecOutgoingApi } from '../../experiments/xexec/outgoing-api.js';
 import { t } from '../messages/i18n.js';
 import { registerEntryPoints, type FolderPaneClick } from './entry-points.js';
 import { KeepAlive } from './keepalive.js';
@@ -15,7 +16,7 @@ import { createRouter } from './router.js';
 import { startSenderActions } from './sender-wiring.js';
 
 /** The experiment API; the polyfill knows only the standard namespaces. */
-const messenger = (globalThis as unknown as { messenger: { xexec: XexecExperimentApi; xexecFilters: XexecFiltersApi } }).messenger;
+const messenger = (globalThis as unknown as { messenger: { xexec: XexecExperimentApi; xexecFilters: XexecFiltersApi; xexecOutgoing: XexecOutgoingApi } }).messenger;
 
 /** An account's folders, depth first as Thunderbird's folder pane shows them (the rules panel's choice). */
 interface FolderNode { readonly path: string; readonly subFolders?: readonly FolderNode[] }
@@ -58,6 +59,7 @@ const reminder = startReminder((request) => router.handle(request), t);
 
 const router = createRouter({
   xexec: messenger.xexec,
+  outgoing: messenger.xexecOutgoing,
   translate: t,
   keepAlive: (work) => keepAlive.during(work),
   policy,

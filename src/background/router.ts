@@ -9,6 +9,7 @@
 
 import type { XexecExperimentApi } from '../../experiments/xexec/api.js';
 import type { XexecFiltersApi } from '../../experiments/xexec/filters-api.js';
+import type { XexecOutgoingApi } from '../../experiments/xexec/outgoing-api.js';
 import { folderChoices } from '../modules/folder-names.js';
 import { modulesRequest, parseModulesReply } from '../modules/discovery.js';
 import { alertsConfirmRequest, alertsContactsSetRequest, alertsOffRequest, alertsResendRequest, alertsSetRequest, alertsShowRequest, parseAlertsState } from '../modules/alerts.js';
@@ -35,6 +36,7 @@ import { readReport, type ExecuteResult } from '../protocol/execute-result.js';
 import { err, ok, type Result } from '../protocol/result.js';
 import { contactAddresses, localBooks, type AddressBookNode } from './contacts.js';
 import { DiscoveryCache } from './discovery-cache.js';
+import { sendingSet, sendingState } from './sending.js';
 import { badRequestError, executeFailureError, internalError, replyError } from './errors.js';
 import { standardNames, type PolicySource } from './policy.js';
 import { alertsInputError } from '../messages/alerts-errors.js';
@@ -78,6 +80,8 @@ export interface RouterDeps {
   readonly filters?: XexecFiltersApi;
   /** Told each automatic reply a set or off leaves on the server (the reminder, reminder.ts). */
   readonly onVacationChange?: (accountId: string, state: VacationState) => void;
+  /** The outgoing server type xexec (experiment xexecOutgoing); default: none, so the Sending panel cannot turn on. */
+  readonly outgoing?: XexecOutgoingApi;
 }
 
 export interface Router {
@@ -291,6 +295,14 @@ export function createRouter(deps: RouterDeps): Router {
       const build = (name: string) => checked(rulesCheckRequest(r.rule, undefined, name), rulesInputError);
       const compiled = await call(r.accountId, 'rules', build, parseRulesCheck);
       return compiled.ok ? ok({ compiled: true as const }) : compiled;
+    },
+
+    'sending.state': (r) => sendingState(deps.outgoing, t, r.accountId),
+    async 'sending.set'(r) {
+      // Turned on only where the server sends (its discovery lists submit); off always works.
+      const found = r.on ? await discovery.get(r.accountId, false) : null;
+      if (found && !found.ok) return found;
+      return sendingSet(deps.outgoing, t, r.accountId, r.on, found ? found.modules : []);
     },
 
     async 'folders.list'(r) {

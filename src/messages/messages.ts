@@ -18,6 +18,7 @@ import type { SavedPasswordUpdate } from '../../experiments/xexec/api.js';
 import type { AccountFilters } from '../../experiments/xexec/filters-api.js';
 import type { FolderChoice } from '../modules/folder-names.js';
 import type { UserError } from './errors.js';
+import type { SendingState } from '../../experiments/xexec/outgoing-api.js';
 import type { EffectivePolicy } from './policy.js';
 
 /** The standard list modules (PROTOCOL.md §6.1). */
@@ -34,6 +35,10 @@ export type BackgroundRequest =
   /** Changes the password on the server, then the one Thunderbird keeps; `currentPassword`: the two-argument form. */
   | { readonly type: 'password.change'; readonly accountId: string; readonly newPassword: string; readonly currentPassword?: string }
   | { readonly type: 'forward.show'; readonly accountId: string }
+  /** Whether the account sends through its IMAP connection (outgoing server type xexec, issue 15). */
+  | { readonly type: 'sending.state'; readonly accountId: string }
+  /** Turns that on (the identities get the xexec server; their previous one is remembered) or off (restored). */
+  | { readonly type: 'sending.set'; readonly accountId: string; readonly on: boolean }
   | { readonly type: 'forward.set'; readonly accountId: string; readonly address: string; readonly keepCopy: boolean }
   | { readonly type: 'forward.off'; readonly accountId: string }
   | { readonly type: 'vacation.show'; readonly accountId: string }
@@ -123,6 +128,8 @@ export interface ResponseValues {
   'password.info': PasswordRequirements;
   'password.change': PasswordChangeResult;
   'forward.show': ForwardState;
+  'sending.state': SendingState;
+  'sending.set': SendingState;
   'forward.set': ForwardState;
   'forward.off': ForwardState;
   'vacation.show': VacationState;
@@ -173,7 +180,7 @@ const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>([
   'contacts.books', 'spam.show', 'spam.set', 'spam.off', 'spam.contacts.list', 'spam.contacts.set', 'spam.contacts.clear',
   'alerts.show', 'alerts.set', 'alerts.off', 'alerts.confirm', 'alerts.resend', 'alerts.contacts.set',
   'rules.list', 'rules.add', 'rules.replace', 'rules.delete', 'rules.move', 'rules.enable', 'rules.disable', 'rules.check',
-  'folders.list', 'filters.list', 'filters.disable',
+  'folders.list', 'filters.list', 'filters.disable', 'sending.state', 'sending.set',
 ]);
 
 function isStringArray(value: unknown): value is string[] {
@@ -212,6 +219,8 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
       return typeof m.newPassword === 'string' && isOptional(m.currentPassword, 'string');
     case 'forward.set':
       return typeof m.address === 'string' && typeof m.keepCopy === 'boolean';
+    case 'sending.set':
+      return typeof m.on === 'boolean';
     case 'vacation.set': {
       const u = m.update as Record<string, unknown> | null;
       return typeof u === 'object' && u !== null && isOptional(u.subject, 'string') && isOptional(u.body, 'string')
@@ -249,6 +258,7 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
     case 'filters.disable':
       return Array.isArray(m.indexes) && m.indexes.every((i) => Number.isInteger(i) && (i as number) >= 0) && isStringArray(m.names) && m.names.length === m.indexes.length;
     case 'password.info':
+    case 'sending.state':
     case 'forward.show':
     case 'forward.off':
     case 'vacation.show':

@@ -165,6 +165,30 @@ describe('sending through the IMAP connection (outgoing server type xexec)', () 
     `);
   });
 
+  it('the settings tab offers Sending, and its switch (the background\'s sending.set) turns it off and on again', async () => {
+    const settings = await tb.openExtensionPage(addonId, `ui/options/options.html?account=${account}`);
+    try {
+      const tabs = await settings.run<string[]>(`
+        for (let i = 0; i < 300; i++) {
+          const tabs = [...page.document.querySelectorAll('[role="tab"]')].map((e) => e.textContent.trim());
+          if (tabs.includes('Sending')) return tabs;
+          await new Promise((resolve) => page.setTimeout(resolve, 100));
+        }
+        return [...page.document.querySelectorAll('[role="tab"]')].map((e) => e.textContent.trim());
+      `);
+      expect(tabs).toContain('Sending');
+    } finally {
+      await settings.close();
+    }
+    const send = (on: boolean) => page.run<{ ok: boolean; value?: { enabled: boolean; serverKey: string } }>(
+      'return await page.browser.runtime.sendMessage({ type: "sending.set", accountId: arguments[0], on: arguments[1] });', [account, on]);
+    expect(await send(false)).toEqual({ ok: true, value: { enabled: false, serverKey: '' } });
+    expect(await identityServer()).toMatchObject({ key: smtpKey, type: 'smtp', smtpServerKey: smtpKey, servers: `${smtpKey}:smtp` });
+    const on = await send(true);
+    expect(on).toMatchObject({ ok: true, value: { enabled: true } });
+    expect(await identityServer()).toMatchObject({ key: on.value!.serverKey, type: 'xexec' });
+  });
+
   it('removing the add-on gives the identity its SMTP server back, and Thunderbird starts and finds it', async () => {
     await tb.uninstallAddon(addonId);
     const after = await identityServer();

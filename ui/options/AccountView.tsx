@@ -17,6 +17,9 @@ import { ListPanel } from './ListPanel.js';
 import { PasswordPanel } from './PasswordPanel.js';
 import { RulesPanel } from './RulesPanel.js';
 import { SpamPanel } from './SpamPanel.js';
+import { SendingPanel } from './SendingPanel.js';
+import { SUBMIT } from '../../src/modules/submit.js';
+import { sameModule } from '../../src/protocol/module-name.js';
 import { Tabs, type TabSpec } from './Tabs.js';
 import { VacationPanel } from './VacationPanel.js';
 
@@ -75,6 +78,10 @@ export function AccountView({ account, discovery, policy, consoleEnabled, onRedi
     const offered = offeredPanels(discovery.modules).offered.filter(shown);
     const missing = offeredPanels(discovery.modules).missing.filter(shown);
     const tabs: TabSpec[] = offered.map((panel) => panelTab(panel, account, effective));
+    // Sending (issue 15) is no server setting but Thunderbird's: offered where the server has submit.
+    if (discovery.modules.some((m) => sameModule(m, SUBMIT))) {
+      tabs.push({ key: 'sending', label: t('sendingTab'), render: () => <SendingPanel accountId={account.id} /> });
+    }
     const consoleShown = consoleEnabled && !effective.consoleDisabled;
     if (consoleShown) {
       tabs.push({ key: 'console', label: t('tabConsole'), render: () => <ConsolePanel accountId={account.id} modules={discovery.modules} /> });
