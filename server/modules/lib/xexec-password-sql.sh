@@ -5,7 +5,8 @@
 # Keys:
 #   sql-client = psql | mariadb
 #   sql-update = UPDATE users SET password = :'hash' WHERE username = :'user'
-#       placeholders :'user', :'localpart', :'domain', :'hash', :'scheme'
+#       placeholders :'user', :'localpart', :'domain', :'hash', :'hash_bare'
+#       (the hash without its {SCHEME} prefix), :'scheme'
 #   sql-host, sql-port, sql-database, sql-user   (the client's defaults when missing;
 #       a sql-host starting with / is the server's socket folder (psql) or socket (mariadb))
 #   sql-password-file = /path   psql: a passfile ("host:port:db:user:password");
@@ -26,7 +27,7 @@ pw_sql_port=''
 pw_sql_database=''
 pw_sql_user=''
 pw_sql_password_file=''
-pw_sql_names='user localpart domain hash scheme'
+pw_sql_names='user localpart domain hash hash_bare scheme'
 
 pw_sql_option() {
 	case $1 in
@@ -60,8 +61,8 @@ pw_sql_check_config() {
 		esac
 	done
 	case $pw_sql_update in
-	*":'hash'"*) ;;
-	*) xexec_usage "sql-update must store :'hash' (server configuration error)" ;;
+	*":'hash'"* | *":'hash_bare'"*) ;;
+	*) xexec_usage "sql-update must store :'hash' or :'hash_bare' (server configuration error)" ;;
 	esac
 	case $pw_sql_update in
 	*":'user'"* | *":'localpart'"*) ;;
@@ -100,6 +101,7 @@ pw_sql_value() {
 	localpart) printf '%s' "$pw_localpart" ;;
 	domain) printf '%s' "$pw_domain" ;;
 	hash) printf '%s' "$hash" ;;
+	hash_bare) printf '%s' "${hash#\{*\}}" ;;
 	scheme) printf '%s' "$pw_scheme" ;;
 	esac
 }

@@ -59,7 +59,7 @@ function sqlSuite(kind: SqlKind): void {
       server = await startServer({
         users: EXTRA_USERS,
         extraConfig: authListenerConfig(),
-        argsOnStdin: ['changepassword', 'chpwnone', 'chpwmany', 'chpwdown', 'chpwparts'],
+        argsOnStdin: ['changepassword', 'chpwnone', 'chpwmany', 'chpwdown', 'chpwparts', 'chpwbare'],
         passdb: (dir, v24) => {
           fs.writeFileSync(dovecotSqlExtPath(setupFor(dir)), dovecotSqlExt(setup), { mode: 0o600 });
           return dovecotPassdb(setup, v24);
@@ -77,6 +77,7 @@ function sqlSuite(kind: SqlKind): void {
             passwordModule(dir, conf("UPDATE users SET password = :'hash' WHERE username = :'user' OR domain = :'domain'"), 'chpwmany'),
             passwordModule(dir, [...conf().filter((l) => !l.startsWith('sql-port')), 'sql-port = 1'], 'chpwdown'),
             passwordModule(dir, conf("UPDATE users SET password = :'hash' WHERE username = CONCAT(:'localpart', '@', :'domain') AND domain = :'domain'"), 'chpwparts'),
+            passwordModule(dir, conf("UPDATE users SET password = :'hash_bare' WHERE username = :'user'"), 'chpwbare'),
           ];
         },
       });
@@ -169,6 +170,16 @@ function sqlSuite(kind: SqlKind): void {
       expect(others(allRows())).toEqual(others(before));
     }, 30_000);
 
+    it(':\'hash_bare\' is the hash without {SCHEME}: Dovecot reads it with its default_password_scheme', async () => {
+      const u = USERS.carol, old = pwOf(u);
+      const r = await chpw(u, ['bare sql password 1'], 'chpwbare');
+      expect(r.lines).toEqual(['Password changed']);
+      current[u] = 'bare sql password 1';
+      expect(stored(u)).toMatch(/^\$6\$[^{}]+$/);
+      expect(await tryLogin(u, 'bare sql password 1')).toBe('OK');
+      expect(await tryLogin(u, old)).toBe('NO');
+    }, 30_000);
+
     it('an update that matches no row, or more than one, changes nothing', async () => {
       const before = allRows();
       let r = await chpw(USERS.dave, ['dave sql password 1'], 'chpwnone');
@@ -240,7 +251,7 @@ describe('the sql driver\'s configuration checks (no database needed)', () => {
     ['a :"hash"', set('sql-update', 'UPDATE users SET password = :"hash" WHERE username = :\'user\''),
       "sql-update must write the placeholder :hash as :'hash' (server configuration error)"],
     ['no :\'hash\'', set('sql-update', "UPDATE users SET password = 'x' WHERE username = :'user'"),
-      "sql-update must store :'hash' (server configuration error)"],
+      "sql-update must store :'hash' or :'hash_bare' (server configuration error)"],
     ['no account', set('sql-update', "UPDATE users SET password = :'hash' WHERE domain = :'domain'"),
       "sql-update must select the account with :'user' or :'localpart' (server configuration error)"],
     ['a host with a space', [...base, 'sql-host = db host'], 'sql-host, sql-database and sql-user may only hold letters, digits and . _ / @ - (server configuration error)'],
