@@ -58,8 +58,12 @@ pw_set() {
 	breached-list) pw_breached=$2 ;;
 	auth-socket) pw_auth_socket=$2 ;;
 	dovecot-config)
-		CONFIG_FILE=$2
-		export CONFIG_FILE
+		# --dovecot-config= (taken by xexec_take_options) wins, as every
+		# word of the command line does.
+		if [ -z "${CONFIG_FILE:-}" ]; then
+			CONFIG_FILE=$2
+			export CONFIG_FILE
+		fi
 		;;
 	*)
 		"pw_${pw_id}_option" "$1" "$2" ||
@@ -138,6 +142,11 @@ EOF
 	fi
 	pw_check_config
 	"pw_${pw_id}_check_config"
+	# Only Dovecot can check a current password for a driver that does not
+	# bind with it itself.
+	if [ "$pw_current" = required ] && [ -z "$pw_auth_socket" ] && [ "$("pw_${pw_id}_current")" = optional ]; then
+		xexec_usage "current-password = required needs auth-socket (server configuration error)"
+	fi
 }
 
 pw_check_config() {
