@@ -112,6 +112,8 @@ describe('sending through the IMAP connection (outgoing server type xexec)', () 
       const identity = a.identities[0];
       identity.fccFolderURI = a.incomingServer.serverURI + "/Sent";
       identity.doFcc = true;
+      // Local Folders, whose "Unsent Messages" is the Outbox of Send Later (the wizard makes it).
+      try { MailServices.accounts.localFoldersServer; } catch { MailServices.accounts.createLocalMailAccount(); }
     `, [account]);
     page = await tb.openExtensionPage(addonId, TEST_PAGE);
   }, 180_000);
@@ -148,17 +150,83 @@ describe('sending through the IMAP connection (outgoing server type xexec)', () 
     expect(await takeAlerts()).toEqual([]);
   });
 
+  it('sends a message with a 10 MB attachment', async () => {
+    const before = server.captured().length;
+    const started = await page.run<number>(`
+      const [accountId] = arguments;
+      const account = await page.messenger.accounts.get(accountId);
+      // 10 MiB of bytes that base64 cannot shorten; a fixed pattern so the test can check them.
+      const bytes = new page.Uint8Array(10 * 1024 * 1024);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + (i >> 10)) & 0xff;
+      const file = new page.File([bytes], "big.bin", { type: "application/octet-stream" });
+      const tab = await page.messenger.compose.beginNew({ identityId: account.identities[0].id, isPlainText: true,
+        to: ["bob@example.com"], subject: "Big one", plainTextBody: "Ten megabytes attached.", attachments: [{ file }] });
+      page.xexecSend = page.messenger.compose.sendMessage(tab.id).then(
+        (sent) => ({ ok: true, tabId: tab.id, headerMessageId: sent.headerMessageId }),
+        (e) => ({ ok: false, tabId: tab.id, error: String((e && e.message) || e) }));
+      return tab.id;
+    `, [account]);
+    expect(started).toBeGreaterThan(0);
+    const sent = await outcome();
+    expect(sent).toMatchObject({ ok: true });
+    expect(sent.headerMessageId).toBeTruthy();
+    const captured = server.captured();
+    expect(captured).toHaveLength(before + 1);
+    const mail = captured.at(-1)!;
+    expect(mail.recipients).toEqual(['bob@example.com']);
+    const part = /filename="?big\.bin"?[\s\S]*?\r?\n\r?\n([A-Za-z0-9+/=\r\n]+)/.exec(mail.data);
+    expect(part).not.toBeNull();
+    const decoded = Buffer.from(part![1]!.replace(/\s/g, ''), 'base64');
+    expect(decoded.length).toBe(10 * 1024 * 1024);
+    expect(decoded.every((b, i) => b === ((i * 7 + (i >> 10)) & 0xff))).toBe(true);
+    expect(server.mailbox(USERS.alice, 'XEXEC Outbox')).toHaveLength(0);
+  }, 120_000);
+
+  it('Send Later puts the message in the Outbox, and sending the Outbox delivers it', async () => {
+    const before = server.captured().length;
+    const tabId = await page.run<number>(`
+      const [accountId] = arguments;
+      const account = await page.messenger.accounts.get(accountId);
+      const tab = await page.messenger.compose.beginNew({ identityId: account.identities[0].id, isPlainText: true,
+        to: ["bob@example.com"], subject: "Later", plainTextBody: "Sent from the Outbox." });
+      const sent = await page.messenger.compose.sendMessage(tab.id, { mode: "sendLater" });
+      return sent.mode === "sendLater" ? tab.id : -1;
+    `, [account]);
+    expect(tabId).toBeGreaterThan(0);
+    expect(server.captured()).toHaveLength(before);
+    // The Outbox ("Unsent Messages" of Local Folders) sent as File > Send Unsent Messages does.
+    const result = await tb.chrome<{ status: number; sent: number }>(`
+      const identity = MailServices.accounts.getAccount(arguments[0]).identities[0];
+      const sendLater = Cc["@mozilla.org/messengercompose/sendlater;1"].getService(Ci.nsIMsgSendLater);
+      return new Promise((resolve) => {
+        const listener = {
+          QueryInterface: ChromeUtils.generateQI(["nsIMsgSendLaterListener"]),
+          onStartSending() {}, onMessageStartSending() {}, onMessageSendProgress() {}, onMessageSendError() {},
+          onStopSending(status, msg, total, successful) { sendLater.removeListener(listener); resolve({ status, sent: successful }); },
+        };
+        sendLater.addListener(listener);
+        sendLater.sendUnsentMessages(identity);
+      });
+    `, [account]);
+    expect(result).toEqual({ status: 0, sent: 1 });
+    const captured = server.captured();
+    expect(captured).toHaveLength(before + 1);
+    expect(captured.at(-1)!.data).toContain('Sent from the Outbox.');
+    expect(captured.at(-1)!.sender).toBe('alice@example.com');
+    expect(server.mailbox(USERS.alice, 'Sent').some((m) => m.includes('Sent from the Outbox.'))).toBe(true);
+  }, 120_000);
+
   it('refuses a From that is not the user\'s: the sentence shown, the compose window still open, nothing sent', async () => {
     await startSend({ from: 'The Boss <boss@example.com>', to: ['bob@example.com'], subject: 'Not mine', plainTextBody: 'Should not go.' });
     const alerts = await takeAlerts(true);
     expect(alerts.join('\n')).toContain('may not send as boss@example.com');
     const sent = await outcome();
-    // Thunderbird's compose API resolves a failed send without a Message-ID (153) or rejects.
+    // Thunderbird's compose API resolves a failed send without a Message-ID (140 and 153).
     expect(sent.ok ? sent.headerMessageId ?? null : null).toBeNull();
     // The window is still there, with what was written.
     const details = await page.run<{ subject: string }>('return page.messenger.compose.getComposeDetails(arguments[0]);', [sent.tabId]);
     expect(details.subject).toBe('Not mine');
-    expect(server.captured()).toHaveLength(1);
+    expect(server.captured().some((m) => m.data.includes('Should not go.'))).toBe(false);
     await tb.chrome(`
       // Unmodified, so closing asks nothing (140 and 153).
       for (const w of Services.wm.getEnumerator("msgcompose")) { w.SetContentAndBodyAsUnmodified(); w.close(); }
