@@ -83,11 +83,17 @@ async function identityServer(): Promise<{ key: string; type: string; smtpServer
   `, [account]);
 }
 
+// One build for both Thunderbirds of this file.
+beforeAll(async () => {
+  if (!thunderbirdAvailable()) throw new Error('Thunderbird is missing: run `npm run deps` as root');
+  built = await buildAddon();
+}, 180_000);
+
+afterAll(() => built?.remove());
+
 describe('sending through the IMAP connection (outgoing server type xexec)', () => {
   beforeAll(async () => {
-    if (!thunderbirdAvailable()) throw new Error('Thunderbird is missing: run `npm run deps` as root');
     server = await startServer({ modules: (dir) => [...referenceModules(dir), submitModule(dir, ['--log=none'])] });
-    built = await buildAddon();
     const manifestPath = path.join(built.testAddonDir, 'manifest.json');
     const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { permissions: string[] };
     manifest.permissions.push('compose', 'compose.send');
@@ -119,7 +125,7 @@ describe('sending through the IMAP connection (outgoing server type xexec)', () 
   }, 180_000);
 
   afterAll(async () => {
-    await stopAll({ tb, servers: [server], cleanLogs: [server], built });
+    await stopAll({ tb, servers: [server], cleanLogs: [server] });
   }, 120_000);
 
   it('turns on: the identity gets an xexec server, the SMTP one is remembered', async () => {
@@ -265,4 +271,86 @@ describe('sending through the IMAP connection (outgoing server type xexec)', () 
     await tb.restart();
     expect(await identityServer()).toEqual(after);
   });
+});
+
+describe('an installed (not temporary) add-on across a restart', () => {
+  let server2: TestServer;
+  let tb2: Thunderbird;
+  let account2: string;
+  let smtp2: string;
+
+  beforeAll(async () => {
+    server2 = await startServer({ modules: (dir) => [...referenceModules(dir), submitModule(dir, ['--log=none'])] });
+    tb2 = await startThunderbird();
+    const id = await tb2.installAddon(built.xpi, false);
+    // The password saved, as the account wizard does: Thunderbird logs in again after the restart.
+    const created = await tb2.createImapAccount({
+      port: server2.imapPort, user: USERS.alice, password: pw(USERS.alice), savePassword: true, smtp: { port: await closedPort() },
+    });
+    account2 = created.accountId;
+    smtp2 = created.smtpKey!;
+    // Its own settings page turns sending through IMAP on, as the user would.
+    const settings = await tb2.openExtensionPage(id, 'ui/options/options.html');
+    const on = await settings.run<{ ok: boolean }>('return await page.browser.runtime.sendMessage({ type: "sending.set", accountId: arguments[0], on: true });', [account2]);
+    expect(on.ok).toBe(true);
+    await settings.close();
+  }, 180_000);
+
+  afterAll(async () => {
+    await stopAll({ tb: tb2, servers: [server2], cleanLogs: [server2] });
+  }, 120_000);
+
+  /** Sends a finished message file as Send Later's queue does (nsIMsgSend.sendMessageFile): the status. */
+  async function sendFile(subject: string): Promise<number> {
+    return tb2.chrome<number>(`
+      const [accountId, subject] = arguments;
+      const identity = MailServices.accounts.getAccount(accountId).identities[0];
+      identity.doFcc = false;
+      const id = "<" + Services.uuid.generateUUID().toString().slice(1, -1) + "@example.com>";
+      const text = "From: alice@example.com\\r\\nTo: bob@example.com\\r\\nSubject: " + subject + "\\r\\nMessage-ID: " + id +
+        "\\r\\nDate: " + new Date().toUTCString() + "\\r\\n\\r\\nHello after a restart.\\r\\n";
+      const path = PathUtils.join(PathUtils.tempDir, "xexec-e2e-" + Date.now() + ".eml");
+      await IOUtils.writeUTF8(path, text);
+      const file = Cc["@mozilla.org/file/local;1"].createInstance(Ci.nsIFile);
+      file.initWithPath(path);
+      const fields = Cc["@mozilla.org/messengercompose/composefields;1"].createInstance(Ci.nsIMsgCompFields);
+      fields.from = "alice@example.com";
+      fields.to = "bob@example.com";
+      fields.subject = subject;
+      fields.messageId = id;
+      const send = Cc["@mozilla.org/messengercompose/send;1"].createInstance(Ci.nsIMsgSend);
+      return new Promise((resolve) => {
+        const listener = {
+          QueryInterface: ChromeUtils.generateQI(["nsIMsgSendListener"]),
+          onStartSending() {}, onProgress() {}, onStatus() {}, onGetDraftFolderURI() {}, onSendNotPerformed() {},
+          onTransportSecurityError() {},
+          onStopSending(msgId, status) { resolve(status); },
+        };
+        // 140 takes a status feedback before the password; 153 does not.
+        const rest = parseInt(Services.appinfo.version, 10) >= 150 ? [listener, ""] : [listener, null, ""];
+        send.sendMessageFile(identity, accountId, fields, file, true, false, Ci.nsIMsgSend.nsMsgDeliverNow, null, ...rest);
+      });
+    `, [account2, subject]);
+  }
+
+  it('after a restart the identity still sends through its IMAP connection; the add-on removed, its SMTP server is back', async () => {
+    expect(await sendFile('Before restart')).toBe(0);
+    await tb2.restart();
+    const state = await tb2.chrome<{ type: string; servers: string }>(`
+      const identity = MailServices.accounts.getAccount(arguments[0]).identities[0];
+      return { type: MailServices.outgoingServer.getServerByIdentity(identity).type,
+        servers: MailServices.outgoingServer.servers.map((s) => s.type).join(",") };
+    `, [account2]);
+    expect(state).toEqual({ type: 'xexec', servers: 'smtp,xexec' });
+    expect(await sendFile('After restart')).toBe(0);
+    const subjects = server2.captured().map((m) => /^Subject: (.*?)\r?$/m.exec(m.data)?.[1]);
+    expect(subjects).toEqual(['Before restart', 'After restart']);
+
+    await tb2.uninstallAddon('xexec@xexec.invalid');
+    await tb2.restart();
+    expect(await tb2.chrome(`
+      const identity = MailServices.accounts.getAccount(arguments[0]).identities[0];
+      return MailServices.outgoingServer.getServerByIdentity(identity).key + " " + Services.prefs.getCharPref("mail.smtpservers");
+    `, [account2])).toBe(`${smtp2} ${smtp2}`);
+  }, 180_000);
 });
