@@ -59,10 +59,14 @@ async function takeAlerts(wait = false): Promise<string[]> {
     for (let i = 0; ; i++) {
       const out = [];
       for (const w of Services.wm.getEnumerator(null)) {
+        if (w.location.href !== "chrome://global/content/commonDialog.xhtml" || w.document.readyState !== "complete") continue;
         const body = w.document.getElementById("infoBody");
-        if (!body || w.location.href !== "chrome://global/content/commonDialog.xhtml") continue;
+        // Filled in by the dialog's own load handler: an empty one is not ready yet.
+        if (!body || !body.textContent) continue;
         out.push(body.textContent);
-        w.document.querySelector("dialog").getButton("accept").click();
+        const dialog = w.document.querySelector("dialog");
+        if (dialog && dialog.getButton) dialog.getButton("accept").click();
+        else w.close();
       }
       if (out.length || !wait || i >= 300) return out;
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -93,7 +97,8 @@ afterAll(() => built?.remove());
 
 describe('sending through the IMAP connection (outgoing server type xexec)', () => {
   beforeAll(async () => {
-    server = await startServer({ modules: (dir) => [...referenceModules(dir), submitModule(dir, ['--log=none'])] });
+    // Three messages an hour: the fourth send below meets the server's own refusal.
+    server = await startServer({ modules: (dir) => [...referenceModules(dir), submitModule(dir, ['--log=none', '--per-hour=3'])] });
     const manifestPath = path.join(built.testAddonDir, 'manifest.json');
     const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { permissions: string[] };
     manifest.permissions.push('compose', 'compose.send');
@@ -221,6 +226,19 @@ describe('sending through the IMAP connection (outgoing server type xexec)', () 
     expect(captured.at(-1)!.sender).toBe('alice@example.com');
     expect(server.mailbox(USERS.alice, 'Sent').some((m) => m.includes('Sent from the Outbox.'))).toBe(true);
   }, 120_000);
+
+  it('the server\'s refusal (its hourly limit) is shown in its words, the compose window stays open', async () => {
+    const before = server.captured().length;
+    await startSend({ to: ['bob@example.com'], subject: 'One too many', plainTextBody: 'Over the limit.' });
+    const alerts = await takeAlerts(true);
+    expect(alerts.join('\n')).toContain('The hourly sending limit is reached; try again later');
+    expect((await outcome()).headerMessageId ?? null).toBeNull();
+    expect(server.captured()).toHaveLength(before);
+    expect(await tb.chrome<number>('return [...Services.wm.getEnumerator("msgcompose")].length;')).toBe(1);
+    await tb.chrome(`
+      for (const w of Services.wm.getEnumerator("msgcompose")) { w.SetContentAndBodyAsUnmodified(); w.close(); }
+    `);
+  });
 
   it('refuses a From that is not the user\'s: the sentence shown, the compose window still open, nothing sent', async () => {
     await startSend({ from: 'The Boss <boss@example.com>', to: ['bob@example.com'], subject: 'Not mine', plainTextBody: 'Should not go.' });
