@@ -83,6 +83,35 @@ function showStatus(sink: StatusSink | null, text: string): void {
   }
 }
 
+const URL_LISTENER_QI = ChromeUtils.generateQI(['nsIUrlListener']);
+/** imapMessageFlagsType's \\Deleted (kImapMsgDeletedFlag). */
+const IMAP_DELETED = 0x0008;
+const imapService = MailServices.imap as unknown as {
+  addMessageFlags(folder: Folder, listener: unknown, uids: string, flags: number, areUids: boolean): void;
+  expunge(folder: Folder, listener: unknown, msgWindow: unknown): void;
+};
+
+/** `UID STORE <uid> +FLAGS (\\Deleted)`, then EXPUNGE of the staging mailbox; best effort, in the background. */
+function removeStaged(folder: Folder, uid: number): void {
+  const listener = {
+    QueryInterface: URL_LISTENER_QI,
+    OnStartRunningUrl() {},
+    OnStopRunningUrl(_url: unknown, status: number) {
+      if (status !== 0) return;
+      try {
+        imapService.expunge(folder, null, null);
+      } catch (e) {
+        console.warn('xexec: could not expunge the staging mailbox', e);
+      }
+    },
+  };
+  try {
+    imapService.addMessageFlags(folder, listener, String(uid), IMAP_DELETED, true);
+  } catch (e) {
+    console.warn('xexec: could not remove the staged message', e);
+  }
+}
+
 class SendFailure extends Error {
   constructor(message: string, readonly status: number = Cr.NS_ERROR_FAILURE) {
     super(message);
@@ -190,7 +219,11 @@ export class XexecOutgoingServer {
     if (!request.ok) throw new SendFailure(request.error.message);
     showStatus(status, 'Handing the message to the server…');
     const outcome = readSendResult(await this.run(server, request.value));
-    if (outcome.kind !== 'sent') throw new SendFailure(outcome.message);
+    if (outcome.kind === 'sent') return;
+    // Refused or failed, the module sent nothing and keeps the staged copy: a new Send stages a
+    // new one, so this one goes. With an unknown outcome it may still be sent: it stays.
+    if (outcome.kind === 'refused' || outcome.kind === 'failed') removeStaged(folder, uid);
+    throw new SendFailure(outcome.message);
   }
 
   /** The mailbox `submit` names, created (CREATE through Thunderbird) when the account has none. */

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pw, referenceModules, startServer, submitModule, USERS, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, TEST_PAGE, type BuiltAddon } from './addon.js';
 import { stopAll } from './teardown.js';
-import { startThunderbird, thunderbirdAvailable, type ExtensionPage, type Thunderbird } from './thunderbird.js';
+import { delay, startThunderbird, thunderbirdAvailable, type ExtensionPage, type Thunderbird } from './thunderbird.js';
 
 let built: BuiltAddon;
 let server: TestServer;
@@ -235,6 +235,9 @@ describe('sending through the IMAP connection (outgoing server type xexec)', () 
     expect((await outcome()).headerMessageId ?? null).toBeNull();
     expect(server.captured()).toHaveLength(before);
     expect(await tb.chrome<number>('return [...Services.wm.getEnumerator("msgcompose")].length;')).toBe(1);
+    // The module kept its staged copy; the add-on removes it, since a new Send stages anew.
+    for (let i = 0; i < 100 && server.mailbox(USERS.alice, 'XEXEC Outbox').length > 0; i++) await delay(100);
+    expect(server.mailbox(USERS.alice, 'XEXEC Outbox')).toHaveLength(0);
     await tb.chrome(`
       for (const w of Services.wm.getEnumerator("msgcompose")) { w.SetContentAndBodyAsUnmodified(); w.close(); }
     `);
