@@ -10,10 +10,11 @@
 // @mozilla.org/messenger/outgoing/server;1?type=<mail.smtpserver.<key>.type>
 // and throws for a type nobody registered, which breaks sending for every
 // identity. So the factory is registered at start-up (manifest "events":
-// ["startup"]), and when the add-on is disabled, removed or updated its
-// servers are deleted and each identity gets its previous server back before
-// the factory goes. Start-up repairs what a crash left behind and turns the
-// switch on again for the accounts that had it (extensions.xexec.sending.*).
+// ["startup"]), and when the add-on is disabled, removed or updated, and at
+// app shutdown, its servers are deleted and each identity gets its previous
+// server back before the factory goes. Start-up repairs what a crash left
+// behind and turns the switch on again for the accounts that had it
+// (extensions.xexec.sending.*).
 
 import './outgoing-globals.js';
 import { Ci, ChromeUtils, ExtensionCommon, ExtensionError, MailServices, Services, type ExtensionContext } from './chrome.js';
@@ -109,6 +110,10 @@ function turnOn(accountId: string): SendingState {
   const account = imapAccount(accountId);
   let key = state(accountId).serverKey;
   if (key === '') {
+    // 153's createServer adds the new server to the service's list without loading that list
+    // first: at start-up the list would then hold only this one, and the SMTP servers would be
+    // missing until Thunderbird restarts. Reading the list loads it.
+    void outgoing().servers.length;
     key = outgoing().createServer(OUTGOING_TYPE).key;
     prefs.setCharPref(`mail.smtpserver.${key}.${ACCOUNT_PREF}`, accountId);
     prefs.setCharPref(`mail.smtpserver.${key}.description`, `${account.incomingServer?.prettyName ?? accountId} (XEXEC)`);
@@ -186,10 +191,12 @@ export class xexecOutgoing extends ExtensionCommon.ExtensionAPI {
   override onShutdown(isAppShutdown: boolean): void {
     for (const closer of [...this.closers]) closer.close();
     this.transport.shutdown();
-    if (isAppShutdown) return;
-    // Disabled, removed or updated: no stored server may outlive its factory. The switch
-    // (WANTED) stays, so an update or a re-enable turns it on again.
+    // No stored server may outlive its factory: not when the add-on is disabled, removed or
+    // updated, and not in a profile Thunderbird starts without it (troubleshoot mode, the add-on's
+    // files gone), so also at app shutdown. The switch (WANTED) stays: start-up, an update or a
+    // re-enable turns it on again.
     for (const key of xexecKeys()) removeServer(key);
+    if (isAppShutdown) return;
     if (this.factory) {
       Components.manager.QueryInterface<Registrar>(Ci.nsIComponentRegistrar).unregisterFactory(Components.ID(CLASS_ID), this.factory);
       this.factory = null;

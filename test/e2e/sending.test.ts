@@ -356,6 +356,11 @@ describe('an installed (not temporary) add-on across a restart', () => {
 
   it('after a restart the identity still sends through its IMAP connection; the add-on removed, its SMTP server is back', async () => {
     expect(await sendFile('Before restart')).toBe(0);
+    const uid = () => tb2.chrome<string>(`
+      const identity = MailServices.accounts.getAccount(arguments[0]).identities[0];
+      return MailServices.outgoingServer.getServerByIdentity(identity).UID;
+    `, [account2]);
+    const uidBefore = await uid();
     await tb2.restart();
     const state = await tb2.chrome<{ type: string; servers: string }>(`
       const identity = MailServices.accounts.getAccount(arguments[0]).identities[0];
@@ -363,6 +368,9 @@ describe('an installed (not temporary) add-on across a restart', () => {
         servers: MailServices.outgoingServer.servers.map((s) => s.type).join(",") };
     `, [account2]);
     expect(state).toEqual({ type: 'xexec', servers: 'smtp,xexec' });
+    // A new entry (its UID is new): the old one was removed at shutdown, so a Thunderbird started
+    // without the add-on would have found none, and start-up made it again.
+    expect(await uid()).not.toBe(uidBefore);
     expect(await sendFile('After restart')).toBe(0);
     const subjects = server2.captured().map((m) => /^Subject: (.*?)\r?$/m.exec(m.data)?.[1]);
     expect(subjects).toEqual(['Before restart', 'After restart']);
