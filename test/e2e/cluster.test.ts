@@ -13,8 +13,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../server/fixture/cluster.js';
 import { loginLogPattern, USERS, waitFor, type TestServer } from '../server/fixture/index.js';
-import { startSettingsTab, type SettingsSession, type SettingsTab } from './settings-tab.js';
-import { CHROME_HELPERS } from './thunderbird.js';
+import { accountPasswordCopies, startSettingsTab, type SettingsSession, type SettingsTab } from './settings-tab.js';
 
 const USER = USERS.bob;
 const NEW = 'New password';
@@ -26,30 +25,8 @@ let tab: SettingsTab;
 let oldPassword: string;
 const newPassword = `Clu-${randomBytes(12).toString('base64url')}`;
 
-async function tryLogin(server: TestServer, password: string): Promise<string> {
-  const c = await server.connect();
-  try {
-    return (await c.login(USER, password)).status;
-  } finally {
-    c.close();
-  }
-}
-
 const logins = (server: TestServer) =>
   server.readLog().split('\n').filter((l) => l.includes(`user=<${USER}>`) && loginLogPattern().test(l)).length;
-
-/** Thunderbird's saved and in-memory password of the account: "old", "new", "none" or "other". */
-function thunderbirdCopies(): Promise<{ saved: string; session: string }> {
-  return s.tb.chrome(`
-    ${CHROME_HELPERS}
-    const [accountId, oldPassword, newPassword] = arguments;
-    const label = (p) => !p ? "none" : p === newPassword ? "new" : p === oldPassword ? "old" : "other";
-    const server = MailServices.accounts.getAccount(accountId).incomingServer;
-    const origin = "imap://" + hostnameOf(server);
-    const logins = (await Services.logins.searchLoginsAsync({ origin, httpRealm: origin })).filter((l) => l.username === server.username);
-    return { saved: logins.length === 1 ? label(logins[0].password) : logins.length + " logins", session: label(server.password) };
-  `, [s.accountId, oldPassword, newPassword]);
-}
 
 describe('Thunderbird through a Dovecot proxy with two backends', () => {
   beforeAll(async () => {
@@ -113,13 +90,13 @@ describe('Thunderbird through a Dovecot proxy with two backends', () => {
     });
     expect(c.storedPassword(USER)).not.toBe(before);
     expect(c.storedPassword(USER)).toMatch(/^\{SHA512-CRYPT\}\$6\$/);
-    await waitFor('the proxy to take the new password', async () => await tryLogin(c.proxy, newPassword) === 'OK', 10_000);
+    await waitFor('the proxy to take the new password', async () => await c.proxy.tryLogin(USER, newPassword) === 'OK', 10_000);
     const seen: Record<string, [string, string]> = {};
     for (const [name, server] of Object.entries({ proxy: c.proxy, a: c.a, b: c.b })) {
-      seen[name] = [await tryLogin(server, newPassword), await tryLogin(server, oldPassword)];
+      seen[name] = [await server.tryLogin(USER, newPassword), await server.tryLogin(USER, oldPassword)];
     }
     expect(seen).toEqual({ proxy: ['OK', 'NO'], a: ['OK', 'NO'], b: ['OK', 'NO'] });
-    expect(await thunderbirdCopies()).toEqual({ saved: 'new', session: 'new' });
+    expect(await accountPasswordCopies(s, oldPassword, newPassword)).toEqual({ saved: 'new', session: 'new' });
   });
 
   it('Thunderbird logs in again through the proxy with the new password, and the panels reach backend B', async () => {

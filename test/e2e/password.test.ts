@@ -90,14 +90,7 @@ function discoverFolders(): Promise<string | null> {
 }
 
 /** Raw IMAP LOGIN with a password; true when the server said OK. */
-async function rawLogin(password: string): Promise<boolean> {
-  const c = await server.connect();
-  try {
-    return (await c.login(USER, password)).status === 'OK';
-  } finally {
-    c.close();
-  }
-}
+const rawLogin = async (password: string): Promise<boolean> => (await server.tryLogin(USER, password)) === 'OK';
 
 /** Successful and failed logins of USER in Dovecot's log so far. */
 function loginCounts(): { ok: number; failed: number } {

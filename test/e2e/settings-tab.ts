@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { startServer, type ServerOptions, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, type BuiltAddon } from './addon.js';
 import { stopAll } from './teardown.js';
-import { startThunderbird, thunderbirdAvailable, type ExtensionPage, type Thunderbird, type ThunderbirdOptions } from './thunderbird.js';
+import { CHROME_HELPERS, startThunderbird, thunderbirdAvailable, type ExtensionPage, type Thunderbird, type ThunderbirdOptions } from './thunderbird.js';
 
 import { ADDON_ID } from '../support/constants.js';
 
@@ -337,6 +337,22 @@ export interface SettingsSession {
   reopen(): Promise<SettingsTab>;
   /** Stops Thunderbird (failing on a crash dump) and the server, removes the staged add-on. */
   stop(): Promise<void>;
+}
+
+/**
+ * Thunderbird's saved and in-memory password of the session's account, labelled inside
+ * Thunderbird ("old", "new", "none" or "other"), so the passwords themselves never leave it.
+ */
+export function accountPasswordCopies(s: SettingsSession, oldPassword: string, newPassword: string): Promise<{ saved: string; session: string }> {
+  return s.tb.chrome(`
+    ${CHROME_HELPERS}
+    const [accountId, oldPassword, newPassword] = arguments;
+    const label = (p) => !p ? "none" : p === newPassword ? "new" : p === oldPassword ? "old" : "other";
+    const server = MailServices.accounts.getAccount(accountId).incomingServer;
+    const origin = "imap://" + hostnameOf(server);
+    const logins = (await Services.logins.searchLoginsAsync({ origin, httpRealm: origin })).filter((l) => l.username === server.username);
+    return { saved: logins.length === 1 ? label(logins[0].password) : logins.length + " logins", session: label(server.password) };
+  `, [s.accountId, oldPassword, newPassword]);
 }
 
 export interface SettingsOptions {

@@ -11,8 +11,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginLogPattern, USERS, waitFor } from '../server/fixture/index.js';
-import { startSettingsTab, type SettingsSession, type SettingsTab } from './settings-tab.js';
-import { CHROME_HELPERS } from './thunderbird.js';
+import { accountPasswordCopies, startSettingsTab, type SettingsSession, type SettingsTab } from './settings-tab.js';
 
 const USER = USERS.carol;
 const NEW = 'New password';
@@ -31,27 +30,7 @@ function passwdLine(): string {
 }
 
 /** Raw IMAP LOGIN; true when the server said OK. */
-async function rawLogin(password: string): Promise<boolean> {
-  const c = await s.server.connect();
-  try {
-    return (await c.login(USER, password)).status === 'OK';
-  } finally {
-    c.close();
-  }
-}
-
-/** Thunderbird's saved and in-memory password of the account: "old", "new", "none" or "other". */
-function thunderbirdCopies(): Promise<{ saved: string; session: string }> {
-  return s.tb.chrome(`
-    ${CHROME_HELPERS}
-    const [accountId, oldPassword, newPassword] = arguments;
-    const label = (p) => !p ? "none" : p === newPassword ? "new" : p === oldPassword ? "old" : "other";
-    const server = MailServices.accounts.getAccount(accountId).incomingServer;
-    const origin = "imap://" + hostnameOf(server);
-    const logins = (await Services.logins.searchLoginsAsync({ origin, httpRealm: origin })).filter((l) => l.username === server.username);
-    return { saved: logins.length === 1 ? label(logins[0].password) : logins.length + " logins", session: label(server.password) };
-  `, [s.accountId, oldPassword, newPassword]);
-}
+const rawLogin = async (password: string): Promise<boolean> => (await s.server.tryLogin(USER, password)) === 'OK';
 
 describe('the Password panel, in Thunderbird, against the server', () => {
   beforeAll(async () => {
@@ -109,7 +88,7 @@ describe('the Password panel, in Thunderbird, against the server', () => {
     expect(await tab.buttons('changepassword')).toContainEqual({ name: 'Change password', enabled: true });
     expect(passwdLine()).toBe(before);
     expect(await rawLogin(oldPassword)).toBe(true);
-    expect(await thunderbirdCopies()).toEqual({ saved: 'old', session: 'old' });
+    expect(await accountPasswordCopies(s, oldPassword, newPassword)).toEqual({ saved: 'old', session: 'old' });
   });
 
   it('a good password: the server and Thunderbird\'s saved password have it, the old one no longer works', async () => {
@@ -138,7 +117,7 @@ describe('the Password panel, in Thunderbird, against the server', () => {
     // Dovecot re-reads its passwd-file at most once a second: wait until it has.
     await waitFor('Dovecot to take the new password', () => rawLogin(newPassword), 10_000);
     expect(await rawLogin(oldPassword)).toBe(false);
-    expect(await thunderbirdCopies()).toEqual({ saved: 'new', session: 'new' });
+    expect(await accountPasswordCopies(s, oldPassword, newPassword)).toEqual({ saved: 'new', session: 'new' });
   });
 
   it('Thunderbird logs in again with the new password: the panels still reach the server', async () => {

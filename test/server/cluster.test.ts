@@ -37,16 +37,6 @@ async function run(user: string, cmd: string): Promise<string[]> {
   }
 }
 
-/** LOGIN on a server (the proxy or a backend): "OK" or "NO". */
-async function tryLogin(server: TestServer, user: string, password: string): Promise<string> {
-  const c = await server.connect();
-  try {
-    return (await c.login(user, password)).status;
-  } finally {
-    c.close();
-  }
-}
-
 /** Logins of `user` in a server's log. */
 const logins = (server: TestServer, user: string) =>
   server.readLog().split('\n').filter((l) => l.includes(`user=<${user}>`) && loginLogPattern().test(l)).length;
@@ -98,7 +88,7 @@ describe('discovery through the proxy', () => {
     // user=<...>); other lines may still come from earlier sessions' ends.
     const userLines = () => [cluster.a.readLog(), cluster.b.readLog()].join('').split('\n').filter((l) => l.includes(`user=<${ON_A}>`));
     const before = userLines();
-    expect(await tryLogin(cluster.proxy, ON_A, 'not alice\'s password')).toBe('NO');
+    expect(await cluster.proxy.tryLogin(ON_A, 'not alice\'s password')).toBe('NO');
     expect(userLines()).toEqual(before);
     // The pattern finds this user's lines: the earlier tests' logins through the proxy are there.
     expect(before.length).toBeGreaterThan(0);
@@ -152,14 +142,14 @@ describe.each([['A', ON_A], ['B', ON_B]])('a user on backend %s, through the pro
     expect(cluster.storedPassword(user)).toMatch(/^\{SHA512-CRYPT\}\$6\$/);
     const servers = { proxy: cluster.proxy, a: cluster.a, b: cluster.b };
     const seen: Record<string, [string, string]> = {};
-    for (const [name, server] of Object.entries(servers)) seen[name] = [await tryLogin(server, user, next), await tryLogin(server, user, old)];
+    for (const [name, server] of Object.entries(servers)) seen[name] = [await server.tryLogin(user, next), await server.tryLogin(user, old)];
     expect(seen).toEqual({ proxy: ['OK', 'NO'], a: ['OK', 'NO'], b: ['OK', 'NO'] });
   });
 });
 
 describe('after the changes', () => {
   it('the other users are untouched: their old passwords still log in through the proxy', async () => {
-    for (const u of [USERS.carol, USERS.dave]) expect(await tryLogin(cluster.proxy, u, pwOf(u))).toBe('OK');
+    for (const u of [USERS.carol, USERS.dave]) expect(await cluster.proxy.tryLogin(u, pwOf(u))).toBe('OK');
   });
 
   it('no password or hash in any server log', () => {

@@ -1,4 +1,4 @@
-// What the tests' throwaway Dovecots and Thunderbirds share: free loopback ports, pauses, and
+// What the tests' throwaway Dovecots and Thunderbirds share: free loopback ports, a greeting check, pauses, and
 // cleanup of whatever is still running when the test process exits or is signalled.
 import * as net from 'node:net';
 
@@ -42,5 +42,17 @@ export function freePort(): Promise<number> {
       const port = (srv.address() as net.AddressInfo).port;
       srv.close(() => resolve(port));
     });
+  });
+}
+
+/** True when a connection to the loopback port receives a first line starting with `prefix`. */
+export function greets(port: number, prefix: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    let data = '';
+    const done = (ok: boolean) => { s.destroy(); resolve(ok); };
+    s.setTimeout(5000, () => done(false));
+    s.on('error', () => done(false));
+    s.on('data', (d) => { data += d.toString('latin1'); if (data.includes('\n')) done(data.startsWith(prefix)); });
   });
 }

@@ -59,15 +59,6 @@ afterAll(async () => {
   await ldap?.stop();
 });
 
-async function tryLogin(user: string, password: string): Promise<string> {
-  const c = await server().connect();
-  try {
-    return (await c.login(user, password)).status;
-  } finally {
-    c.close();
-  }
-}
-
 async function chpw(user: string, password: string, module: string, args: string[]) {
   const c = await server().login(user, password);
   try {
@@ -95,14 +86,14 @@ describe('through IMAP, with Dovecot authenticating against the directory', () =
     r = await chpw(u.uid, u.password, 'changepassword', ['not alice password', next]);
     expect(r.tagged).toMatchObject({ ok: false, code: 'XEXEC-EXIT', detail: 2, message: 'The current password is not correct' });
     expect(slapd().userPassword(u.dn)).toBe(stored);
-    expect(await tryLogin(u.uid, u.password)).toBe('OK');
-    expect(await tryLogin(u.uid, next)).toBe('NO');
+    expect(await server().tryLogin(u.uid, u.password)).toBe('OK');
+    expect(await server().tryLogin(u.uid, next)).toBe('NO');
 
     r = await chpw(u.uid, u.password, 'changepassword', [u.password, next]);
     expect(r.tagged, r.tagged.message).toMatchObject({ ok: true, code: null });
     expect(r.lines).toEqual(['Password changed']);
-    expect(await tryLogin(u.uid, next)).toBe('OK');
-    expect(await tryLogin(u.uid, u.password)).toBe('NO');
+    expect(await server().tryLogin(u.uid, next)).toBe('OK');
+    expect(await server().tryLogin(u.uid, u.password)).toBe('NO');
     // slapd hashed it with its password-hash: {CRYPT} with a $6$ salt, Dovecot's SHA512-CRYPT.
     const hash = slapd().userPassword(u.dn);
     expect(hash).toMatch(/^\{CRYPT\}\$6\$/);
@@ -113,8 +104,8 @@ describe('through IMAP, with Dovecot authenticating against the directory', () =
     const u = LDAP_USERS.comma, next = 'smith new ldap password';
     const r = await chpw(u.uid, u.password, 'changepassword', [u.password, next]);
     expect(r.tagged, r.tagged.message).toMatchObject({ ok: true, code: null });
-    expect(await tryLogin(u.uid, next)).toBe('OK');
-    expect(await tryLogin(u.uid, u.password)).toBe('NO');
+    expect(await server().tryLogin(u.uid, next)).toBe('OK');
+    expect(await server().tryLogin(u.uid, u.password)).toBe('NO');
     expect(slapd().binds(u.dn, next)).toBe(true);
   }, 60_000);
 
@@ -125,16 +116,16 @@ describe('through IMAP, with Dovecot authenticating against the directory', () =
     r = await chpw(u.uid, u.password, 'chpwadmin', [first]);
     expect(r.tagged, r.tagged.message).toMatchObject({ ok: true, code: null });
     expect(r.lines).toEqual(['Password changed']);
-    expect(await tryLogin(u.uid, first)).toBe('OK');
-    expect(await tryLogin(u.uid, u.password)).toBe('NO');
+    expect(await server().tryLogin(u.uid, first)).toBe('OK');
+    expect(await server().tryLogin(u.uid, u.password)).toBe('NO');
 
     r = await chpw(u.uid, first, 'chpwadmin', [u.password, second]);
     expect(r.tagged).toMatchObject({ ok: false, code: 'XEXEC-EXIT', detail: 2, message: 'The current password is not correct' });
-    expect(await tryLogin(u.uid, first)).toBe('OK');
+    expect(await server().tryLogin(u.uid, first)).toBe('OK');
     r = await chpw(u.uid, first, 'chpwadmin', [first, second]);
     expect(r.lines).toEqual(['Password changed']);
-    expect(await tryLogin(u.uid, second)).toBe('OK');
-    expect(await tryLogin(u.uid, first)).toBe('NO');
+    expect(await server().tryLogin(u.uid, second)).toBe('OK');
+    expect(await server().tryLogin(u.uid, first)).toBe('NO');
   }, 60_000);
 });
 

@@ -43,15 +43,6 @@ const server = useServer({
   argsOnStdin: ['changepassword', 'chpwcur', 'chpwcopy', 'chpwbad'],
 });
 
-async function tryLogin(user: string, password: string): Promise<string> {
-  const c = await server().connect();
-  try {
-    return (await c.login(user, password)).status;
-  } finally {
-    c.close();
-  }
-}
-
 /** Runs `XEXEC <module> <args>` as `user` (logged in with `password`). */
 async function chpw(user: string, password: string, module: string, args: string[]) {
   const c = await server().login(user, password);
@@ -75,13 +66,13 @@ describe('changepassword with a configuration file and Dovecot\'s own login chec
     const u = USERS.bob, old = server().passwords[u]!;
     let r = await chpw(u, old, 'changepassword', ['not the password', 'bob new password 1']);
     expect(r.tagged).toMatchObject({ ok: false, code: 'XEXEC-EXIT', detail: 2, message: 'The current password is not correct' });
-    expect(await tryLogin(u, old)).toBe('OK');
-    expect(await tryLogin(u, 'bob new password 1')).toBe('NO');
+    expect(await server().tryLogin(u, old)).toBe('OK');
+    expect(await server().tryLogin(u, 'bob new password 1')).toBe('NO');
     r = await chpw(u, old, 'changepassword', [old, 'bob new password 1']);
     expect(r.tagged, r.tagged.message).toMatchObject({ ok: true, code: null });
     expect(r.lines).toEqual(['Password changed']);
-    expect(await tryLogin(u, 'bob new password 1')).toBe('OK');
-    expect(await tryLogin(u, old)).toBe('NO');
+    expect(await server().tryLogin(u, 'bob new password 1')).toBe('OK');
+    expect(await server().tryLogin(u, old)).toBe('NO');
   }, 30_000);
 
   it('required: the one-argument form is refused; with the current password it works', async () => {
@@ -90,8 +81,8 @@ describe('changepassword with a configuration file and Dovecot\'s own login chec
     expect(r.tagged).toMatchObject({ ok: false, code: 'XEXEC-EXIT', detail: 2, message: 'Give your current password too' });
     r = await chpw(u, old, 'chpwcur', [old, 'carol new password']);
     expect(r.lines).toEqual(['Password changed']);
-    expect(await tryLogin(u, 'carol new password')).toBe('OK');
-    expect(await tryLogin(u, old)).toBe('NO');
+    expect(await server().tryLogin(u, 'carol new password')).toBe('OK');
+    expect(await server().tryLogin(u, old)).toBe('NO');
   }, 30_000);
 
   it.each([['the range folder', 'changepassword', PWNED], ['the sorted file', 'chpwcur', PWNED2]])(
@@ -102,8 +93,8 @@ describe('changepassword with a configuration file and Dovecot\'s own login chec
         ok: false, code: 'XEXEC-EXIT', detail: 2,
         message: 'The new password is in a list of passwords known from data breaches; please choose another one',
       });
-      expect(await tryLogin(u, old)).toBe('OK');
-      expect(await tryLogin(u, p)).toBe('NO');
+      expect(await server().tryLogin(u, old)).toBe('OK');
+      expect(await server().tryLogin(u, p)).toBe('NO');
     }, 30_000);
 
   it('the address and its local part are refused', async () => {
@@ -113,7 +104,7 @@ describe('changepassword with a configuration file and Dovecot\'s own login chec
       expect(r.tagged.ok).toBe(false);
       expect(r.tagged.message).toBe('The new password must not be the same as the user name');
     }
-    expect(await tryLogin(u, old)).toBe('OK');
+    expect(await server().tryLogin(u, old)).toBe('OK');
   }, 30_000);
 
   it('"Password changed" only when Dovecot accepts the new password: a store Dovecot does not read is an error', async () => {
@@ -127,7 +118,7 @@ describe('changepassword with a configuration file and Dovecot\'s own login chec
     const r = await chpw(u, old, 'chpwcopy', ['grace new password']);
     expect(r.tagged).toMatchObject({ ok: false, code: 'XEXEC-EXIT', detail: 1 });
     expect(r.tagged.message).toBe('The new password was stored, but the server does not accept it yet; please ask the administrator (server configuration error)');
-    expect(await tryLogin(u, old)).toBe('OK');
+    expect(await server().tryLogin(u, old)).toBe('OK');
   }, 60_000);
 
   it('an unknown key in the configuration file is a configuration error', async () => {

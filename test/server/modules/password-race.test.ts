@@ -18,16 +18,6 @@ const server = useServer({ users: EXTRA });
 const changed: Record<string, string> = {};
 const current = (u: string) => changed[u] ?? server().passwords[u]!;
 
-/** One LOGIN on a fresh connection: 'OK' or 'NO'. */
-async function tryLogin(user: string, password: string): Promise<string> {
-  const c = await server().connect();
-  try {
-    return (await c.login(user, password)).status;
-  } finally {
-    c.close();
-  }
-}
-
 describe('changepassword: concurrent changes in the same second', () => {
   // The issue's sequence: A's file is renamed early in a second, Dovecot
   // looks at it, and B's change, started right then, must not land in the
@@ -45,13 +35,13 @@ describe('changepassword: concurrent changes in the same second', () => {
     const ra = xexec(ca, `XEXEC changepassword "${pa}"`);
     await waitFor('A\'s rename', () => fs.statSync(s.passwdFile).ino !== ino, 10_000);
     // Dovecot looks at A's new file (its first look in this second)...
-    expect(await tryLogin(USERS.dave, s.passwords[USERS.dave]!)).toBe('OK');
+    expect(await server().tryLogin(USERS.dave, s.passwords[USERS.dave]!)).toBe('OK');
     // ... and B's change starts, still within that second.
     const rb = xexec(cb, `XEXEC changepassword "${pb}"`);
     for (const r of await Promise.all([ra, rb])) expect(r.tagged, r.response.text).toMatchObject({ ok: true, code: null });
     await Promise.all([ca.logout(), cb.logout()]);
-    expect([a, await tryLogin(a, pa)]).toEqual([a, 'OK']);
-    expect([b, await tryLogin(b, pb)]).toEqual([b, 'OK']);
+    expect([a, await server().tryLogin(a, pa)]).toEqual([a, 'OK']);
+    expect([b, await server().tryLogin(b, pb)]).toEqual([b, 'OK']);
     changed[a] = pa;
     changed[b] = pb;
   }, 60_000);
@@ -71,7 +61,7 @@ describe('changepassword: concurrent changes in the same second', () => {
     const poller = (async () => {
       let n = 0;
       while (polling) {
-        expect(await tryLogin(USERS.dave, s.passwords[USERS.dave]!)).toBe('OK');
+        expect(await server().tryLogin(USERS.dave, s.passwords[USERS.dave]!)).toBe('OK');
         n++;
       }
       return n;
@@ -86,9 +76,9 @@ describe('changepassword: concurrent changes in the same second', () => {
     }
     await Promise.all(sessions.map((c) => c.logout()));
     // Every change is answered only once Dovecot sees it: check at once.
-    for (const u of users) expect([u, await tryLogin(u, fresh[u]!)]).toEqual([u, 'OK']);
+    for (const u of users) expect([u, await server().tryLogin(u, fresh[u]!)]).toEqual([u, 'OK']);
     // In parallel: Dovecot delays each failed login from one IP more.
-    const olds = await Promise.all(users.map(async (u) => [u, await tryLogin(u, current(u))]));
+    const olds = await Promise.all(users.map(async (u) => [u, await server().tryLogin(u, current(u))]));
     expect(olds).toEqual(users.map((u) => [u, 'NO']));
     for (const u of users) changed[u] = fresh[u]!;
     // No temporary copy is left next to the file.

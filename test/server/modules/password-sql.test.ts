@@ -88,15 +88,6 @@ function sqlSuite(kind: SqlKind): void {
       await db?.stop();
     }, 120_000);
 
-    async function tryLogin(user: string, password: string): Promise<string> {
-      const c = await server!.connect();
-      try {
-        return (await c.login(user, password)).status;
-      } finally {
-        c.close();
-      }
-    }
-
     async function chpw(user: string, args: string[], module = 'changepassword') {
       const c = await server!.login(user, pwOf(user));
       try {
@@ -114,8 +105,8 @@ function sqlSuite(kind: SqlKind): void {
       expect(r.lines).toEqual(['Password changed']);
       current[user] = next;
       expect(stored(user)).toMatch(/^\{SHA512-CRYPT\}\$6\$/);
-      expect(await tryLogin(user, next)).toBe('OK');
-      expect(await tryLogin(user, old)).toBe('NO');
+      expect(await server!.tryLogin(user, next)).toBe('OK');
+      expect(await server!.tryLogin(user, old)).toBe('NO');
     }
 
     it('with no argument says what it needs', async () => {
@@ -143,7 +134,7 @@ function sqlSuite(kind: SqlKind): void {
       const r = await chpw(u, ['not bob\'s password', 'bob sql password 1']);
       expect(r.tagged).toMatchObject({ ok: false, code: 'XEXEC-EXIT', detail: 2, message: 'The current password is not correct' });
       expect(stored(u)).toBe(before);
-      expect(await tryLogin(u, pwOf(u))).toBe('OK');
+      expect(await server!.tryLogin(u, pwOf(u))).toBe('OK');
       await changeAndProve(u, 'bob sql password 1', true);
     }, 30_000);
 
@@ -156,7 +147,7 @@ function sqlSuite(kind: SqlKind): void {
       const r = await chpw(u, args);
       expect(r.tagged).toMatchObject({ ok: false, code: 'XEXEC-EXIT', detail: 2, message: msg });
       expect(stored(u)).toBe(before);
-      expect(await tryLogin(u, pwOf(u))).toBe('OK');
+      expect(await server!.tryLogin(u, pwOf(u))).toBe('OK');
     }, 30_000);
 
     it('the placeholders :\'localpart\' and :\'domain\' are the parts around the last @', async () => {
@@ -164,8 +155,8 @@ function sqlSuite(kind: SqlKind): void {
       const r = await chpw(u, ['parts sql password 1'], 'chpwparts');
       expect(r.lines).toEqual(['Password changed']);
       current[u] = 'parts sql password 1';
-      expect(await tryLogin(u, 'parts sql password 1')).toBe('OK');
-      expect(await tryLogin(u, old)).toBe('NO');
+      expect(await server!.tryLogin(u, 'parts sql password 1')).toBe('OK');
+      expect(await server!.tryLogin(u, old)).toBe('NO');
       const others = (t: string) => t.split('\n').filter((l) => !l.startsWith("x'; drop"));
       expect(others(allRows())).toEqual(others(before));
     }, 30_000);
@@ -176,8 +167,8 @@ function sqlSuite(kind: SqlKind): void {
       expect(r.lines).toEqual(['Password changed']);
       current[u] = 'bare sql password 1';
       expect(stored(u)).toMatch(/^\$6\$[^{}]+$/);
-      expect(await tryLogin(u, 'bare sql password 1')).toBe('OK');
-      expect(await tryLogin(u, old)).toBe('NO');
+      expect(await server!.tryLogin(u, 'bare sql password 1')).toBe('OK');
+      expect(await server!.tryLogin(u, old)).toBe('NO');
     }, 30_000);
 
     it('an update that matches no row, or more than one, changes nothing', async () => {
@@ -188,7 +179,7 @@ function sqlSuite(kind: SqlKind): void {
       expect(r.tagged.ok).toBe(false);
       expect(r.tagged.message).toMatch(/^The update would change [4-9] accounts; nothing was changed \(server configuration error\)$/);
       expect(allRows()).toBe(before);
-      expect(await tryLogin(USERS.dave, pwOf(USERS.dave))).toBe('OK');
+      expect(await server!.tryLogin(USERS.dave, pwOf(USERS.dave))).toBe('OK');
     }, 30_000);
 
     it('an unreachable database is an error that changes nothing', async () => {
@@ -220,7 +211,7 @@ function sqlSuite(kind: SqlKind): void {
       const logged = fs.readFileSync(log, 'utf8');
       expect(logged).toMatch(kind === 'pgsql' ? /^psql$/m : /^mariadb$/m); // the wrappers did run
       for (const secret of [pw, hex(pw), hash.slice(hash.indexOf('}') + 1), hex(hash), hex(u)]) expect(logged).not.toContain(secret);
-      expect(await tryLogin(u, pw)).toBe('OK');
+      expect(await server!.tryLogin(u, pw)).toBe('OK');
     }, 30_000);
 
     it('neither the password nor its hash reaches the server log', () => {
