@@ -2,7 +2,8 @@
 // with the XEXEC plugin and the reference modules (demo-setup.ts, as `npm start`
 // uses it), a scripted session that shows XEXEC at work, then the server stays
 // up for you to try by hand until Ctrl-C.
-import { DEMO_USER, startDemoServer } from './demo-setup.js';
+import { startPostOffice } from './demo-mail.js';
+import { DEMO_ADDRESSES, DEMO_USER, startDemoServer } from './demo-setup.js';
 
 const user = DEMO_USER;
 
@@ -13,10 +14,13 @@ function show(prefix: string, lines: Buffer[]): void {
 async function main(): Promise<void> {
   console.log('Starting a throwaway Dovecot with the XEXEC plugin...');
   const server = await startDemoServer();
+  // Mail the server sends to a demo user (vacation replies, forwards, submit) is delivered to them.
+  const office = startPostOffice(server, DEMO_ADDRESSES, (line) => console.log(`[mail] ${line}`));
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    office.stop();
     console.log('\nStopping the demo server and removing its files...');
     await server.stop();
     process.exit(code);

@@ -11,7 +11,8 @@
 // Ctrl-C (or closing Thunderbird) stops Thunderbird and Dovecot and removes their temp dirs.
 import * as path from 'node:path';
 import { ADDON_ID, REPO_DIR, startThunderbird, type TestServer, type Thunderbird } from '../test/support/harness.js';
-import { DEMO_USER, startDemoServer } from './demo-setup.js';
+import { startPostOffice, type PostOffice } from './demo-mail.js';
+import { DEMO_ADDRESSES, DEMO_USER, startDemoServer } from './demo-setup.js';
 import { readFileSync } from 'node:fs';
 
 const OPTIONS_PAGE = 'ui/options/options.html';
@@ -22,6 +23,7 @@ const xpi = path.join(REPO_DIR, 'dist', `xexec-${version}.xpi`);
 const display = process.env.WAYLAND_DISPLAY || process.env.DISPLAY || '';
 
 let server: TestServer | null = null;
+let office: PostOffice | null = null;
 let tb: Thunderbird | null = null;
 let stopping = false;
 
@@ -34,6 +36,7 @@ async function shutdown(code: number, why: string): Promise<never> {
   if (!stopping) {
     stopping = true;
     say(`\n${why} Stopping Thunderbird and the demo server, removing their files...`);
+    office?.stop();
     try {
       await tb?.stop();
     } finally {
@@ -90,6 +93,9 @@ Things to try there:
 - Automatic reply: switch it on; the server answers senders, also while
   Thunderbird is closed.
 - Forwarding, and Password (Thunderbird keeps using the new one).
+- Sending: this account has no outgoing (SMTP) server. Switch on "Send
+  through this account's IMAP connection", then write to yourself or to
+  bob@example.com: the server sends it, and the copy is in Sent.
 
 Everything goes over Thunderbird's own IMAP connection as the XEXEC command.
 The server is a throwaway Dovecot on 127.0.0.1; Ctrl-C in the terminal where
@@ -113,6 +119,8 @@ Starting headless anyway: the server, the account and the add-on work the same.
   if (password === undefined) throw new Error(`no password for ${DEMO_USER}`);
   await server.deliver({ from: 'demo@example.net', to: DEMO_USER, subject: 'Welcome to the XEXEC demo', body: WELCOME });
   say(`  IMAP on 127.0.0.1:${server.imapPort}, user ${DEMO_USER}; files in ${server.dir}`);
+  // What the server sends (Sending, vacation replies, forwards, alert codes) to the demo users arrives.
+  office = startPostOffice(server, DEMO_ADDRESSES, (line) => say(`  [mail] ${line}`));
 
   say(`Starting Thunderbird ${display ? `on display ${display}` : 'HEADLESS (no display, see above)'} with a throwaway profile...`);
   tb = await startThunderbird({ headless: !display });
