@@ -169,7 +169,7 @@ describe('an administrator\'s rollout: policies.json force-installs the .xpi and
 
   it('discovery reports the server\'s `password` as changepassword', async () => {
     const r = await send({ type: 'discover', accountId, refresh: true });
-    // spam is not a panel yet: discovery passes it through under its own name, like any other.
+    // spam is not renamed by this policy: discovery passes it through under its own name.
     expect(r).toEqual({ ok: true, value: { modules: ['blacklist', 'whitelist', 'changepassword', 'forwardmail', 'vacation', 'spam'] } });
   });
 
