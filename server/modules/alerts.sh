@@ -13,7 +13,10 @@
 # The administrator's options:
 #   --max-per-hour=N       at most N alerts an hour (1-1000, default 10), kept
 #                          by N Sieve duplicate slots of an hour each
-#   --target-domains=D,... targets only at these domains (default: any)
+#   --target-domains=D,... targets only at these domains (default: any); a
+#                          stored target at another domain (the list was
+#                          narrowed) is suspended: it gets no alerts, stays
+#                          confirmed, and the state says `target-allowed no`
 #   --length=N             the alert's text at most N characters (20-1000,
 #                          default 160)
 #   --sendmail=PATH        the program that sends the confirmation code
@@ -28,6 +31,12 @@
 # `code`, `target`, `expires` (epoch seconds) and `tries`; alerts-sent holds
 # the epoch seconds of each code sent, for the limit of 3 an hour. Until the
 # target gave its code, the generated script sends nothing there.
+#
+# The administrator's options (cap, length, from, domains) are stored in the
+# state for the script that every module regenerates; whenever this module
+# runs with options other than the stored ones, it stores the new ones and
+# regenerates the script first (alerts_sync), so `show` for every user brings
+# an administrator's change into effect at once.
 set -eu
 XEXEC_LIBDIR=$(readlink -f -- "$0") && XEXEC_LIBDIR=${XEXEC_LIBDIR%/*}/lib || exit 1
 . "$XEXEC_LIBDIR/xexec-common.sh"
@@ -79,6 +88,52 @@ alerts_option() {
 	esac
 }
 
+# alerts_allowed ADDRESS - true when the administrator allows ADDRESS's
+# domain (or restricted none).
+alerts_allowed() {
+	[ -z "$target_domains" ] || printf '%s\n' "$target_domains" | grep -qxF -e "${1#*@}"
+}
+
+# alerts_domains_text - the allowed domains for a sentence: "a.example, b.example".
+alerts_domains_text() {
+	printf '%s\n' "$target_domains" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n/, /g'
+}
+
+# alerts_admin_lines - the administrator's options as the state file keeps
+# them, in the order it keeps them.
+alerts_admin_lines() {
+	printf 'cap %s\nlength %s\n' "$max_per_hour" "$text_length"
+	[ -z "$from_opt" ] || printf 'from %s\n' "$from_opt"
+	[ -z "$target_domains" ] || printf '%s\n' "$target_domains" | sed 's/^/domain /'
+}
+
+# alerts_sync - when a state file exists and holds other administrator's
+# options than this run's: store this run's (under the lock) and regenerate
+# the script, so that a narrowed --target-domains (or a new cap) holds from
+# now on, also in the scripts the other modules generate from the state.
+alerts_sync() {
+	case ${HOME:-} in /?*) ;; *) return 0 ;; esac
+	_sf=${HOME%/}/.xexec/alerts
+	[ -f "$_sf" ] || return 0
+	_want=$(alerts_admin_lines)
+	[ "$(alerts_stored_admin "$_sf")" != "$_want" ] || return 0
+	alerts_init_state
+	[ "$(alerts_stored_admin "$_sf")" != "$_want" ] || return 0
+	{
+		sed -e '/^cap /d' -e '/^length /d' -e '/^from /d' -e '/^domain /d' "$_sf"
+		printf '%s\n' "$_want"
+	} >"$XTMP/alerts.sync"
+	xexec_commit alerts "$XTMP/alerts.sync"
+}
+alerts_stored_admin() {
+	sed -n -e '/^body$/q' -e '/^cap /p' -e '/^length /p' -e '/^from /p' -e '/^domain /p' "$1"
+}
+
+# alerts_init_state - xexec_init_state once (sync may have taken the lock).
+alerts_init_state() {
+	[ -n "$XEXEC_CLEAN" ] || xexec_init_state
+}
+
 # alerts_show FILE - print the state in the protocol's format.
 alerts_show() {
 	_st=$(xexec_state_get "$1" status)
@@ -94,8 +149,16 @@ alerts_show() {
 	printf 'urgent %s\ncontacts %s\n' "${_ur:-no}" "${_ct:-no}"
 	printf 'max-per-hour %s\n' "$max_per_hour"
 	[ -z "$target_domains" ] || printf '%s\n' "$target_domains" | sed 's/^/target-domain /'
+	# Only with domains: without them every target is allowed (and the
+	# reply stays as it was before this line existed).
+	if [ -n "$_tg" ] && [ -n "$target_domains" ]; then
+		if alerts_allowed "$_tg"; then echo 'target-allowed yes'; else echo 'target-allowed no'; fi
+	fi
 }
-alerts_show_state() { alerts_show "$XDIR/alerts"; }
+alerts_show_state() {
+	alerts_sync
+	alerts_show "$XDIR/alerts"
+}
 
 # The code and the codes sent: files of their own, written by temp + rename.
 now() { date +%s; }
@@ -169,6 +232,7 @@ show)
 	[ $# -eq 0 ] || xexec_usage "The show command takes no arguments"
 	case ${HOME:-} in /?*) state=${HOME%/}/.xexec/alerts ;; *) state=/dev/null ;; esac
 	xexec_check_step
+	alerts_sync
 	alerts_show "$state"
 	exit 0
 	;;
@@ -211,10 +275,8 @@ for kv in "$@"; do
 				xexec_usage "Alerts cannot be sent to this mailbox's own address"
 			;;
 		esac
-		if [ -n "$target_domains" ] &&
-			! printf '%s\n' "$target_domains" | grep -qxF -e "${v_target#*@}"; then
-			xexec_usage "Alerts can only be sent to addresses at $(printf '%s\n' "$target_domains" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n/, /g')"
-		fi
+		alerts_allowed "$v_target" ||
+			xexec_usage "Alerts can only be sent to addresses at $(alerts_domains_text)"
 		g_target=1
 		;;
 	senders)
@@ -259,7 +321,7 @@ for kv in "$@"; do
 	esac
 done
 
-xexec_init_state # takes the lock
+alerts_init_state # takes the lock
 state=$XDIR/alerts
 
 # A key not given keeps its stored value (checked again: the file may have
@@ -300,7 +362,10 @@ off) status=off ;;
 resend)
 	[ -n "$o_target" ] || xexec_fail "There is no target address to confirm; set one with target="
 	[ "$o_confirmed" = no ] || xexec_fail "The target address is already confirmed"
+	alerts_allowed "$o_target" ||
+		xexec_fail "Alerts can now only be sent to addresses at $(alerts_domains_text); set another target"
 	send_code "$o_target"
+	alerts_sync
 	alerts_show "$state"
 	exit 0
 	;;
@@ -341,8 +406,7 @@ new=$XTMP/alerts
 	[ -z "$v_target" ] || printf 'target %s\n' "$v_target"
 	printf 'confirmed %s\n' "$confirmed"
 	printf 'urgent %s\ncontacts %s\n' "$g_urgent" "$g_contacts"
-	printf 'cap %s\nlength %s\n' "$max_per_hour" "$text_length"
-	[ -z "$from_opt" ] || printf 'from %s\n' "$from_opt"
+	alerts_admin_lines
 	[ -z "$v_senders" ] || printf '%s\n' "$v_senders" | sed 's/^/sender /'
 	[ -z "$v_words" ] || printf '%s\n' "$v_words" | sed 's/^/word /'
 } >"$new"

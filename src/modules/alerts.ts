@@ -33,6 +33,12 @@ export interface AlertsState {
   readonly maxPerHour: number | null;
   /** The domains a target may be at; empty: any. */
   readonly targetDomains: readonly string[];
+  /**
+   * false: the stored target is outside the administrator's current target domains, so it gets
+   * no alerts (suspended, still confirmed) until its domain is allowed again or another target is
+   * set. The parser always sets it (true when the module did not say: older modules never suspend).
+   */
+  readonly targetAllowed?: boolean;
 }
 
 /** What `set` changes; a field left out keeps its stored value. `set` always turns alerts on. */
@@ -191,8 +197,8 @@ export function alertsConfirmRequest(code: string, module: string = ALERTS): Res
   return ok({ module, args: ['confirm', normal] });
 }
 
-const KEYS: ReadonlySet<string> = new Set(['status', 'target', 'confirmed', 'sender', 'word', 'urgent', 'contacts', 'max-per-hour', 'target-domain']);
-const SINGLE_KEYS: ReadonlySet<string> = new Set(['status', 'target', 'confirmed', 'urgent', 'contacts', 'max-per-hour']);
+const KEYS: ReadonlySet<string> = new Set(['status', 'target', 'confirmed', 'sender', 'word', 'urgent', 'contacts', 'max-per-hour', 'target-domain', 'target-allowed']);
+const SINGLE_KEYS: ReadonlySet<string> = new Set(['status', 'target', 'confirmed', 'urgent', 'contacts', 'max-per-hour', 'target-allowed']);
 
 function yesNo(values: ReadonlyMap<string, KeyValue>, key: string, absent?: boolean): Result<boolean, ReplyError> {
   const pair = values.get(key);
@@ -227,6 +233,8 @@ export function parseAlertsState(reply: XexecReply, module: string = ALERTS): Re
   if (!urgent.ok) return urgent;
   const contacts = yesNo(values, 'contacts');
   if (!contacts.ok) return contacts;
+  const targetAllowed = yesNo(values, 'target-allowed', true);
+  if (!targetAllowed.ok) return targetAllowed;
 
   let maxPerHour: number | null = null;
   const cap = values.get('max-per-hour');
@@ -251,5 +259,5 @@ export function parseAlertsState(reply: XexecReply, module: string = ALERTS): Re
       targetDomains.push(pair.value);
     }
   }
-  return ok({ status: status.value, target, confirmed: confirmed.value, senders, words, urgent: urgent.value, contacts: contacts.value, maxPerHour, targetDomains });
+  return ok({ status: status.value, target, confirmed: confirmed.value, senders, words, urgent: urgent.value, contacts: contacts.value, maxPerHour, targetDomains, targetAllowed: targetAllowed.value });
 }

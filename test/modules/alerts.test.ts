@@ -146,6 +146,7 @@ const FULL = [
   'max-per-hour 10',
   'target-domain sms.example',
   'target-domain pager.example',
+  'target-allowed yes',
 ];
 
 describe('parseAlertsState', () => {
@@ -162,6 +163,7 @@ describe('parseAlertsState', () => {
         contacts: false,
         maxPerHour: 10,
         targetDomains: ['sms.example', 'pager.example'],
+        targetAllowed: true,
       },
     });
   });
@@ -169,10 +171,15 @@ describe('parseAlertsState', () => {
   it('a fresh account: no target, nothing chosen', () => {
     expect(parseAlertsState(replyOf('alerts', ['status off', 'confirmed no', 'urgent no', 'contacts no', 'max-per-hour 10']))).toEqual({
       ok: true,
-      value: { status: 'off', target: null, confirmed: false, senders: [], words: [], urgent: false, contacts: false, maxPerHour: 10, targetDomains: [] },
+      value: { status: 'off', target: null, confirmed: false, senders: [], words: [], urgent: false, contacts: false, maxPerHour: 10, targetDomains: [], targetAllowed: true },
     });
     // confirmed means nothing without a target, so it may be left out then
     expect(parseAlertsState(replyOf('alerts', ['status off', 'urgent no', 'contacts no']))).toMatchObject({ ok: true, value: { confirmed: false, maxPerHour: null } });
+  });
+
+  it('target-allowed no: a confirmed target outside the narrowed domains is suspended', () => {
+    const lines = ['status on', 'target pager@sms.example', 'confirmed yes', 'urgent yes', 'contacts no', 'target-domain pager.example', 'target-allowed no'];
+    expect(parseAlertsState(replyOf('alerts', lines))).toMatchObject({ ok: true, value: { confirmed: true, targetDomains: ['pager.example'], targetAllowed: false } });
   });
 
   it('ignores unknown keys in any order, and words with the spaces the module kept', () => {
@@ -196,6 +203,8 @@ describe('parseAlertsState', () => {
     ['bad sender', ['status on', 'sender nobody', 'urgent no', 'contacts no'], { kind: 'bad-value', key: 'sender', value: 'nobody' }],
     ['empty word', ['status on', 'word', 'urgent no', 'contacts no'], { kind: 'bad-value', key: 'word' }],
     ['bad cap', ['status on', 'urgent no', 'contacts no', 'max-per-hour ten'], { kind: 'bad-value', key: 'max-per-hour' }],
+    ['bad target-allowed', ['status on', 'urgent no', 'contacts no', 'target-allowed maybe'], { kind: 'bad-value', key: 'target-allowed' }],
+    ['twice target-allowed', ['status on', 'urgent no', 'contacts no', 'target-allowed no', 'target-allowed yes'], { kind: 'duplicate-key', key: 'target-allowed' }],
     ['bad target domain', ['status on', 'urgent no', 'contacts no', 'target-domain @sms.example'], { kind: 'bad-value', key: 'target-domain' }],
     ['twice status', ['status on', 'status off', 'urgent no', 'contacts no'], { kind: 'duplicate-key', key: 'status', line: 1 }],
     ['twice target', ['status on', 'target a@b.example', 'target c@d.example', 'confirmed no', 'urgent no', 'contacts no'], { kind: 'duplicate-key', key: 'target' }],

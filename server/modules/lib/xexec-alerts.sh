@@ -9,10 +9,15 @@
 #   cap <n>                (the administrator's --max-per-hour when last changed)
 #   length <n>             (the administrator's --length)
 #   from <address>         (the administrator's --from, when given)
+#   domain <domain>        (one per domain of the administrator's --target-domains)
 #   sender <entry>         (one each)
 #   word <word>            (one each: UTF-8, no control bytes, no comma)
-# cap, length and from are stored because every module regenerates the
-# script, as vacation stores its cap.
+# cap, length, from and the domains are stored because every module
+# regenerates the script, as vacation stores its cap. The alerts module
+# rewrites them whenever it runs with other options (show included), so an
+# administrator's change reaches the script at the user's next alerts command.
+# A target whose domain is not among the domain lines gets no alerts: it is
+# suspended, not unconfirmed (it comes back when its domain is allowed again).
 #
 # After the Junk part (mail filed there has stopped) and before vacation: when
 # the status is on, the target is confirmed and a condition is chosen,
@@ -40,6 +45,7 @@
 # _al_target, _al_cap, _al_length, _al_from, _al_urgent, and the files
 # $XTMP/al.senders, $XTMP/al.words, $XTMP/al.contacts (empty when not used).
 # Values are checked again: a state file edited by hand must not become code.
+# Inactive too when domains are stored and the target is at none of them.
 xexec_alerts_read() {
 	_al_active=false
 	_al_senders=$XTMP/al.senders _al_words=$XTMP/al.words _al_contacts=$XTMP/al.contacts
@@ -51,6 +57,9 @@ xexec_alerts_read() {
 	[ "$(xexec_state_get "$1" confirmed)" = yes ] || return 0
 	_al_target=$(xexec_state_get "$1" target)
 	_al_target=$(printf '%s\n' "$_al_target" | xexec_normalize_entries address 2>/dev/null) || return 0
+	if sed -n -e '/^body$/q' -e '/^domain /p' "$1" | grep -q .; then
+		sed -n -e '/^body$/q' -e 's/^domain //p' "$1" | grep -qxF -e "${_al_target#*@}" || return 0
+	fi
 	_al_cap=$(xexec_state_get "$1" cap)
 	case $_al_cap in [1-9] | [1-9][0-9] | [1-9][0-9][0-9] | 1000) ;; *) _al_cap=10 ;; esac
 	_al_length=$(xexec_state_get "$1" length)

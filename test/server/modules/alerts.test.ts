@@ -2,19 +2,25 @@
 // target confirmed by the code from the sendmail capture (nothing else goes there before), one
 // short notification per matching message (Sieve enotify, mailto) with the sender, the subject and
 // the first characters under the administrator's length cap, the hourly cap, each condition, and
-// the order with the lists, vacation and forwarding.
+// the order with the lists, vacation and forwarding; an administrator's narrowed --target-domains
+// suspending a confirmed target outside them.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { alertsModule, defaultModules, header, USERS, type Captured, type TestServer } from '../fixture/index.js';
+import { alertsModule, defaultModules, header, mailIds, USERS, type Captured, type TestServer } from '../fixture/index.js';
 import { itStopsCleanly, useServer, xexecAs as cmd, xexecOk as ok } from '../helpers.js';
+import { inDovecot, moduleEnv } from './run.js';
 
 const TARGET = 'boss@sms.example';
 const FROM = 'alerts@example.com';
 const LENGTH = 80;
 const CAP = 3;
-const EXTRA = ['erin', 'frank', 'gina', 'hugo', 'ida'].map((n) => `${n}@example.com`);
+const EXTRA = ['erin', 'frank', 'gina', 'hugo', 'ida', 'jack', 'kim'].map((n) => `${n}@example.com`);
+const OPTIONS = [`--max-per-hour=${CAP}`, `--length=${LENGTH}`, `--from=${FROM}`];
+/** The same module after the administrator narrowed the target domains (TARGET is outside them). */
+const NARROW = [...OPTIONS, '--target-domains=pager.example'];
 
 const server = useServer({
-  modules: (dir) => [...defaultModules(dir), alertsModule(dir, [`--max-per-hour=${CAP}`, `--length=${LENGTH}`, `--from=${FROM}`])],
+  modules: (dir) => [...defaultModules(dir), alertsModule(dir, OPTIONS), alertsModule(dir, NARROW, 'alertsnarrow')],
   users: Object.fromEntries(EXTRA.map((u) => [u, 'pass-' + u])),
 });
 
@@ -203,6 +209,47 @@ describe('alerts over LMTP', () => {
     const sent = await deliver(s, u, { from: 'person@example.net', subject: 'urgent' });
     expect(sent.map((m) => m.recipients.join(',')).sort()).toEqual(['copy@example.net', 'person@example.net', TARGET].sort());
     expect(s.mailbox(u).length).toBe(1);
+  });
+
+  const STATE = ['status on', `target ${TARGET}`, 'confirmed yes', 'word urgent', 'urgent no', 'contacts no', `max-per-hour ${CAP}`];
+  const SUSPENDED = [...STATE, 'target-domain pager.example', 'target-allowed no'];
+
+  it('narrowed target domains: from the module\'s next run a confirmed target outside them gets no alert and the state says so; another module keeps it so; allowed again, alerts resume without a new code', async () => {
+    const s = server();
+    const u = EXTRA[5]!;
+    await confirmed(s, u, 'words=urgent');
+    expect(await deliver(s, u, { subject: 'urgent: allowed' })).toHaveLength(1);
+    const before = s.captured().length;
+    // The administrator's narrowed configuration runs for this user: any command, show included.
+    expect(await ok(s, u, 'XEXEC alertsnarrow show')).toEqual(SUSPENDED);
+    expect(await deliver(s, u, { subject: 'urgent: outside the domains' })).toEqual([]);
+    // Every module regenerates the script from the stored state, domains included.
+    await ok(s, u, 'XEXEC blacklist add pest@example.net');
+    expect(await deliver(s, u, { subject: 'urgent: after another module' })).toEqual([]);
+    expect(await ok(s, u, 'XEXEC alertsnarrow set urgent=yes')).toEqual(SUSPENDED.map((l) => l === 'urgent no' ? 'urgent yes' : l));
+    expect(await deliver(s, u, { subject: 'urgent: after set', headers: { 'X-Priority': '1' } })).toEqual([]);
+    expect(sentTo(s, TARGET, before)).toEqual([]);
+    expect(s.mailbox(u).filter((m) => /^Subject: urgent: /m.test(m))).toHaveLength(4);
+    // Allowed again (the configuration without domains): the target was never unconfirmed.
+    expect(await ok(s, u, 'XEXEC alerts show')).toEqual(STATE.map((l) => l === 'urgent no' ? 'urgent yes' : l));
+    const sent = await deliver(s, u, { subject: 'urgent: allowed again' });
+    expect(sent.map((m) => m.recipients)).toEqual([[TARGET]]);
+    expect(sentTo(s, TARGET, before)).toHaveLength(1);
+  });
+
+  it('narrowed target domains applied at once: the module\'s show run for a user as the mail user (SERVER.md\'s loop) suspends the target before any command of the user', async () => {
+    const s = server();
+    const u = EXTRA[6]!;
+    await confirmed(s, u, 'words=urgent');
+    // alertsModule's command line with the narrowed options, as the administrator's loop runs it.
+    const words = alertsModule(s.dir, NARROW).command.split(' ').filter((w) => w !== '%u');
+    const { uid, gid } = mailIds();
+    const env = moduleEnv(u, 'alerts', { home: s.home(u) });
+    const r = spawnSync(...inDovecot('sh', [...words, u, 'show'], s.home(u), env, { server: s, uid, gid }),
+      { env, cwd: s.home(u), encoding: 'utf8' });
+    expect([r.status, r.stderr, r.stdout.split('\n').filter((l) => l !== '')]).toEqual([0, '', SUSPENDED]);
+    expect(await deliver(s, u, { subject: 'urgent: after the loop' })).toEqual([]);
+    expect(s.mailbox(u).filter((m) => m.includes('Subject: urgent: after the loop'))).toHaveLength(1);
   });
 
   itStopsCleanly(server);

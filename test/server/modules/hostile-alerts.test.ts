@@ -33,7 +33,7 @@ function alerts(args: string[], o: RunOptions & { sendmail: string }) {
 }
 
 /** Every line a state file may hold. */
-const STATE_LINE = /^(status (on|off)|target [^\s]+@[^\s]+|confirmed (yes|no)|urgent (yes|no)|contacts (yes|no)|cap \d+|length \d+|from [^\s]+|sender [^\s]*@[^\s]+|word [^,\x00-\x1f\x7f]{1,64})$/;
+const STATE_LINE = /^(status (on|off)|target [^\s]+@[^\s]+|confirmed (yes|no)|urgent (yes|no)|contacts (yes|no)|cap \d+|length \d+|from [^\s]+|domain [a-z0-9.-]+|sender [^\s]*@[^\s]+|word [^,\x00-\x1f\x7f]{1,64})$/;
 
 describe('alerts: commands, values and the code', () => {
   it('show on a fresh account prints the defaults and the administrator\'s cap and domains; creates no state', () => {
@@ -42,6 +42,40 @@ describe('alerts: commands, values and the code', () => {
     expect([r.status, r.stderr, r.lines]).toEqual([0, '', ['status off', 'confirmed no', 'urgent no', 'contacts no',
       'max-per-hour 5', 'target-domain pager.example', 'target-domain sms.example']]);
     expect(fs.existsSync(stateFile(home, ''))).toBe(false);
+  });
+
+  it('narrowed --target-domains: any run stores them and suspends a target outside them (no notify, target-allowed no), other modules keep it so; resend refused; allowed again, alerts resume', () => {
+    const home = confirmedHome(['words=urgent']);
+    const c = capture();
+    const narrow = { home, sendmail: c.program, options: ['--target-domains=pager.example'] };
+    expect(sieveScript(home)).toMatch(/notify/);
+    let r = alerts(['show'], narrow);
+    expect([r.status, r.stderr, r.lines.slice(2)]).toEqual([0, '', ['confirmed yes', 'word urgent', 'urgent no', 'contacts no', 'max-per-hour 10',
+      'target-domain pager.example', 'target-allowed no']]);
+    expect(readState(home, 'alerts')).toMatch(/^domain pager\.example$/m);
+    expect(sieveScript(home)).not.toMatch(/notify|sms/);
+    expect(notified(home, 'a@example.net', { subject: 'urgent' })).toBe(0);
+    // Another module's change regenerates the script from the stored state: still nothing.
+    expect(run('blacklist', U, ['add', 'pest@example.net'], { home }).status).toBe(0);
+    expect(sieveScript(home)).not.toMatch(/notify/);
+    // A second show with the same options changes nothing.
+    const state = readState(home, 'alerts');
+    expect(alerts(['show'], narrow).lines.at(-1)).toBe('target-allowed no');
+    expect(readState(home, 'alerts')).toBe(state);
+    // An unconfirmed target outside the domains gets no new code.
+    const other = confirmedHome(['urgent=yes']);
+    expect(alerts(['set', 'target=new@sms.example'], { home: other, sendmail: c.program }).status).toBe(0);
+    r = alerts(['resend'], { ...narrow, home: other });
+    expect([r.status, r.message]).toEqual([1, 'Alerts can now only be sent to addresses at pager.example; set another target']);
+    expect(c.codes()).toHaveLength(1);
+    // Allowed again: the stored target was never unconfirmed.
+    r = alerts(['show'], { home, sendmail: c.program, options: ['--target-domains=pager.example,sms.example'] });
+    expect(r.lines.slice(-3)).toEqual(['target-domain pager.example', 'target-domain sms.example', 'target-allowed yes']);
+    expect(notified(home, 'a@example.net', { subject: 'urgent' })).toBe(1);
+    expect(alerts(['show'], { home, sendmail: c.program }).lines.at(-1)).toBe('max-per-hour 10');
+    expect(readState(home, 'alerts')).not.toMatch(/^domain /m);
+    expect(notified(home, 'a@example.net', { subject: 'urgent' })).toBe(1);
+    expectCompiles(home);
   });
 
   it('the code: one message per new target, nothing in the script before confirm; 5 wrong codes void it; resend; 3 codes an hour', () => {
