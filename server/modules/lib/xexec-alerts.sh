@@ -193,7 +193,11 @@ EOF
 EOF
 	done
 	# The first line is the subject, the rest the body (an empty one when
-	# the cut fell into the subject line).
+	# the cut fell into the subject line). Pigeonhole refuses a mailto URI
+	# with "%00" at run time, which fails the whole script (its fileinto,
+	# redirect and vacation too, mail would only be kept): a NUL in the
+	# message's text (extracttext keeps it) ends the body there. Every "%"
+	# that :encodeurl writes starts an escape, so "%00" is only ever a NUL.
 	cat <<'EOF'
   set "xexec_subject" "${xexec_text}";
   set "xexec_body" "";
@@ -201,6 +205,8 @@ EOF
     set "xexec_subject" "${1}"; set "xexec_body" "${2}";
   }
   set :encodeurl "xexec_body" "${xexec_body}";
+  if string :comparator "i;octet" :matches "${xexec_body}" "*%00*" { set "xexec_body" "${1}"; }
+  if string :comparator "i;octet" :contains "${xexec_body}" "%00" { set "xexec_body" ""; }
 EOF
 	printf '  notify'
 	[ -z "$_al_from" ] || printf ' :from %s' "$(xexec_sieve_quote "$_al_from")"
