@@ -61,6 +61,8 @@ export type BackgroundRequest =
   | { readonly type: 'alerts.off'; readonly accountId: string }
   | { readonly type: 'alerts.confirm'; readonly accountId: string; readonly code: string }
   | { readonly type: 'alerts.resend'; readonly accountId: string }
+  /** The trusted contacts (shared with spam), for a page that may not show the spam panel. */
+  | { readonly type: 'alerts.contacts.list'; readonly accountId: string }
   /** Replaces the trusted contacts (shared with spam) with these addresses; none: clears them. */
   | { readonly type: 'alerts.contacts.set'; readonly accountId: string; readonly addresses: readonly string[] }
   /** Server rules (PROTOCOL.md §6.7); every change answers the whole list as the server has it then. */
@@ -148,6 +150,7 @@ export interface ResponseValues {
   'alerts.off': AlertsState;
   'alerts.confirm': AlertsState;
   'alerts.resend': AlertsState;
+  'alerts.contacts.list': { readonly addresses: EntryLines };
   'alerts.contacts.set': AlertsState;
   'rules.list': RulesState;
   'rules.add': RulesState;
@@ -178,7 +181,7 @@ const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>([
   'discover', 'list.show', 'list.add', 'list.del', 'password.info', 'password.change', 'forward.show', 'forward.set',
   'forward.off', 'vacation.show', 'vacation.set', 'vacation.off', 'contacts.addresses', 'console', 'policy.get',
   'contacts.books', 'spam.show', 'spam.set', 'spam.off', 'spam.contacts.list', 'spam.contacts.set', 'spam.contacts.clear',
-  'alerts.show', 'alerts.set', 'alerts.off', 'alerts.confirm', 'alerts.resend', 'alerts.contacts.set',
+  'alerts.show', 'alerts.set', 'alerts.off', 'alerts.confirm', 'alerts.resend', 'alerts.contacts.list', 'alerts.contacts.set',
   'rules.list', 'rules.add', 'rules.replace', 'rules.delete', 'rules.move', 'rules.enable', 'rules.disable', 'rules.check',
   'folders.list', 'filters.list', 'filters.disable', 'sending.state', 'sending.set',
 ]);
@@ -272,6 +275,7 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
     case 'alerts.show':
     case 'alerts.off':
     case 'alerts.resend':
+    case 'alerts.contacts.list':
     case 'rules.list':
     case 'folders.list':
     case 'filters.list':

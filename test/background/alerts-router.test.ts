@@ -54,6 +54,13 @@ describe('alerts requests', () => {
     expect(xexec.execute).toHaveBeenCalledTimes(1);
   });
 
+  it('contacts.list reads the trusted contacts through the alerts module (the file spam shares)', async () => {
+    const xexec = fakeXexec(() => okLines('a@example.com', 'b@example.com'));
+    const r = await createRouter({ xexec: xexec.typed, translate }).handle({ type: 'alerts.contacts.list', accountId: ACCOUNT });
+    expect(r).toEqual({ ok: true, value: { addresses: 'a@example.com\nb@example.com' } });
+    expect(xexec.execute).toHaveBeenLastCalledWith(ACCOUNT, 'alerts', ['contacts', 'list']);
+  });
+
   it('the module\'s refusal is the server\'s words; a state that is not one is a reply error', async () => {
     const refused = fakeXexec(() => failed('XEXEC-EXIT', 'wrong code', 2));
     const r = await createRouter({ xexec: refused.typed, translate }).handle({ type: 'alerts.confirm', accountId: ACCOUNT, code: '000000' });

@@ -19,6 +19,11 @@ const FRIEND = 'carol.friend@example.org';
 let s: SettingsSession;
 let tab: SettingsTab;
 
+/** The addresses in the panel's shown list of trusted contacts (each row also has its Remove). */
+function shownContacts(t: SettingsTab, panel: 'spam' | 'alerts'): Promise<string[]> {
+  return t.dom<string[]>('return [...scope(args[0]).querySelectorAll(\'[data-testid="trusted-contacts-list"] .contact-address\')].map((e) => norm(e.textContent));', [panel]);
+}
+
 /** What went to the target since `from` (an index into the capture). */
 function toTarget(from: number): { subject: string | undefined; data: string }[] {
   return s.server.captured().slice(from).filter((m) => m.recipients.includes(TARGET)).map((m) => ({ subject: header(m.data, 'Subject'), data: m.data }));
@@ -150,11 +155,15 @@ describe('the Alerts panel, in Thunderbird, against the server', () => {
 
   it('trusted contacts from a real address book: stored on the server, and mail from one alerts once', async () => {
     expect(await deliver('Hi', {}, FRIEND)).toEqual([]);
-    expect(await tab.act('alerts', 'Trust the contacts of my address books')).toEqual({
-      kind: 'success', text: 'Your trusted contacts are now the 1 contacts of your address books.',
-      details: ['Contacts left out (an address the server would refuse): 1.'], actions: [],
+    // The Spam panel's picker: only the book the user ticks, not Thunderbird's others.
+    await tab.setChecked('alerts', 'Friends', true);
+    expect(await tab.act('alerts', 'Trust these contacts')).toEqual({
+      kind: 'success', text: 'The server now trusts 1 contacts. 1 invalid addresses were left out.', details: [], actions: [],
     });
     expect(stateFile(s.server, USER, 'contacts')).toBe(`${FRIEND}\n`);
+    expect(await tab.text('alerts', '[data-testid="trusted-remembered"]')).toBe('Refresh reads these address books again: Friends.');
+    expect(await tab.act('alerts', 'Show')).toMatchObject({ kind: 'info', text: 'The server trusts these 1 contacts:' });
+    expect(await shownContacts(tab, 'alerts')).toEqual([FRIEND]);
     await tab.setChecked('alerts', 'From my trusted contacts', true);
     expect(await tab.act('alerts', 'Save')).toMatchObject({ kind: 'success', text: `Alerts for important mail go to ${TARGET}.` });
     const sent = await deliver('Hi', {}, FRIEND);

@@ -2,7 +2,8 @@
 // (the built .xpi) against a real Dovecot whose Pigeonhole reads SpamAssassin's score header
 // (spamtest, docs/SERVER.md). What the page says is checked on the server: the module's state
 // file (~/.xexec/spam, ~/.xexec/contacts) and where an LMTP delivery lands (INBOX or Junk).
-// "Trust my contacts" reads a real Thunderbird address book, made here as a user would have it.
+// "Trust my contacts" reads a real Thunderbird address book, made here as a user would have it;
+// a contact added to it later reaches the server with one click on Refresh in a new tab.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USERS } from '../server/fixture/index.js';
 import { writePolicyFile, type PolicyFile } from './policy-file.js';
@@ -11,10 +12,17 @@ import { acquireExclusiveStartup } from './startup-lock.js';
 
 const USER = USERS.bob;
 const FRIEND = 'friend@example.net';
+/** Added to the address book after its contacts were first sent. */
+const LATER = 'nora.later@example.net';
 const BOOK = 'Friends of Bob';
 
 let s: SettingsSession;
 let tab: SettingsTab;
+
+/** The addresses in the panel's shown list of trusted contacts (each row also has its Remove). */
+function shownContacts(t: SettingsTab, panel: 'spam' | 'alerts'): Promise<string[]> {
+  return t.dom<string[]>('return [...scope(args[0]).querySelectorAll(\'[data-testid="trusted-contacts-list"] .contact-address\')].map((e) => norm(e.textContent));', [panel]);
+}
 
 /** SpamAssassin's header for a score of the configured maximum 10: 4.0 is 40 %. */
 const SCORED = { 'X-Spam-Status': 'No, score=4.0 required=5.0 tests=BAYES_80,HTML_MESSAGE autolearn=no version=3.4.6' };
@@ -105,12 +113,12 @@ describe('the Spam panel, in Thunderbird, against the server', () => {
   });
 
   it('trusts the contacts of a chosen Thunderbird address book: the server counts them, they pass allowed-only', async () => {
-    expect(await tab.text('spam', '[data-testid="spam-contacts-count"]')).toBe('No trusted contacts are stored on the server.');
+    expect(await tab.text('spam', '[data-testid="trusted-contacts-count"]')).toBe('No trusted contacts are stored on the server.');
     await tab.setChecked('spam', BOOK, true);
     expect(await tab.act('spam', 'Trust these contacts')).toMatchObject({
       kind: 'success', text: 'The server now trusts 1 contacts. 1 invalid addresses were left out.',
     });
-    expect(await tab.text('spam', '[data-testid="spam-contacts-count"]')).toBe('Trusted contacts stored on the server: 1.');
+    expect(await tab.text('spam', '[data-testid="trusted-contacts-count"]')).toBe('Trusted contacts stored on the server: 1.');
     expect(stateFile(s.server, USER, 'contacts')).toBe(`${FRIEND}\n`);
 
     await tab.setChecked('spam', 'Only allowed senders', true);
@@ -119,14 +127,45 @@ describe('the Spam panel, in Thunderbird, against the server', () => {
     expect(await lands('stranger@example.org')).toBe('Junk');
 
     expect(await tab.act('spam', 'Show')).toMatchObject({ kind: 'info', text: 'The server trusts these 1 contacts:' });
-    expect(await tab.text('spam', '[data-testid="spam-contacts-list"]')).toBe(FRIEND);
+    expect(await shownContacts(tab, 'spam')).toEqual([FRIEND]);
+  });
+
+  it('a contact added to the book later: in a settings tab opened again, one click on Refresh sends it', async () => {
+    await s.tb.chrome(`
+      const book = MailServices.ab.directories.find((d) => d.dirName === arguments[0]);
+      const card = Cc["@mozilla.org/addressbook/cardproperty;1"].createInstance(Ci.nsIAbCard);
+      card.displayName = "Nora";
+      card.primaryEmail = arguments[1];
+      book.addCard(card);
+    `, [BOOK, LATER]);
+    expect(await lands(LATER)).toBe('Junk');
+    // The choice of books was remembered, not the page's state: a new tab knows it.
+    tab = await s.reopen();
+    await tab.openPanel('spam');
+    expect(await tab.text('spam', '[data-testid="trusted-remembered"]')).toBe(`Refresh reads these address books again: ${BOOK}.`);
+    expect((await tab.control('spam', BOOK)).checked).toBe(true);
+    expect(await tab.act('spam', 'Refresh from the same address books')).toMatchObject({
+      kind: 'success', text: 'The server now trusts 2 contacts. 1 invalid addresses were left out.', details: [],
+    });
+    expect(stateFile(s.server, USER, 'contacts')).toBe(`${FRIEND}\n${LATER}\n`);
+    expect(await lands(LATER)).toBe('INBOX');
+  });
+
+  it('removes one address from the shown list: the server keeps the other, the removed one is filtered again', async () => {
+    expect(await tab.act('spam', 'Show')).toMatchObject({ kind: 'info', text: 'The server trusts these 2 contacts:' });
+    expect(await tab.act('spam', `Remove ${FRIEND}`)).toMatchObject({ kind: 'success', text: `${FRIEND} is no longer a trusted contact.` });
+    expect(await shownContacts(tab, 'spam')).toEqual([LATER]);
+    expect(await tab.text('spam', '[data-testid="trusted-contacts-count"]')).toBe('Trusted contacts stored on the server: 1.');
+    expect(stateFile(s.server, USER, 'contacts')).toBe(`${LATER}\n`);
+    expect(await lands(FRIEND)).toBe('Junk');
+    expect(await lands(LATER)).toBe('INBOX');
   });
 
   it('removes all trusted contacts: the contact is filtered like anyone else', async () => {
     expect(await tab.act('spam', 'Remove all')).toMatchObject({ kind: 'success', text: 'The trusted contacts were removed from the server.' });
-    expect(await tab.text('spam', '[data-testid="spam-contacts-count"]')).toBe('No trusted contacts are stored on the server.');
+    expect(await tab.text('spam', '[data-testid="trusted-contacts-count"]')).toBe('No trusted contacts are stored on the server.');
     expect(stateFile(s.server, USER, 'contacts') ?? '').toBe('');
-    expect(await lands(FRIEND)).toBe('Junk');
+    expect(await lands(LATER)).toBe('Junk');
   });
 });
 

@@ -2,6 +2,7 @@
  * Alerts (PROTOCOL.md §6.6): "tell me at this address when important mail arrives". The
  * target address (confirmed by a code the module sends it, AlertTarget), the conditions
  * (senders, subject words, urgent mail, trusted contacts), on/off, and the administrator's cap.
+ * The trusted contacts are chosen with the Spam panel's picker (TrustedContacts).
  * What the user typed stays in the form until the server took it.
  */
 
@@ -13,12 +14,12 @@ import { ActionButton } from '../shared/ActionButton.js';
 import { Field } from '../shared/Field.js';
 import { ask } from '../shared/api.js';
 import { formatNumber, t } from '../shared/i18n.js';
-import { splitEntries } from '../../src/messages/messages.js';
 import { LoadFailed, Loading } from '../shared/LoadFailed.js';
 import { errorStatus, Status, type StatusState } from '../shared/Status.js';
 import { useAction } from '../shared/useAction.js';
 import { useLoad } from '../shared/useLoad.js';
 import { AlertTarget } from './AlertTarget.js';
+import { TrustedContacts } from './TrustedContacts.js';
 
 interface Form {
   readonly target: string;
@@ -57,7 +58,7 @@ export interface AlertsPanelProps {
   readonly policy?: AlertsPolicy | null;
 }
 
-type ActionName = 'save' | 'off' | 'confirm' | 'resend' | 'contacts';
+type ActionName = 'save' | 'off' | 'confirm' | 'resend';
 
 export function AlertsPanel({ accountId, policy = null }: AlertsPanelProps) {
   const id = useId();
@@ -190,31 +191,6 @@ export function AlertsPanel({ accountId, policy = null }: AlertsPanelProps) {
     });
   }
 
-  /** "Trust my contacts" from here: every address book's contacts become the trusted contacts. */
-  async function trustAddressBooks() {
-    await action.run('contacts', async () => {
-      setStatus({ kind: 'busy', text: t('alertsBooksReading') });
-      const found = await ask({ type: 'contacts.addresses' });
-      if (!found.ok) {
-        setStatus(errorStatus(found.error, () => void trustAddressBooks()));
-        return;
-      }
-      const addresses = splitEntries(found.value.addresses);
-      if (addresses.length === 0) {
-        setStatus({ kind: 'info', text: t('alertsBooksNone') });
-        return;
-      }
-      const response = await ask({ type: 'alerts.contacts.set', accountId, addresses });
-      if (!response.ok) {
-        setStatus(errorStatus(response.error, () => void trustAddressBooks()));
-        return;
-      }
-      setValue(response.value);
-      const skipped = found.value.skipped > 0 ? [t('alertsBooksSkipped', [formatNumber(found.value.skipped)])] : undefined;
-      setStatus({ kind: 'success', text: t('alertsBooksDone', [formatNumber(addresses.length)]), details: skipped });
-    });
-  }
-
   const busy = action.busy;
   return (
     <div class="panel-body alerts-panel">
@@ -275,11 +251,6 @@ export function AlertsPanel({ accountId, policy = null }: AlertsPanelProps) {
               {t('alertsContactsLabel')}
             </label>
             <p id={`${id}-contacts-hint`} class="hint">{t('alertsContactsHint')}</p>
-            {!locked && (
-              <ActionButton busy={busy === 'contacts'} blocked={busy !== null} busyLabel={t('alertsBooksBusy')} describedBy={`${id}-contacts-hint`} onClick={() => void trustAddressBooks()}>
-                {t('alertsBooksButton')}
-              </ActionButton>
-            )}
           </div>
           {errors.conditions !== undefined && <p id={`${id}-conditions-error`} class="field-error">{errors.conditions}</p>}
         </fieldset>
@@ -300,6 +271,8 @@ export function AlertsPanel({ accountId, policy = null }: AlertsPanelProps) {
         </div>
       </form>
       <Status status={status} />
+      {/* The same picker as the Spam panel's; not while the administrator fixed the conditions. */}
+      {!locked && <TrustedContacts module="alerts" accountId={accountId} onState={setValue} setStatus={setStatus} />}
     </div>
   );
 }

@@ -195,7 +195,7 @@ export function SpamPanel({ accountId, fixed = null }: SpamPanelProps) {
       </form>
       <Status status={status} />
 
-      <TrustedContacts accountId={accountId} count={state.contacts} onState={setValue} setStatus={setStatus} />
+      <TrustedContacts module="spam" accountId={accountId} count={state.contacts} onState={setValue} setStatus={setStatus} />
     </div>
   );
 }

@@ -17,6 +17,8 @@ export interface ActionButtonProps {
   readonly onClick?: () => void;
   readonly class?: string;
   readonly describedBy?: string;
+  /** A name that says more than the visible text ("Remove ann@example.org" beside each address); not while busy. */
+  readonly ariaLabel?: string;
 }
 
 export function ActionButton(props: ActionButtonProps) {
@@ -27,6 +29,7 @@ export function ActionButton(props: ActionButtonProps) {
       class={props.class}
       aria-disabled={blocked ? 'true' : undefined}
       aria-describedby={props.describedBy}
+      aria-label={props.busy ? undefined : props.ariaLabel}
       data-busy={props.busy ? 'true' : undefined}
       onClick={(event) => {
         if (blocked) {

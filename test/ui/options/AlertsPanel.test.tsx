@@ -6,14 +6,15 @@ import type { UserError } from '../../../src/messages/errors.js';
 import type { BackgroundRequest, BackgroundResponse } from '../../../src/messages/messages.js';
 import { normalizeCode, normalizeTarget, type AlertsState } from '../../../src/modules/alerts.js';
 import { AlertsPanel } from '../../../ui/options/AlertsPanel.js';
-import { background, resetBackground, serverError } from '../fakes.js';
+import { background, resetBackground, serverError, storage } from '../fakes.js';
+import { FakeAddressBooks } from './fakeContacts.js';
 
 vi.mock('webextension-polyfill', async () => (await import('../fakes.js')).polyfillModule());
 vi.mock('../../../src/messages/client.js', async () => {
   const fakes = await import('../fakes.js');
   return {
     callBackground: vi.fn(async (request: BackgroundRequest) =>
-      request.type.startsWith('alerts.') ? alerts.handle(request) : fakes.background.current.handle(request)),
+      request.type.startsWith('alerts.') || request.type.startsWith('contacts.') ? alerts.handle(request) : fakes.background.current.handle(request)),
   };
 });
 
@@ -25,6 +26,7 @@ class AlertsServer {
   code = '';
   readonly codesSent: string[] = [];
   trusted: string[] = [];
+  readonly addressBooks = new FakeAddressBooks();
   readonly calls: BackgroundRequest[] = [];
   private failure: { type: string; error: UserError } | null = null;
   private gate: { type: string; wait: Promise<void> } | null = null;
@@ -60,6 +62,8 @@ class AlertsServer {
       this.failure = null;
       return { ok: false, error };
     }
+    const books = this.addressBooks.handle(r);
+    if (books) return books;
     const s = this.state;
     switch (r.type) {
       case 'alerts.show':
@@ -95,6 +99,8 @@ class AlertsServer {
       case 'alerts.contacts.set':
         this.trusted = [...r.addresses];
         break;
+      case 'alerts.contacts.list':
+        return { ok: true, value: { addresses: this.trusted.join('\n') } };
       default:
         throw new Error(`not an alerts request: ${r.type}`);
     }
@@ -135,7 +141,7 @@ describe('alerts', () => {
     const group = screen.getByRole('group', { name: 'Alert me about mail' });
     expect(within(group).getByRole('checkbox', { name: 'Marked urgent (high priority)' })).toBeTruthy();
     expect(f.contacts().getAttribute('aria-describedby')).toBeTruthy();
-    expect(screen.getByText(/chose in the Spam panel/)).toBeTruthy();
+    expect(document.getElementById(f.contacts().getAttribute('aria-describedby')!)?.textContent).toMatch(/under “Trust my contacts” \(here or in the Spam panel: it is one list\)/);
     expect(screen.queryByRole('button', { name: 'Turn off alerts' })).toBeNull();
   });
 
@@ -254,7 +260,9 @@ describe('alerts', () => {
     expect(screen.getByText('Your administrator has set these conditions.')).toBeTruthy();
     expect((screen.getByRole('group', { name: 'Alert me about mail' }) as HTMLFieldSetElement).disabled).toBe(true);
     expect(f.urgent().checked).toBe(true);
-    expect(screen.queryByRole('button', { name: 'Trust the contacts of my address books' })).toBeNull();
+    // Trusted contacts are conditions too: no picker, nothing to send them with.
+    expect(screen.queryByRole('button', { name: 'Trust these contacts' })).toBeNull();
+    expect(screen.queryByRole('group', { name: 'Address books to trust' })).toBeNull();
     await f.user.clear(f.target());
     await f.user.type(f.target(), 'new@sms.example{Enter}');
     expect(await screen.findByText('A code was sent to new@sms.example — type it here')).toBeTruthy();
@@ -277,21 +285,49 @@ describe('alerts', () => {
     expect(screen.getByRole('button', { name: 'Turn on alerts' })).toBeTruthy();
   });
 
-  it('"trust the contacts of my address books": their addresses become the trusted contacts', async () => {
+  it('trusted contacts with the Spam panel\'s picker: only the chosen books, sent through alerts, the form kept', async () => {
     const f = await open();
-    await f.user.click(screen.getByRole('button', { name: 'Trust the contacts of my address books' }));
-    expect(await screen.findByText('Your address books have no contacts with an email address.')).toBeTruthy();
-    expect(alerts.callsOf('alerts.contacts.set')).toEqual([]);
-
-    background.current.contacts = ['anna@example.com', 'tom@partner.example'];
-    background.current.contactsSkipped = 1;
     await f.user.type(f.words(), 'typed, not saved');
-    await f.user.click(screen.getByRole('button', { name: 'Trust the contacts of my address books' }));
-    expect(await screen.findByText('Your trusted contacts are now the 2 contacts of your address books.')).toBeTruthy();
-    expect(screen.getByText('Contacts left out (an address the server would refuse): 1.')).toBeTruthy();
-    expect(alerts.trusted).toEqual(['anna@example.com', 'tom@partner.example']);
-    // what was typed in the form stays
+    const trust = screen.getByRole('button', { name: 'Trust these contacts' });
+    expect(trust.getAttribute('aria-disabled')).toBe('true');
+    await f.user.click(await screen.findByRole('checkbox', { name: 'Work' }));
+    await f.user.click(trust);
+    expect(await screen.findByText('The server now trusts 1 contacts. 1 invalid addresses were left out.')).toBeTruthy();
+    expect(alerts.callsOf('contacts.addresses').map((c) => (c as { readonly books?: readonly string[] }).books)).toEqual([['book2']]);
+    expect(alerts.trusted).toEqual(['carl@example.com']);
+    expect(screen.getByTestId('trusted-contacts-count').textContent).toBe('Trusted contacts stored on the server: 1.');
+    // The same remembered choice the Spam panel reads.
+    expect(storage['trustedBooks.account1']).toEqual([{ id: 'book2', name: 'Work' }]);
+    expect(background.current.calls).toEqual([]);
     expect(f.words().value).toBe('typed, not saved');
+  });
+
+  it('the books chosen in the Spam panel are the ones shown and refreshed here, not every book', async () => {
+    storage['trustedBooks.account1'] = [{ id: 'book1', name: 'Personal' }];
+    const f = await open();
+    expect((await screen.findByRole('checkbox', { name: 'Personal' }) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByRole('checkbox', { name: 'Work' }) as HTMLInputElement).checked).toBe(false);
+    await f.user.click(screen.getByRole('button', { name: 'Refresh from the same address books' }));
+    expect(await screen.findByText('The server now trusts 2 contacts. 1 invalid addresses were left out.')).toBeTruthy();
+    expect(alerts.callsOf('contacts.addresses').map((c) => (c as { readonly books?: readonly string[] }).books)).toEqual([['book1']]);
+    expect(alerts.callsOf('alerts.contacts.set').map((c) => (c as { readonly addresses: readonly string[] }).addresses)).toEqual([['ann@example.org', 'bob@example.org']]);
+  });
+
+  it('shows the trusted contacts through alerts and removes one, then all', async () => {
+    alerts.trusted = ['anna@example.com', 'tom@partner.example'];
+    const f = await open();
+    expect(screen.queryByTestId('trusted-contacts-count')).toBeNull();
+    await f.user.click(screen.getByRole('button', { name: 'Show' }));
+    const list = await screen.findByRole('list', { name: 'Trusted contacts on the server' });
+    expect(screen.getByText('The server trusts these 2 contacts:')).toBeTruthy();
+    await f.user.click(within(list).getByRole('button', { name: 'Remove anna@example.com' }));
+    expect(await screen.findByText('anna@example.com is no longer a trusted contact.')).toBeTruthy();
+    expect(alerts.callsOf('alerts.contacts.set').map((c) => (c as { readonly addresses: readonly string[] }).addresses)).toEqual([['tom@partner.example']]);
+    expect(screen.getByTestId('trusted-contacts-count').textContent).toBe('Trusted contacts stored on the server: 1.');
+    await f.user.click(screen.getByRole('button', { name: 'Remove all' }));
+    expect(await screen.findByText('The trusted contacts were removed from the server.')).toBeTruthy();
+    expect(alerts.trusted).toEqual([]);
+    expect(alerts.calls.filter((c) => c.type.startsWith('spam.'))).toEqual([]);
   });
 
   it('a state that cannot be read: the reason and Retry', async () => {
@@ -302,6 +338,6 @@ describe('alerts', () => {
     await user.click(screen.getByRole('button', { name: 'Retry' }));
     expect(await screen.findByText('No alerts are sent.')).toBeTruthy();
     expect(background.current.calls).toEqual([]);
-    expect(screen.queryByRole('button', { name: 'Trust the contacts of my address books' })).toBeTruthy();
+    expect(await screen.findByRole('button', { name: 'Trust these contacts' })).toBeTruthy();
   });
 });

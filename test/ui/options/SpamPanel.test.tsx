@@ -3,10 +3,11 @@ import { cleanup, render, screen, within } from '@testing-library/preact';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { UserError } from '../../../src/messages/errors.js';
-import type { AddressBookInfo, BackgroundRequest, BackgroundResponse } from '../../../src/messages/messages.js';
+import type { BackgroundRequest, BackgroundResponse } from '../../../src/messages/messages.js';
 import type { SpamState } from '../../../src/modules/spam.js';
 import { SpamPanel } from '../../../ui/options/SpamPanel.js';
-import { background, FakeBackground, resetBackground, serverError } from '../fakes.js';
+import { background, FakeBackground, resetBackground, serverError, storage } from '../fakes.js';
+import { FakeAddressBooks } from './fakeContacts.js';
 
 vi.mock('webextension-polyfill', async () => (await import('../fakes.js')).polyfillModule());
 vi.mock('../../../src/messages/client.js', async () => (await import('../fakes.js')).clientModule());
@@ -14,9 +15,7 @@ vi.mock('../../../src/messages/client.js', async () => (await import('../fakes.j
 /** The shared fake background with the spam module and the address books (as router.ts answers them). */
 class SpamBackground extends FakeBackground {
   spam: SpamState = { level: 'off', action: 'junk', deleteDays: null, virusCheck: false, tlds: [], charsets: [], contacts: 0 };
-  books: AddressBookInfo[] = [{ id: 'book1', name: 'Personal' }, { id: 'book2', name: 'Work' }];
-  /** Addresses per book. */
-  bookAddresses: Record<string, string[]> = { book1: ['ann@example.org', 'bob@example.org'], book2: ['carl@example.com'] };
+  readonly addressBooks = new FakeAddressBooks();
   trusted: string[] = [];
   private spamFailures: { type: string; error: UserError }[] = [];
 
@@ -31,13 +30,9 @@ class SpamBackground extends FakeBackground {
     if (failure >= 0) return { ok: false, error: this.spamFailures.splice(failure, 1)[0]!.error };
     const r = request;
     const state = () => ({ ok: true as const, value: { ...this.spam, contacts: this.trusted.length } });
+    const books = this.addressBooks.handle(r);
+    if (books) return books;
     switch (r.type) {
-      case 'contacts.books':
-        return { ok: true, value: { books: this.books } };
-      case 'contacts.addresses': {
-        const addresses = (r.books ?? Object.keys(this.bookAddresses)).flatMap((b) => this.bookAddresses[b] ?? []);
-        return { ok: true, value: { addresses: [...new Set(addresses)].sort().join('\n'), skipped: 1 } };
-      }
       case 'spam.show':
         return state();
       case 'spam.set':
@@ -85,7 +80,7 @@ describe('the spam panel', () => {
     const cyrillic = screen.getByRole('checkbox', { name: 'Cyrillic (Russian, Ukrainian, …)' }) as HTMLInputElement;
     expect(cyrillic.checked).toBe(false);
     expect(cyrillic.indeterminate).toBe(true);
-    expect(screen.getByTestId('spam-contacts-count').textContent).toBe('Trusted contacts stored on the server: 2.');
+    expect(screen.getByTestId('trusted-contacts-count').textContent).toBe('Trusted contacts stored on the server: 2.');
     expect(screen.getByRole('heading', { name: 'What this cannot catch' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Save' }).getAttribute('aria-disabled')).toBe('true');
   });
@@ -181,6 +176,9 @@ describe('the spam panel', () => {
   });
 });
 
+/** The addresses a shown list of trusted contacts holds (each row also has its Remove). */
+const shownAddresses = (list: HTMLElement) => within(list).getAllByRole('listitem').map((li) => li.querySelector('.contact-address')?.textContent);
+
 describe('trust my contacts', () => {
   it('sends the addresses of the chosen books, shows the count, lists and removes them', async () => {
     const f = await open();
@@ -191,15 +189,15 @@ describe('trust my contacts', () => {
     await screen.findByText('The server now trusts 2 contacts. 1 invalid addresses were left out.');
     expect(server.callsOf('contacts.addresses')[0]?.books).toEqual(['book1']);
     expect(server.callsOf('spam.contacts.set')[0]?.addresses).toEqual(['ann@example.org', 'bob@example.org']);
-    expect(screen.getByTestId('spam-contacts-count').textContent).toBe('Trusted contacts stored on the server: 2.');
+    expect(screen.getByTestId('trusted-contacts-count').textContent).toBe('Trusted contacts stored on the server: 2.');
 
     await f.user.click(screen.getByRole('button', { name: 'Show' }));
     const list = await screen.findByRole('list', { name: 'Trusted contacts on the server' });
-    expect(within(list).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['ann@example.org', 'bob@example.org']);
+    expect(shownAddresses(list)).toEqual(['ann@example.org', 'bob@example.org']);
 
     await f.user.click(screen.getByRole('button', { name: 'Remove all' }));
     await screen.findByText('The trusted contacts were removed from the server.');
-    expect(screen.getByTestId('spam-contacts-count').textContent).toBe('No trusted contacts are stored on the server.');
+    expect(screen.getByTestId('trusted-contacts-count').textContent).toBe('No trusted contacts are stored on the server.');
     expect(server.trusted).toEqual([]);
   });
 
@@ -211,5 +209,88 @@ describe('trust my contacts', () => {
     await screen.findByText(/The server now trusts 1 contacts/);
     expect((screen.getByRole('radio', { name: 'Strict' }) as HTMLInputElement).checked).toBe(true);
     expect(screen.getByTestId('spam-unsaved')).toBeTruthy();
+  });
+  it('remembers the chosen books per account: after a reload one click re-reads them and sends what they hold now', async () => {
+    const f = await open();
+    await f.user.click(await screen.findByRole('checkbox', { name: 'Personal' }));
+    expect(screen.queryByRole('button', { name: 'Refresh from the same address books' })).toBeNull();
+    await f.user.click(screen.getByRole('button', { name: 'Trust these contacts' }));
+    await screen.findByText(/The server now trusts 2 contacts/);
+    expect(storage['trustedBooks.account1']).toEqual([{ id: 'book1', name: 'Personal' }]);
+
+    // The user adds a contact to the book; the page is opened again later.
+    server.addressBooks.bookAddresses.book1 = ['ann@example.org', 'bob@example.org', 'dan@example.org'];
+    cleanup();
+    const again = await open();
+    expect((await screen.findByRole('checkbox', { name: 'Personal' }) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByRole('checkbox', { name: 'Work' }) as HTMLInputElement).checked).toBe(false);
+    const refresh = screen.getByRole('button', { name: 'Refresh from the same address books' });
+    expect(refresh.getAttribute('aria-describedby')).toBeTruthy();
+    expect(document.getElementById(refresh.getAttribute('aria-describedby')!)?.textContent).toBe('Refresh reads these address books again: Personal.');
+    await again.user.click(refresh);
+    await screen.findByText('The server now trusts 3 contacts. 1 invalid addresses were left out.');
+    expect(server.callsOf('contacts.addresses').at(-1)?.books).toEqual(['book1']);
+    expect(server.callsOf('spam.contacts.set').at(-1)?.addresses).toEqual(['ann@example.org', 'bob@example.org', 'dan@example.org']);
+    expect(server.trusted).toContain('dan@example.org');
+  });
+
+  it('refresh drops a remembered book that is gone and says so; the others are sent', async () => {
+    storage['trustedBooks.account1'] = [{ id: 'book1', name: 'Personal' }, { id: 'book9', name: 'Old club' }];
+    const f = await open();
+    await f.user.click(await screen.findByRole('button', { name: 'Refresh from the same address books' }));
+    await screen.findByText('The server now trusts 2 contacts. 1 invalid addresses were left out.');
+    expect(screen.getByText('No longer in Thunderbird, so dropped from your choice: Old club.')).toBeTruthy();
+    expect(server.callsOf('contacts.addresses').at(-1)?.books).toEqual(['book1']);
+    expect(storage['trustedBooks.account1']).toEqual([{ id: 'book1', name: 'Personal' }]);
+    expect(screen.getByTestId('trusted-remembered').textContent).toBe('Refresh reads these address books again: Personal.');
+  });
+
+  it('refresh when every remembered book is gone: nothing is sent, the choice is cleared, the user is told', async () => {
+    storage['trustedBooks.account1'] = [{ id: 'book9', name: 'Old club' }];
+    server.trusted = ['ann@example.org'];
+    const f = await open();
+    await f.user.click(await screen.findByRole('button', { name: 'Refresh from the same address books' }));
+    await screen.findByText('The address books you chose are no longer in Thunderbird (Old club); nothing was changed. Choose address books again.');
+    expect(server.callsOf('contacts.addresses')).toEqual([]);
+    expect(server.callsOf('spam.contacts.set')).toEqual([]);
+    expect(server.trusted).toEqual(['ann@example.org']);
+    expect(storage['trustedBooks.account1']).toEqual([]);
+    expect(screen.queryByRole('button', { name: 'Refresh from the same address books' })).toBeNull();
+  });
+
+  it('removes one address: the list without it is sent; the last one clears them', async () => {
+    server.trusted = ['ann@example.org', 'bob@example.org', 'carl@example.com'];
+    const f = await open();
+    await f.user.click(screen.getByRole('button', { name: 'Show' }));
+    const list = await screen.findByRole('list', { name: 'Trusted contacts on the server' });
+    await f.user.click(within(list).getByRole('button', { name: 'Remove bob@example.org' }));
+    await screen.findByText('bob@example.org is no longer a trusted contact.');
+    expect(server.callsOf('spam.contacts.set').map((c) => c.addresses)).toEqual([['ann@example.org', 'carl@example.com']]);
+    expect(shownAddresses(list)).toEqual(['ann@example.org', 'carl@example.com']);
+    expect(screen.getByTestId('trusted-contacts-count').textContent).toBe('Trusted contacts stored on the server: 2.');
+    // The focus stays in the list, on the next address's Remove.
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('Remove carl@example.com');
+
+    await f.user.click(within(list).getByRole('button', { name: 'Remove carl@example.com' }));
+    await screen.findByText('carl@example.com is no longer a trusted contact.');
+    await f.user.click(within(list).getByRole('button', { name: 'Remove ann@example.org' }));
+    await screen.findByText('ann@example.org is no longer a trusted contact.');
+    expect(server.callsOf('spam.contacts.clear')).toHaveLength(1);
+    expect(server.trusted).toEqual([]);
+    expect(screen.getByTestId('trusted-contacts-count').textContent).toBe('No trusted contacts are stored on the server.');
+  });
+
+  it('a removal that fails on a lost connection keeps the address and offers Retry', async () => {
+    server.trusted = ['ann@example.org', 'bob@example.org'];
+    const f = await open();
+    await f.user.click(screen.getByRole('button', { name: 'Show' }));
+    const list = await screen.findByRole('list', { name: 'Trusted contacts on the server' });
+    server.failSpam('spam.contacts.set', serverError('disconnected', 'gone', 'spam'));
+    await f.user.click(within(list).getByRole('button', { name: 'Remove ann@example.org' }));
+    await screen.findByText('Thunderbird could not reach the server: gone');
+    expect(shownAddresses(list)).toEqual(['ann@example.org', 'bob@example.org']);
+    await f.user.click(screen.getByRole('button', { name: 'Retry' }));
+    await screen.findByText('ann@example.org is no longer a trusted contact.');
+    expect(server.trusted).toEqual(['bob@example.org']);
   });
 });
