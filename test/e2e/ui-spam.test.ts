@@ -167,6 +167,18 @@ describe('the Spam panel, in Thunderbird, against the server', () => {
     expect(stateFile(s.server, USER, 'contacts') ?? '').toBe('');
     expect(await lands(LATER)).toBe('Junk');
   });
+
+  it('the remembered book deleted in Thunderbird: Refresh says so, sends nothing and forgets it', async () => {
+    await s.tb.chrome(`
+      const book = MailServices.ab.directories.find((d) => d.dirName === arguments[0]);
+      MailServices.ab.deleteAddressBook(book.URI);
+    `, [BOOK]);
+    expect(await tab.act('spam', 'Refresh from the same address books')).toMatchObject({
+      kind: 'warning', text: `The address books you chose are no longer in Thunderbird (${BOOK}); nothing was changed. Choose address books again.`,
+    });
+    expect(stateFile(s.server, USER, 'contacts') ?? '').toBe('');
+    expect((await tab.buttons('spam')).map((b) => b.name)).not.toContain('Refresh from the same address books');
+  });
 });
 
 describe('the Spam panel on a server whose scanner is not connected to Sieve', () => {
