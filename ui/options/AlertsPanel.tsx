@@ -229,6 +229,10 @@ export function AlertsPanel({ accountId, policy = null }: AlertsPanelProps) {
           )}
         </Field>
         {targetChanged && state.target !== null && f.target.trim() !== '' && <p class="hint">{t('alertsTargetChangeHint')}</p>}
+        {/* The server says the stored target is outside the domains it now allows (PROTOCOL.md §6.6). */}
+        {state.target !== null && state.targetAllowed === false && (
+          <p class="hint" data-testid="alerts-target-suspended">{t('alertsDomainSuspended', [state.target, state.targetDomains.join(', ')])}</p>
+        )}
 
         <fieldset class="alerts-conditions" disabled={locked} aria-describedby={`${id}-conditions-hint${errors.conditions ? ` ${id}-conditions-error` : ''}`}>
           <legend>{t('alertsConditionsLegend')}</legend>
