@@ -70,7 +70,10 @@ export function TrustedContacts(props: TrustedContactsProps) {
   const { accountId, setStatus } = props;
   const id = useId();
   const [books, setBooks] = useState<Books>({ state: 'loading' });
-  const [remembered, remember] = useStoredSetting<readonly BookChoice[]>(bookChoiceKey(accountId), readBookChoice, []);
+  const [stored, remember] = useStoredSetting<readonly BookChoice[]>(bookChoiceKey(accountId), readBookChoice, []);
+  /** The choice as storage holds it since it last changed: the other panel, kept mounted, may have changed it. */
+  const [latest, setLatest] = useState<readonly BookChoice[] | null>(null);
+  const remembered = latest ?? stored;
   /** null until the user ticks a box: the remembered books are shown ticked. */
   const [ticked, setTicked] = useState<ReadonlySet<string> | null>(null);
   const [listed, setListed] = useState<readonly string[] | null>(null);
@@ -90,6 +93,16 @@ export function TrustedContacts(props: TrustedContactsProps) {
       live = false;
     };
   }, []);
+
+  useEffect(() => {
+    const key = bookChoiceKey(accountId);
+    const changed = (changes: Record<string, browser.Storage.StorageChange>, area: string) => {
+      if (area === 'local' && key in changes) setLatest(readBookChoice(changes[key]?.newValue));
+    };
+    // (Absent only in the unit tests' fake browser.)
+    browser.storage.onChanged?.addListener(changed);
+    return () => browser.storage.onChanged?.removeListener(changed);
+  }, [accountId]);
 
   const available = books.state === 'ready' ? books.books : [];
   const chosen = ticked ?? new Set(remembered.map((b) => b.id).filter((b) => available.some((a) => a.id === b)));
@@ -150,9 +163,9 @@ export function TrustedContacts(props: TrustedContactsProps) {
         return;
       }
       setBooks({ state: 'ready', books: current.value.books });
-      // Read again: the other panel may have changed the choice since this one showed it.
-      const stored = readBookChoice((await browser.storage.local.get(bookChoiceKey(accountId)))[bookChoiceKey(accountId)]);
-      const { present, gone } = splitChoice(stored, current.value.books);
+      // Read again: what storage holds now is the choice, whatever this page showed.
+      const now = readBookChoice((await browser.storage.local.get(bookChoiceKey(accountId)))[bookChoiceKey(accountId)]);
+      const { present, gone } = splitChoice(now, current.value.books);
       const names = gone.map((b) => b.name).join(', ');
       if (present.length === 0) {
         await remember([]).catch(() => undefined);
