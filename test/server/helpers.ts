@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startServer, type ServerOptions, type TestServer } from './fixture/index.js';
+import { header, startServer, type Captured, type ServerOptions, type TestServer } from './fixture/index.js';
 import { parseTagged, parseXexecData, type ImapClient, type Response, type Tagged, type XexecData } from './imap-client.js';
 
 export const VECTORS = JSON.parse(fs.readFileSync(
@@ -109,4 +109,14 @@ export function hex(s: string): string {
 /** Unique marker for processes started by a test. */
 export function marker(what: string): string {
   return `xexec-marker-${what}-${process.pid}-${Date.now()}-${Math.floor(Math.random() * 1e9)}`;
+}
+
+/** An alert's text as the sendmail capture holds it: its Subject (UTF-8 encoded words decoded) and its body. */
+export function alertText(m: Captured): { subject: string; body: string } {
+  const raw = header(m.data, 'Subject') ?? '';
+  const subject = raw.replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_, enc: string, t: string) =>
+    enc.toLowerCase() === 'b' ? Buffer.from(t, 'base64').toString('utf8')
+      : Buffer.from(t.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));
+  const body = m.data.slice(m.data.search(/\r?\n\r?\n/)).replace(/^\r?\n\r?\n/, '').replace(/\r\n/g, '\n').replace(/\n+$/, '');
+  return { subject, body };
 }

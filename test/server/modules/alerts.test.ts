@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { alertsModule, defaultModules, header, mailIds, USERS, type Captured, type TestServer } from '../fixture/index.js';
-import { itStopsCleanly, useServer, xexecAs as cmd, xexecOk as ok } from '../helpers.js';
+import { alertText, itStopsCleanly, useServer, xexecAs as cmd, xexecOk as ok } from '../helpers.js';
 import { inDovecot, moduleEnv } from './run.js';
 
 const TARGET = 'boss@sms.example';
@@ -47,15 +47,6 @@ async function confirmed(s: TestServer, user: string, keys: string, target = TAR
   expect(await ok(s, user, `XEXEC alerts confirm ${codeOf(codes[0]!)}`)).toContain('confirmed yes');
 }
 
-/** The alert's text: its Subject (decoded when encoded) and its body. */
-function text(m: Captured): { subject: string; body: string } {
-  const raw = header(m.data, 'Subject') ?? '';
-  const subject = raw.replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_, enc: string, t: string) =>
-    enc.toLowerCase() === 'b' ? Buffer.from(t, 'base64').toString('utf8')
-      : Buffer.from(t.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));
-  const body = m.data.slice(m.data.search(/\r?\n\r?\n/)).replace(/^\r?\n\r?\n/, '').replace(/\r\n/g, '\n').replace(/\n+$/, '');
-  return { subject, body };
-}
 
 describe('alerts over LMTP', () => {
   it('an unconfirmed target gets nothing but the code; a wrong code is refused; the right one confirms, then alerts flow', async () => {
@@ -96,7 +87,7 @@ describe('alerts over LMTP', () => {
     expect(sent[0]!.recipients).toEqual([TARGET]);
     expect(header(sent[0]!.data, 'From')).toBe(FROM);
     expect(header(sent[0]!.data, 'Auto-Submitted')).toMatch(/^auto-notified/);
-    expect(text(sent[0]!)).toEqual({ subject: 'anna@example.org: Urgent: the report', body: 'Please read it today.\nThanks, Anna' });
+    expect(alertText(sent[0]!)).toEqual({ subject: 'anna@example.org: Urgent: the report', body: 'Please read it today.\nThanks, Anna' });
     expect(s.mailbox(u, 'INBOX').filter((x) => x.includes('Subject: Urgent: the report'))).toHaveLength(1);
     // Off keeps everything but sends nothing.
     expect((await ok(s, u, 'XEXEC alerts off'))[0]).toBe('status off');
@@ -109,7 +100,7 @@ describe('alerts over LMTP', () => {
     await confirmed(s, u, 'words=report');
     const body = 'Съешь же ещё этих мягких французских булок, да выпей чаю. '.repeat(10);
     const [m] = await deliver(s, u, { from: 'ivan@example.org', subject: 'Monthly report', body, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
-    const t = text(m!);
+    const t = alertText(m!);
     expect(t.subject).toBe('ivan@example.org: Monthly report');
     expect(body.startsWith(t.body)).toBe(true);
     expect(t.body.length).toBeGreaterThan(10);
@@ -118,7 +109,7 @@ describe('alerts over LMTP', () => {
     // A long subject is cut inside the subject: no body then.
     const long = 'report ' + 'ü'.repeat(200);
     const [m2] = await deliver(s, u, { from: 'ivan@example.org', subject: `=?utf-8?B?${Buffer.from(long).toString('base64')}?=`, body: 'x' });
-    const t2 = text(m2!);
+    const t2 = alertText(m2!);
     expect(t2.body).toBe('');
     expect(`ivan@example.org: ${long}`.startsWith(t2.subject)).toBe(true);
     expect([...t2.subject].length).toBeLessThanOrEqual(LENGTH);
@@ -131,11 +122,11 @@ describe('alerts over LMTP', () => {
     await confirmed(s, u, 'words=report');
     const html = ['From: ivan@example.org', `To: ${u}`, 'Subject: html report', 'MIME-Version: 1.0',
       'Content-Type: text/html; charset=utf-8', '', '<html><body><p>Hello <b>Bob</b></p></body></html>', ''].join('\r\n');
-    expect(text((await deliver(s, u, { from: 'ivan@example.org', raw: html }))[0]!).body.trim()).toBe('Hello Bob');
+    expect(alertText((await deliver(s, u, { from: 'ivan@example.org', raw: html }))[0]!).body.trim()).toBe('Hello Bob');
     const multi = ['From: ivan@example.org', `To: ${u}`, 'Subject: the report', 'MIME-Version: 1.0',
       'Content-Type: multipart/mixed; boundary="b"', '', '--b', 'Content-Type: text/plain; charset=utf-8', '',
       'The text part.', '--b', 'Content-Type: application/pdf', 'Content-Transfer-Encoding: base64', '', 'JVBERi0=', '--b--', ''].join('\r\n');
-    expect(text((await deliver(s, u, { from: 'ivan@example.org', raw: multi }))[0]!).body).toBe('The text part.');
+    expect(alertText((await deliver(s, u, { from: 'ivan@example.org', raw: multi }))[0]!).body).toBe('The text part.');
   });
 
   it(`the hourly cap holds: ${CAP + 2} matching messages, ${CAP} alerts; automatic mail takes no slot`, async () => {

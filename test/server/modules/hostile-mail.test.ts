@@ -8,7 +8,7 @@
 import * as net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { alertsModule, defaultModules, header, USERS, type Captured, type TestServer } from '../fixture/index.js';
-import { itStopsCleanly, useServer, xexecOk as ok } from '../helpers.js';
+import { alertText, itStopsCleanly, useServer, xexecOk as ok } from '../helpers.js';
 
 const TARGET = 'boss@sms.example';
 const FROM = 'alerts@example.com';
@@ -103,15 +103,6 @@ async function deliver(s: TestServer, user: string, from: string, data: Buffer, 
   return s.captured().slice(captured);
 }
 
-/** The alert's text: its Subject (encoded words decoded) and its body. */
-function text(m: Captured): { subject: string; body: string } {
-  const raw = header(m.data, 'Subject') ?? '';
-  const subject = raw.replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_, enc: string, t: string) =>
-    enc.toLowerCase() === 'b' ? Buffer.from(t, 'base64').toString('utf8')
-      : Buffer.from(t.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));
-  const body = m.data.slice(m.data.search(/\r?\n\r?\n/)).replace(/^\r?\n\r?\n/, '').replace(/\r\n/g, '\n').replace(/\n+$/, '');
-  return { subject, body };
-}
 
 /**
  * The one alert: to the target only (envelope and To), from the administrator's address, no
@@ -130,7 +121,7 @@ function theAlert(sent: Captured[]): { subject: string; body: string } {
   expect([TARGET, `<${TARGET}>`]).toContain(header(m.data, 'To'));
   // Only the Subject carries sender text (its From address and subject).
   expect(head.split(/\r?\n/).filter((l) => !/^subject:/i.test(l)).join('\n')).not.toContain(EVIL);
-  const t = text(m);
+  const t = alertText(m);
   // Subject and body at most LENGTH characters (the line break between them counted as two).
   expect([...t.subject].length + (t.body === '' ? 0 : 2 + [...t.body].length)).toBeLessThanOrEqual(LENGTH);
   return t;
