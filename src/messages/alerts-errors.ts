@@ -18,6 +18,9 @@ export function alertsInputError(t: Translate, error: AlertsInputError): UserErr
       return input(t('alertsTargetDomainRefused', [error.domains.join(', ')]), 'target');
     case 'invalid-sender':
       return input(entryProblemMessage(t, error.problem, error.value), `${error.field}.${error.index}`);
+    case 'contacts-too-long':
+      // The same list as spam's, refused for the same reason: the same sentence.
+      return input(t('spamContactsTooMany', [String(error.count)]), error.field);
     case 'invalid-field': {
       const [key, subs]: [MessageKey, string[]] = ((): [MessageKey, string[]] => {
         switch (error.problem) {

@@ -8,6 +8,7 @@ import type { XexecRequest } from '../protocol/command.js';
 import type { XexecReply } from '../protocol/data-line.js';
 import { err, ok, type Result } from '../protocol/result.js';
 import { ENTRY_PROBLEM_TEXT, normalizeAddress, normalizeEntry, type EntryProblem } from './address.js';
+import { contactsArgs, MAX_CONTACTS_BYTES } from './contacts.js';
 import { badValue, missingKey, readState, type KeyValue, type ReplyError } from './reply.js';
 
 export const ALERTS = 'alerts';
@@ -59,6 +60,7 @@ export type AlertsInputError =
   | { readonly kind: 'target-domain'; readonly field: 'target'; readonly value: string; readonly domains: readonly string[]; readonly message: string }
   | { readonly kind: 'invalid-sender'; readonly field: 'senders' | 'contacts'; readonly index: number; readonly value: string; readonly problem: EntryProblem; readonly message: string }
   | { readonly kind: 'invalid-field'; readonly field: AlertsField; readonly problem: AlertsProblem; readonly value: string; readonly message: string }
+  | { readonly kind: 'contacts-too-long'; readonly field: 'contacts'; readonly count: number; readonly message: string }
   | { readonly kind: 'nothing-to-set'; readonly message: string };
 
 function invalid(field: AlertsField, problem: AlertsProblem, value: string, message: string): { ok: false; error: AlertsInputError } {
@@ -169,20 +171,17 @@ export function alertsSetRequest(update: AlertsUpdate, module: string = ALERTS, 
 
 /**
  * `alerts contacts set <address> ...`: replaces the trusted contacts (shared with spam, §6.5) with
- * these addresses, each with a local part, in normal form, sorted and unique. An empty list is
- * `contacts clear`, since `set` needs an address.
+ * these addresses, each with a local part, in normal form, sorted and unique, refused when they
+ * do not fit in one command (as spam's). An empty list is `contacts clear`, since `set` needs an
+ * address (the Alerts panel's last Remove sends none).
  */
 export function alertsContactsSetRequest(addresses: readonly string[], module: string = ALERTS): Result<XexecRequest, AlertsInputError> {
-  const normal = new Set<string>();
-  for (const [index, raw] of addresses.entries()) {
-    const address = normalizeAddress(raw);
-    if (!address.ok) {
-      return err({ kind: 'invalid-sender', field: 'contacts', index, value: raw, problem: address.error, message: `Contact ${index + 1} ${ENTRY_PROBLEM_TEXT[address.error]}` });
-    }
-    normal.add(address.value);
-  }
-  const sorted = [...normal].sort(byBytes);
-  return ok({ module, args: sorted.length === 0 ? ['contacts', 'clear'] : ['contacts', 'set', ...sorted] });
+  const args = contactsArgs(addresses);
+  if (args.ok) return ok({ module, args: args.value });
+  const problem = args.error;
+  return problem.kind === 'invalid-address'
+    ? err({ kind: 'invalid-sender', field: 'contacts', index: problem.index, value: problem.value, problem: problem.problem, message: `Contact ${problem.index + 1} ${ENTRY_PROBLEM_TEXT[problem.problem]}` })
+    : err({ kind: 'contacts-too-long', field: 'contacts', count: problem.count, message: `${problem.count} addresses do not fit in one command of ${MAX_CONTACTS_BYTES} bytes` });
 }
 
 /** The code as people may type it ("123 456"): six digits, blanks and dashes dropped; null when it is not one. */

@@ -1,9 +1,10 @@
 /** `spam` (PROTOCOL.md §6.5): the level, what happens to spam, blocked TLDs and character sets, trusted contacts. */
 
-import { encodeArgument, type XexecRequest } from '../protocol/command.js';
+import type { XexecRequest } from '../protocol/command.js';
 import type { XexecReply } from '../protocol/data-line.js';
 import { err, ok, type Result } from '../protocol/result.js';
 import { normalizeAddress, type EntryProblem } from './address.js';
+import { contactsArgs, MAX_CONTACTS_BYTES } from './contacts.js';
 import { badValue, checkModule, missingKey, readState, type ReplyError } from './reply.js';
 
 export const SPAM = 'spam';
@@ -18,12 +19,8 @@ export const LEVEL_PERCENT: Readonly<Record<'lenient' | 'standard' | 'strict', n
 export const MAX_TLDS = 300;
 export const MAX_CHARSETS = 100;
 export const MAX_CHARSET_LENGTH = 40;
-/**
- * `contacts set` must fit in one IMAP line (servers cut near 64 kB), as vacation's `only`:
- * encoded arguments, `%` counted as Thunderbird's `%25`, plus the command's own words.
- */
-export const MAX_CONTACTS_BYTES = 60_000;
-const LINE_OVERHEAD = 128;
+/** The size limit of `contacts set`, shared with alerts (contacts.ts). */
+export { MAX_CONTACTS_BYTES };
 const MAX_LABEL_LENGTH = 63;
 
 export interface SpamState {
@@ -155,28 +152,18 @@ export function spamContactsClearRequest(module: string = SPAM): XexecRequest {
   return { module, args: ['contacts', 'clear'] };
 }
 
-/** `contacts set`: every address checked first, as the module does (one bad one changes nothing). */
+/**
+ * `contacts set`: every address checked first, as the module does (one bad one changes nothing).
+ * None is refused here: the page clears with `spamContactsClearRequest`, never by an empty set.
+ */
 export function spamContactsSetRequest(addresses: readonly string[], module: string = SPAM): Result<XexecRequest, SpamInputError> {
   if (addresses.length === 0) return err({ kind: 'nothing-to-set', message: 'Give at least one address (or clear the contacts)' });
-  const out = new Set<string>();
-  for (const [index, raw] of addresses.entries()) {
-    const address = normalizeAddress(raw);
-    if (!address.ok) {
-      return err({ kind: 'invalid-address', index, value: raw, problem: address.error, message: `${JSON.stringify(raw)} is not a valid e-mail address` });
-    }
-    out.add(address.value);
-  }
-  const args = ['contacts', 'set', ...[...out].sort(bytewise)];
-  let bytes = LINE_OVERHEAD;
-  for (const arg of args) {
-    const encoded = encodeArgument(arg);
-    const text = encoded.ok ? encoded.value : arg;
-    bytes += 1 + text.length + 2 * (text.split('%').length - 1);
-  }
-  if (bytes > MAX_CONTACTS_BYTES) {
-    return err({ kind: 'contacts-too-long', count: out.size, message: `${out.size} addresses do not fit in one command of ${MAX_CONTACTS_BYTES} bytes` });
-  }
-  return ok({ module, args });
+  const args = contactsArgs(addresses);
+  if (args.ok) return ok({ module, args: args.value });
+  const problem = args.error;
+  return problem.kind === 'invalid-address'
+    ? err({ ...problem, message: `${JSON.stringify(problem.value)} is not a valid e-mail address` })
+    : err({ kind: 'contacts-too-long', count: problem.count, message: `${problem.count} addresses do not fit in one command of ${MAX_CONTACTS_BYTES} bytes` });
 }
 
 /** `set key=value ...`, one argument per key, in the order level, action, tlds, charsets. */

@@ -54,6 +54,19 @@ describe('alerts requests', () => {
     expect(xexec.execute).toHaveBeenCalledTimes(1);
   });
 
+  it('contacts.set: a list too long for one command is refused before sending, in spam\'s words', async () => {
+    const { router, xexec } = setup();
+    const many = Array.from({ length: 3000 }, (_, i) => `contact-number-${i}@example.org`);
+    expect(await router.handle({ type: 'alerts.contacts.set', accountId: ACCOUNT, addresses: many })).toMatchObject({
+      ok: false,
+      error: { kind: 'input', message: translate('spamContactsTooMany', ['3000']), field: 'contacts' },
+    });
+    expect(xexec.execute).not.toHaveBeenCalled();
+    // None clears (the panel's last Remove), as before.
+    expect((await router.handle({ type: 'alerts.contacts.set', accountId: ACCOUNT, addresses: [] })).ok).toBe(true);
+    expect(xexec.execute).toHaveBeenLastCalledWith(ACCOUNT, 'alerts', ['contacts', 'clear']);
+  });
+
   it('contacts.list reads the trusted contacts through the alerts module (the file spam shares)', async () => {
     const xexec = fakeXexec(() => okLines('a@example.com', 'b@example.com'));
     const r = await createRouter({ xexec: xexec.typed, translate }).handle({ type: 'alerts.contacts.list', accountId: ACCOUNT });

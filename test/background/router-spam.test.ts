@@ -63,6 +63,16 @@ describe('spam', () => {
     expect(xexec.execute).toHaveBeenCalledTimes(3);
   });
 
+  it('contacts set: a list too long for one command is refused before sending (the sentence alerts uses too)', async () => {
+    const { router, xexec } = setup(() => okLines(...STATE));
+    const many = Array.from({ length: 3000 }, (_, i) => `contact-number-${i}@example.org`);
+    expect(error(await router.handle({ type: 'spam.contacts.set', accountId: ACCOUNT, addresses: many }))).toMatchObject({
+      kind: 'input', field: 'addresses', message: translate('spamContactsTooMany', ['3000']),
+    });
+    expect(error(await router.handle({ type: 'spam.contacts.set', accountId: ACCOUNT, addresses: [] }))).toMatchObject({ kind: 'input', field: 'update' });
+    expect(xexec.execute).not.toHaveBeenCalled();
+  });
+
   it('the policy\'s name for the module, and a hidden panel refused', async () => {
     const renamed = setup(() => okLines(...STATE), { policy: async () => ({ ...DEFAULT_POLICY, modules: { ...DEFAULT_POLICY.modules, spam: 'junkfilter' } }) });
     value(await renamed.router.handle({ type: 'spam.show', accountId: ACCOUNT }), 'spam.show');

@@ -117,6 +117,12 @@ describe('trusted contacts', () => {
       ok: false, error: { kind: 'invalid-sender', field: 'contacts', index: 1, problem: 'local-part' },
     });
   });
+
+  it('set: a list that does not fit in one command is refused, as spam\'s is', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => `contact-number-${i}@example.org`);
+    expect(alertsContactsSetRequest(many)).toMatchObject({ ok: false, error: { kind: 'contacts-too-long', field: 'contacts', count: 3000 } });
+    expect(alertsContactsSetRequest(many.slice(0, 1500))).toMatchObject({ ok: true, value: { args: ['contacts', 'set', ...many.slice(0, 1500).sort()] } });
+  });
 });
 
 describe('the code', () => {
