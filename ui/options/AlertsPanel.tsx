@@ -44,6 +44,9 @@ function formOf(state: AlertsState): Form {
 /** The stored state in a sentence. */
 export function describeAlerts(state: AlertsState): string {
   if (state.status === 'off' || state.target === null) return t('alertsStateOff');
+  // target-allowed no (§6.6): the server sends nothing to the target, confirmed or not, until
+  // its domain is allowed again or another target is set; the hint below says where.
+  if (state.targetAllowed === false) return t('alertsPausedState', [state.target]);
   return state.confirmed ? t('alertsStateOn', [state.target]) : t('alertsStateUnconfirmed', [state.target]);
 }
 

@@ -28,11 +28,29 @@ afterEach(cleanup);
 
 const PAUSED = 'Alerts to pager@sms.example are paused: your administrator now allows only addresses at pager.example. Choose an address there to receive alerts again.';
 
+const PAUSED_STATE = 'Alerts are on, but paused: none are sent to pager@sms.example, because your administrator no longer allows its domain.';
+const ON_STATE = 'Alerts for important mail go to pager@sms.example.';
+
+/** The panel's state line (badge and sentence). */
+function stateLine(): string {
+  return document.querySelector('.alerts-panel > p.state')?.textContent ?? '';
+}
+
 it('a suspended target: the panel says alerts to it are paused and which domains are allowed', async () => {
   shown = { ...ON, targetAllowed: false };
   render(<AlertsPanel accountId="account1" policy={null} />);
   await screen.findByRole('textbox', { name: 'Send alerts to' });
   expect(screen.getByTestId('alerts-target-suspended').textContent).toBe(PAUSED);
+});
+
+it('a suspended target: the state line says alerts are paused, not that they go there (confirmed or not)', async () => {
+  for (const confirmed of [true, false]) {
+    shown = { ...ON, confirmed, targetAllowed: false };
+    render(<AlertsPanel accountId="account1" policy={null} />);
+    await screen.findByRole('textbox', { name: 'Send alerts to' });
+    expect(stateLine()).toBe(`On ${PAUSED_STATE}`);
+    cleanup();
+  }
 });
 
 it('an allowed target (or a module that does not say): no such sentence', async () => {
@@ -41,6 +59,7 @@ it('an allowed target (or a module that does not say): no such sentence', async 
     render(<AlertsPanel accountId="account1" policy={null} />);
     await screen.findByRole('textbox', { name: 'Send alerts to' });
     expect(screen.queryByTestId('alerts-target-suspended')).toBeNull();
+    expect(stateLine()).toBe(`On ${ON_STATE}`);
     cleanup();
   }
 });
