@@ -1,8 +1,9 @@
 /** `vacation` (PROTOCOL.md §6.4). */
 
 import { utf8Encode } from '../protocol/bytes.js';
-import { encodeArgument, type XexecRequest } from '../protocol/command.js';
+import type { XexecRequest } from '../protocol/command.js';
 import type { XexecReply } from '../protocol/data-line.js';
+import { commandLineBytes, MAX_LINE_BYTES } from '../protocol/line-size.js';
 import { err, ok, type Result } from '../protocol/result.js';
 import { normalizeEntry, type EntryProblem } from './address.js';
 import { isBefore, parseIsoDate, type IsoDate } from './dates.js';
@@ -17,21 +18,9 @@ export const MAX_DAYS = 60;
 /**
  * The whole command must fit in one IMAP line (servers cut near 64 kB), and `only=` is the one
  * value without a fixed cap: a set whose line would be longer is refused, measured as the list
- * batches are (ui/shared/entries.ts): encoded arguments, `%` counted as Thunderbird's `%25`.
+ * batches are (src/protocol/line-size.ts).
  */
-export const MAX_SET_BYTES = 60_000;
-/** `tag UID XEXEC vacation` and the CRLF, generously. */
-const LINE_OVERHEAD = 128;
-
-function lineBytes(args: readonly string[]): number {
-  let bytes = LINE_OVERHEAD;
-  for (const arg of args) {
-    const encoded = encodeArgument(arg);
-    const text = encoded.ok ? encoded.value : arg;
-    bytes += 1 + text.length + 2 * (text.split('%').length - 1);
-  }
-  return bytes;
-}
+export const MAX_SET_BYTES = MAX_LINE_BYTES;
 
 export interface VacationState {
   readonly status: 'on' | 'off';
@@ -149,7 +138,7 @@ export function vacationSetRequest(update: VacationUpdate, module: string = VACA
     const only = normalizeOnly(update.only);
     if (!only.ok) return only;
     args.push(`only=${only.value.join(',')}`);
-    if (lineBytes(args) > MAX_SET_BYTES) {
+    if (commandLineBytes(args) > MAX_SET_BYTES) {
       return invalid('only', 'too-long', `The senders to answer and the text must fit in one command of ${MAX_SET_BYTES} bytes`);
     }
   }

@@ -8,7 +8,7 @@
 import type { UserError } from '../../src/messages/errors.js';
 import type { EntryProblem } from '../../src/modules/address.js';
 import { normalizeEntry } from '../../src/modules/address.js';
-import { encodeArgument } from '../../src/protocol/command.js';
+import { argumentBytes, LINE_OVERHEAD, MAX_LINE_BYTES } from '../../src/protocol/line-size.js';
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -62,20 +62,7 @@ export function removeEntries(sorted: readonly string[], removed: ReadonlySet<st
   return sorted.filter((entry) => !removed.has(entry));
 }
 
-/** The IMAP line's limit the add-on keeps to (PROTOCOL.md leaves room; servers cut near 64 kB). */
-export const MAX_LINE_BYTES = 60_000;
-
-/** `tag UID XEXEC <module> <verb>` and the CRLF, generously. */
-const LINE_OVERHEAD = 128;
-
-/** Bytes an entry adds to the command line: a space and its encoded form (`%` is sent as `%25`). */
-function argumentBytes(entry: string): number {
-  const encoded = encodeArgument(entry);
-  const text = encoded.ok ? encoded.value : entry;
-  let percent = 0;
-  for (let i = text.indexOf('%'); i >= 0; i = text.indexOf('%', i + 1)) percent++;
-  return 1 + text.length + 2 * percent;
-}
+export { MAX_LINE_BYTES };
 
 /** Splits entries into batches whose command line stays under `maxBytes`. */
 export function batchEntries(entries: readonly string[], maxBytes: number = MAX_LINE_BYTES): string[][] {
