@@ -13,6 +13,7 @@ import { KeepAlive } from './keepalive.js';
 import { createPolicySource, type ManagedStorageArea } from './policy.js';
 import { startReminder } from './reminder.js';
 import { createRouter } from './router.js';
+import { applySendingPolicies } from './sending.js';
 import { startSenderActions } from './sender-wiring.js';
 
 /** The experiment API; the polyfill knows only the standard namespaces. */
@@ -22,6 +23,7 @@ const messenger = (globalThis as unknown as { messenger: { xexec: XexecExperimen
 interface FolderNode { readonly path: string; readonly subFolders?: readonly FolderNode[] }
 const accountsApi = (globalThis as unknown as { messenger: { accounts: {
   get(accountId: string, includeSubFolders: boolean): Promise<{ rootFolder?: FolderNode } | null>;
+  list(includeSubFolders: boolean): Promise<{ id: string; type: string }[]>;
 } } }).messenger.accounts;
 async function folderPaths(accountId: string): Promise<string[]> {
   const out: string[] = [];
@@ -54,6 +56,9 @@ async function readContacts(books?: readonly string[]): Promise<string[]> {
   return vCards;
 }
 
+/** false while Thunderbird works offline: the policy's Sending "on" then waits. */
+const online = () => globalThis.navigator?.onLine !== false;
+
 // The "automatic reply is on" reminder asks through the router, which tells it every change.
 const reminder = startReminder((request) => router.handle(request), t);
 
@@ -68,7 +73,21 @@ const router = createRouter({
   folderPaths,
   filters: messenger.xexecFilters,
   onVacationChange: (accountId, state) => reminder.changed(accountId, state),
+  online,
 });
+
+// The administrator's `sending` (docs/ADMIN.md), applied at every start of the background and
+// when Thunderbird is back online; the router's sending.state does it for one account.
+const applySending = () => {
+  applySendingPolicies(
+    async () => (await accountsApi.list(false)).filter((a) => a.type === 'imap').map((a) => a.id),
+    async (accountId) => (await policy(accountId)).sending,
+    (request) => router.handle(request),
+    (m) => console.warn(m),
+  ).catch((e: unknown) => console.warn('XEXEC policy: sending:', e instanceof Error ? e.message : String(e)));
+};
+applySending();
+globalThis.addEventListener?.('online', applySending);
 
 // Block or allow a sender from the message list and the message header (issue 11).
 const senderActions = startSenderActions((request) => router.handle(request));

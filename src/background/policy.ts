@@ -9,6 +9,7 @@
  * - `vacationDefault`: `{subject, body}` to start a new vacation reply from;
  * - `alerts`: `{targetDomains, lockConditions}`, what the Alerts panel may change;
  * - `spam`: `{level, tlds, charsets}`, spam filter values fixed for the user (policy-spam.ts);
+ * - `sending`: `"on"` or `"off"`, sending through the IMAP connection fixed (sending.ts);
  * - `servers`: `{"<imap host>": {the settings above}}`, which win over the global ones for
  *   accounts on that host (`modules` entry by entry, the others as a whole).
  *
@@ -19,7 +20,7 @@
  * administrators' tools; the unit tests keep the two in step.
  */
 
-import { NO_ALERTS_POLICY, type AlertsPolicy, type EffectivePolicy, type Panel, type VacationDefault } from '../messages/policy.js';
+import { NO_ALERTS_POLICY, type AlertsPolicy, type EffectivePolicy, type Panel, type SendingPolicy, type VacationDefault } from '../messages/policy.js';
 import { normalizeEntry } from '../modules/address.js';
 import { STANDARD_MODULES, type StandardModule } from '../modules/standard.js';
 import type { SpamFixed } from '../modules/spam.js';
@@ -35,6 +36,7 @@ export interface PolicySettings {
   readonly vacationDefault?: VacationDefault;
   readonly alerts?: AlertsPolicy;
   readonly spam?: SpamFixed;
+  readonly sending?: SendingPolicy;
 }
 
 /** storage.managed, read and checked. */
@@ -53,7 +55,7 @@ export const NO_POLICY: ManagedPolicy = { present: false, global: { modules: {} 
 /** What `storage.managed.get()` rejects with when there is no policy for the add-on. */
 const NO_MANAGED_STORAGE = /managed storage manifest not found/i;
 
-const SETTING_KEYS = ['modules', 'hiddenPanels', 'disableConsole', 'vacationDefault', 'alerts', 'spam'] as const;
+const SETTING_KEYS = ['modules', 'hiddenPanels', 'disableConsole', 'vacationDefault', 'alerts', 'spam', 'sending'] as const;
 
 function isStandardModule(name: string): name is StandardModule {
   return (STANDARD_MODULES as readonly string[]).includes(name);
@@ -198,6 +200,10 @@ function parseSettings(value: Record<string, unknown>, where: string, problems: 
     const spam = parseSpamPolicy(value.spam, where, problems);
     if (spam) settings.spam = spam;
   }
+  if (value.sending !== undefined) {
+    if (value.sending === 'on' || value.sending === 'off') settings.sending = value.sending;
+    else problems.push(`${where}sending: expected "on" or "off", got ${describe(value.sending)}; ignored`);
+  }
   return settings;
 }
 
@@ -247,6 +253,7 @@ export function effectivePolicy(policy: ManagedPolicy, host: string | null): Eff
     vacationDefault: local?.vacationDefault ?? policy.global.vacationDefault ?? null,
     alerts: local?.alerts ?? policy.global.alerts ?? NO_ALERTS_POLICY,
     spam: local?.spam ?? policy.global.spam ?? {},
+    sending: local?.sending ?? policy.global.sending ?? null,
     problems: policy.problems,
   };
 }

@@ -36,7 +36,7 @@ import { readReport, type ExecuteResult } from '../protocol/execute-result.js';
 import { err, ok, type Result } from '../protocol/result.js';
 import { contactAddresses, localBooks, type AddressBookNode } from './contacts.js';
 import { DiscoveryCache } from './discovery-cache.js';
-import { sendingSet, sendingState } from './sending.js';
+import { sendingLocked, sendingSet, sendingState, type SendingPolicyContext } from './sending.js';
 import { badRequestError, executeFailureError, internalError, replyError } from './errors.js';
 import { standardNames, type PolicySource } from './policy.js';
 import { alertsInputError } from '../messages/alerts-errors.js';
@@ -82,6 +82,10 @@ export interface RouterDeps {
   readonly onVacationChange?: (accountId: string, state: VacationState) => void;
   /** The outgoing server type xexec (experiment xexecOutgoing); default: none, so the Sending panel cannot turn on. */
   readonly outgoing?: XexecOutgoingApi;
+  /** false while Thunderbird works offline (the policy's Sending "on" waits); default: online. */
+  readonly online?: () => boolean;
+  /** Lines for administrators (the background's console); default: console.warn. */
+  readonly warn?: (message: string) => void;
 }
 
 export interface Router {
@@ -302,8 +306,19 @@ export function createRouter(deps: RouterDeps): Router {
       return compiled.ok ? ok({ compiled: true as const }) : compiled;
     },
 
-    'sending.state': (r) => sendingState(deps.outgoing, t, r.accountId),
+    // Reading the state applies the administrator's `sending` (sending.ts).
+    async 'sending.state'(r) {
+      const context: SendingPolicyContext = {
+        fixed: (await policy(r.accountId)).sending,
+        online: deps.online ?? (() => true),
+        discover: () => discovery.get(r.accountId, false),
+        warn: deps.warn ?? ((message) => console.warn(message)),
+      };
+      return sendingState(deps.outgoing, t, r.accountId, context);
+    },
     async 'sending.set'(r) {
+      const locked = sendingLocked(t, (await policy(r.accountId)).sending, r.on);
+      if (locked) return err(locked);
       // Turned on only where the server sends (its discovery lists submit); off always works.
       const found = r.on ? await discovery.get(r.accountId, false) : null;
       if (found && !found.ok) return found;

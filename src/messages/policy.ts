@@ -25,6 +25,9 @@ export interface AlertsPolicy {
 
 export const NO_ALERTS_POLICY: AlertsPolicy = { targetDomains: [], lockConditions: false };
 
+/** Sending through the IMAP connection as the administrator fixed it (docs/ADMIN.md, `sending`). */
+export type SendingPolicy = 'on' | 'off';
+
 /** The policy as it applies to one account (or, without an account, the global part). */
 export interface EffectivePolicy {
   /** Whether an administrator's policy exists; false means every value below is a default. */
@@ -43,6 +46,8 @@ export interface EffectivePolicy {
   readonly alerts: AlertsPolicy;
   /** Spam filter values the administrator fixed (docs/ADMIN.md, `spam`); {} when none. */
   readonly spam: SpamFixed;
+  /** Sending fixed on or off by the administrator; null: the user chooses. */
+  readonly sending: SendingPolicy | null;
   readonly problems: readonly string[];
 }
 
@@ -57,5 +62,6 @@ export const DEFAULT_POLICY: EffectivePolicy = {
   vacationDefault: null,
   alerts: NO_ALERTS_POLICY,
   spam: {},
+  sending: null,
   problems: [],
 };

@@ -19,7 +19,7 @@ const FULL = {
   alerts: { targetDomains: ['sms.example.net'], lockConditions: true },
   spam: { level: 'standard', tlds: ['RU', '.cn'] },
   servers: {
-    'imap.example.com': { modules: { changepassword: 'passwd' }, hiddenPanels: [], vacationDefault: { body: 'Away.' } },
+    'imap.example.com': { modules: { changepassword: 'passwd' }, hiddenPanels: [], vacationDefault: { body: 'Away.' }, sending: 'on' },
     'old.example.com': { disableConsole: false },
   },
 };
@@ -53,6 +53,7 @@ describe('no policy', () => {
       vacationDefault: null,
       alerts: { targetDomains: [], lockConditions: false },
       spam: {},
+      sending: null,
       problems: [],
     });
   });
@@ -82,6 +83,7 @@ describe('a complete policy', () => {
       vacationDefault: { subject: 'Out of office', body: 'I am away until Monday.\nUrgent: helpdesk@example.com' },
       alerts: { targetDomains: ['sms.example.net'], lockConditions: true },
       spam: { level: 'standard', tlds: ['cn', 'ru'] },
+      sending: null,
       problems: [],
     };
     expect(effectivePolicy(policy, 'mail.other.example')).toEqual(expected);
@@ -108,6 +110,7 @@ describe('a complete policy', () => {
       vacationDefault: { subject: null, body: 'Away.' },
       alerts: { targetDomains: ['sms.example.net'], lockConditions: true },
       spam: { level: 'standard', tlds: ['cn', 'ru'] },
+      sending: 'on',
       problems: [],
     });
     expect(effectivePolicy(policy, 'old.example.com')).toMatchObject({ server: 'old.example.com', consoleDisabled: false, hiddenPanels: ['whitelist'] });
@@ -125,7 +128,7 @@ describe('a complete policy', () => {
       properties: Record<string, unknown> & { servers: { additionalProperties: { properties: Record<string, unknown> } } };
       definitions: { modules: { properties: Record<string, unknown> }; hiddenPanels: { items: { enum: string[] } } };
     };
-    const settings = ['alerts', 'disableConsole', 'hiddenPanels', 'modules', 'spam', 'vacationDefault'];
+    const settings = ['alerts', 'disableConsole', 'hiddenPanels', 'modules', 'sending', 'spam', 'vacationDefault'];
     expect(Object.keys(schema.properties).sort()).toEqual([...settings, 'servers'].sort());
     expect(Object.keys(schema.properties.servers.additionalProperties.properties).sort()).toEqual(settings);
     expect(Object.keys(schema.definitions.modules.properties)).toEqual([...STANDARD_MODULES]);

@@ -80,7 +80,7 @@ export function AccountView({ account, discovery, policy, consoleEnabled, onRedi
     const tabs: TabSpec[] = offered.map((panel) => panelTab(panel, account, effective));
     // Sending (issue 15) is no server setting but Thunderbird's: offered where the server has submit.
     if (discovery.modules.some((m) => sameModule(m, SUBMIT))) {
-      tabs.push({ key: 'sending', label: t('sendingTab'), render: () => <SendingPanel accountId={account.id} /> });
+      tabs.push({ key: 'sending', label: t('sendingTab'), render: () => <SendingPanel accountId={account.id} fixed={effective.sending} /> });
     }
     const consoleShown = consoleEnabled && !effective.consoleDisabled;
     if (consoleShown) {

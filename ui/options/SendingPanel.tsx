@@ -1,11 +1,14 @@
 /**
  * Sending (issue 15): send this account's mail through its IMAP connection instead of an
  * outgoing (SMTP) server. On: Thunderbird gets an outgoing server of type xexec for the
- * account's identities; off: each identity gets its previous server back.
+ * account's identities; off: each identity gets its previous server back. Where the
+ * administrator's policy fixes it (`sending`), the switch is shown read-only: the background
+ * applies the policy when it reads the state and refuses a switch the other way.
  */
 
 import { useId, useState } from 'preact/hooks';
 import type { SendingState } from '../../experiments/xexec/outgoing-api.js';
+import type { SendingPolicy } from '../../src/messages/policy.js';
 import { ask } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
 import { LoadFailed, Loading } from '../shared/LoadFailed.js';
@@ -17,7 +20,7 @@ function describe(state: SendingState): string {
   return t(state.enabled ? 'sendingStateOn' : 'sendingStateOff');
 }
 
-export function SendingPanel({ accountId }: { accountId: string }) {
+export function SendingPanel({ accountId, fixed = null }: { accountId: string; fixed?: SendingPolicy | null }) {
   const id = useId();
   const { loaded, reload, setValue } = useLoad(() => ask({ type: 'sending.state', accountId }));
   const [status, setStatus] = useState<StatusState | null>(null);
@@ -51,13 +54,15 @@ export function SendingPanel({ accountId }: { accountId: string }) {
           <input
             type="checkbox"
             checked={current.enabled}
-            disabled={action.busy !== null}
+            disabled={fixed !== null || action.busy !== null}
             aria-describedby={`${id}-hint`}
             onChange={(event) => void set(event.currentTarget.checked)}
           />
           {t('sendingToggleLabel')}
         </label>
-        <p id={`${id}-hint`} class="hint">{t('sendingOffHint')}</p>
+        {fixed !== null
+          ? <p id={`${id}-hint`} class="hint fixed">{t('sendingPolicyFixed')}</p>
+          : <p id={`${id}-hint`} class="hint">{t('sendingOffHint')}</p>}
       </div>
       <Status status={status} />
     </div>

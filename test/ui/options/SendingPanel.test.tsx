@@ -34,9 +34,9 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
-async function open() {
+async function open(fixed: 'on' | 'off' | null = null) {
   const user = userEvent.setup();
-  render(<SendingPanel accountId="account1" />);
+  render(<SendingPanel accountId="account1" fixed={fixed} />);
   const box = (await screen.findByRole('checkbox', { name: "Send through this account's IMAP connection" })) as HTMLInputElement;
   return { user, box };
 }
@@ -66,5 +66,29 @@ describe('sending panel', () => {
     expect(await screen.findByText(/closed the connection/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Retry' })).toBeTruthy();
     expect(box.checked).toBe(false);
+  });
+});
+
+describe('sending panel with the administrator\'s policy (sending)', () => {
+  it('"on": the switch is shown on and read-only, with the administrator\'s hint instead of the off hint', async () => {
+    state = { enabled: true, serverKey: 'xexec1' };
+    const { user, box } = await open('on');
+    expect(box.checked).toBe(true);
+    expect(box.disabled).toBe(true);
+    expect(screen.getByText("This account's identities send through its IMAP connection.")).toBeTruthy();
+    expect(screen.getByText('Set by your administrator.').id).toBe(box.getAttribute('aria-describedby'));
+    expect(screen.queryByText('Turning it off gives each identity its previous outgoing server back.')).toBeNull();
+    await user.click(box);
+    expect(box.checked).toBe(true);
+    expect(calls).toEqual([{ type: 'sending.state', accountId: 'account1' }]);
+  });
+
+  it('"off": the switch is shown off and read-only', async () => {
+    const { user, box } = await open('off');
+    expect(box.checked).toBe(false);
+    expect(box.disabled).toBe(true);
+    expect(screen.getByText('Set by your administrator.')).toBeTruthy();
+    await user.click(box);
+    expect(calls).toEqual([{ type: 'sending.state', accountId: 'account1' }]);
   });
 });
