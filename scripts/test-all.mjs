@@ -33,7 +33,7 @@ const CORE_E2E = [
   'test/e2e/version.test.ts', 'test/e2e/experiment.test.ts', 'test/e2e/background.test.ts', 'test/e2e/password.test.ts',
   'test/e2e/sender-actions.test.ts', 'test/e2e/sender-surfaces.test.ts', 'test/e2e/sender-readonly.test.ts', 'test/e2e/reminder.test.ts',
   'test/e2e/ui-spam.test.ts', 'test/e2e/ui-alerts.test.ts', 'test/e2e/ui-rules.test.ts', 'test/e2e/password-current.test.ts',
-  'test/e2e/sending.test.ts',
+  'test/e2e/sending.test.ts', 'test/e2e/sending-policy.test.ts',
 ];
 
 function sh(cmd, args, opts = {}) {
