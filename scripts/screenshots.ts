@@ -18,7 +18,7 @@
 // (scripts/screenshots-3pane.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ADDON_ID, alertsModule, buildAddon, defaultModules, ExtensionPage, isoDay, OPTIONS_PAGE, type PanelKey, REPO_DIR, rulesModule, SettingsTab, startServer, startThunderbird, type TestServer, type Thunderbird } from '../test/support/harness.js';
+import { ADDON_ID, alertsModule, buildAddon, defaultModules, ExtensionPage, isoDay, OPTIONS_PAGE, type PanelKey, REPO_DIR, rulesModule, SettingsTab, submitModule, startServer, startThunderbird, type TestServer, type Thunderbird } from '../test/support/harness.js';
 import { recompressPng } from './png.js';
 import { closeMenus, openHeaderMenu, openSenderMenu, reminderShown, shootScreen, showMessage } from './screenshots-3pane.js';
 import { startXvfb, type XDisplay } from './xvfb.js';
@@ -30,7 +30,7 @@ const ACCOUNT_NAME = 'Work';
 const WIDTH = 1280;
 const HEIGHT = 800;
 const STANDARD = new Set(['blacklist', 'whitelist', 'changepassword', 'forwardmail', 'vacation', 'spam']);
-const ALL_PANELS: readonly PanelKey[] = ['vacation', 'forwardmail', 'blacklist', 'whitelist', 'changepassword', 'spam', 'alerts', 'rules', 'console'];
+const ALL_PANELS: readonly PanelKey[] = ['vacation', 'forwardmail', 'blacklist', 'whitelist', 'changepassword', 'spam', 'alerts', 'rules', 'sending', 'console'];
 /** XEXEC_PANELS=spam,vacation makes only these panels' shots. */
 const PANELS = process.env.XEXEC_PANELS ? ALL_PANELS.filter((p) => process.env.XEXEC_PANELS!.split(',').includes(p)) : ALL_PANELS;
 /** Added through the page in each run, so the block list shows the live region at work. */
@@ -122,6 +122,11 @@ async function prepare(tab: SettingsTab, panel: PanelKey): Promise<void> {
       break;
     case 'spam':
       await tab.fill('spam', 'Find a country or domain', 'ch');
+      break;
+    case 'sending':
+      // Switched on through the panel: Thunderbird now has the xexec outgoing server.
+      await tab.setChecked('sending', "Send through this account's IMAP connection", true);
+      await tab.waitText('sending', /send through its IMAP connection/);
       break;
     case 'console':
       await tab.fill('console', 'Module', 'forwardmail');
@@ -263,7 +268,7 @@ async function main(): Promise<void> {
   const server = await startServer({
     users: { [USER]: PASSWORD },
     // Alerts to one gateway domain, so the panel shows the administrator's restriction.
-    modules: (dir) => [...defaultModules(dir).filter((m) => STANDARD.has(m.name)), alertsModule(dir, ['--target-domains=sms.example.net']), rulesModule(dir)],
+    modules: (dir) => [...defaultModules(dir).filter((m) => STANDARD.has(m.name)), alertsModule(dir, ['--target-domains=sms.example.net']), rulesModule(dir), submitModule(dir)],
     // The scanner's score reaches Sieve, so the spam panel's levels are all there.
     spamtest: 'spamassassin',
   });

@@ -25,7 +25,7 @@ import { ADDON_ID } from '../support/constants.js';
 export { ADDON_ID };
 export const OPTIONS_PAGE = 'ui/options/options.html';
 
-export type PanelKey = 'vacation' | 'forwardmail' | 'blacklist' | 'whitelist' | 'changepassword' | 'spam' | 'alerts' | 'rules' | 'console';
+export type PanelKey = 'vacation' | 'forwardmail' | 'blacklist' | 'whitelist' | 'changepassword' | 'spam' | 'alerts' | 'rules' | 'sending' | 'console';
 
 /** A text to find: exactly this (after collapsing white space), or a pattern. */
 export type Name = string | RegExp;

@@ -3,6 +3,8 @@
 import type { UserError } from '../../src/messages/errors.js';
 import { offers } from '../../src/modules/discovery.js';
 import { IN_TAB_ORDER, standardInfo, type StandardModule } from '../../src/modules/standard.js';
+import { SUBMIT } from '../../src/modules/submit.js';
+import { sameModule } from '../../src/protocol/module-name.js';
 import { t, type MessageKey } from '../shared/i18n.js';
 
 export type Discovery =
@@ -33,10 +35,11 @@ export function otherModules(modules: readonly string[]): string[] {
   return modules.filter((name) => standardInfo(name) === undefined);
 }
 
-/** A module as people call it: the panel's name for a standard module, else the server's name. */
+/** A module as people call it: the panel's name for a standard module or submit (Sending), else the server's name. */
 export function moduleLabel(module: string): string {
   const standard = standardInfo(module);
-  return standard === undefined ? module : t(standard.label);
+  if (standard !== undefined) return t(standard.label);
+  return sameModule(module, SUBMIT) ? t('sendingTab') : module;
 }
 
 /** Whether an account's name already shows its address ("Mail for jane@example.com"). */

@@ -50,14 +50,14 @@ describe('the account picker', () => {
     expect((work as HTMLInputElement).checked).toBe(true);
   });
 
-  it('names modules as the panels do, unknown ones by the server\'s name; shows an address the name lacks', async () => {
-    server.modules.account1 = ['vacation', 'spamlevel'];
+  it('names modules as the panels do (submit as Sending), unknown ones by the server\'s name; shows an address the name lacks', async () => {
+    server.modules.account1 = ['vacation', 'spamlevel', 'SUBMIT'];
     setAccounts([
       { id: 'account1', name: 'Mail for jane@work.example', type: 'imap', identities: [{ email: 'jane@work.example' }] },
       { id: 'account3', name: 'Home', type: 'imap', identities: [{ email: 'jane@home.example' }] },
     ]);
     const { picker } = await open();
-    expect(within(picker).getByText('Offered: Automatic reply, spamlevel')).toBeTruthy();
+    expect(within(picker).getByText('Offered: Automatic reply, spamlevel, Sending')).toBeTruthy();
     expect(within(picker).queryAllByText('jane@work.example')).toHaveLength(0);
     expect(within(picker).getByText('jane@home.example')).toBeTruthy();
   });
