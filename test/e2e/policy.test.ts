@@ -156,6 +156,7 @@ describe('an administrator\'s rollout: policies.json force-installs the .xpi and
         vacationDefault: { subject: 'Out of office', body: 'I am away until Monday.' },
         alerts: { targetDomains: [], lockConditions: false },
         spam: {},
+        sending: null,
         problems: [PROBLEM],
       },
     });
