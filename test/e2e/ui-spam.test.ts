@@ -177,6 +177,16 @@ describe('the Spam panel, in Thunderbird, against the server', () => {
       await MailServices.ab.deleteAddressBook(book.URI);
       if (MailServices.ab.directories.some((d) => d.dirName === arguments[0])) throw new Error("the book is still there");
     `, [BOOK]);
+    // The add-on hears of the deletion through Thunderbird's events, a moment after it settled
+    // (a full run once still found the book listed, so Refresh read it empty): wait for that.
+    await tab.dom<void>(`
+      for (let i = 0; ; i++) {
+        const r = await window.browser.runtime.sendMessage({ type: "contacts.books" });
+        if (r.ok && !r.value.books.some((b) => b.name === args[0])) return;
+        if (i === 200) throw new Error("the add-on still lists the deleted book: " + JSON.stringify(r));
+        await sleep(50);
+      }
+    `, [BOOK]);
     expect(await tab.act('spam', 'Refresh from the same address books')).toMatchObject({
       kind: 'warning', text: `The address books you chose are no longer in Thunderbird (${BOOK}); nothing was changed. Choose address books again.`,
     });
