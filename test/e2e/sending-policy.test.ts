@@ -7,7 +7,6 @@
 // a closed loopback port, so whatever arrives came through XEXEC); the settings tab shows the
 // switch on and read-only, and the background refuses to turn it off.
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pw, referenceModules, startServer, submitModule, USERS, type TestServer } from '../server/fixture/index.js';
@@ -15,6 +14,7 @@ import { buildAddon, TEST_PAGE, type BuiltAddon } from './addon.js';
 import { writePolicyFile, type PolicyFile } from './policy-file.js';
 import { ADDON_ID, OPTIONS_PAGE, SettingsTab } from './settings-tab.js';
 import { acquireExclusiveStartup } from './startup-lock.js';
+import { freePort } from '../support/lifecycle.js';
 import { stopAll } from './teardown.js';
 import { delay, startThunderbird, thunderbirdAvailable, type ExtensionPage, type Thunderbird } from './thunderbird.js';
 
@@ -25,15 +25,6 @@ let account: string;
 let smtpKey: string;
 /** The identity's outgoing server once the policy was applied (or the last seen, if never). */
 let applied: { key: string; type: string };
-
-/** A loopback port nothing listens on: the previous (SMTP) server's sends fail at once. */
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 /** The outgoing server Thunderbird's service gives the account's identity. */
 function identityServer(): Promise<{ key: string; type: string }> {
@@ -61,7 +52,7 @@ beforeAll(async () => {
     policyFile = writePolicyFile({ '3rdparty': { Extensions: { [ADDON_ID]: { servers: { '127.0.0.1': { sending: 'on' } } } } } });
     tb = await startThunderbird();
     const created = await tb.createImapAccount({
-      port: server.imapPort, user: USERS.alice, password: pw(USERS.alice), smtp: { port: await closedPort() },
+      port: server.imapPort, user: USERS.alice, password: pw(USERS.alice), smtp: { port: await freePort() /* nothing listens: SMTP sends fail at once */ },
     });
     account = created.accountId;
     smtpKey = created.smtpKey!;

@@ -5,11 +5,11 @@
 // written and sent as an add-on would: messenger.compose.beginNew + sendMessage (the staged
 // test add-on gets the compose permissions; the shipped one has none).
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pw, referenceModules, startServer, submitModule, USERS, type TestServer } from '../server/fixture/index.js';
 import { buildAddon, TEST_PAGE, type BuiltAddon } from './addon.js';
+import { freePort } from '../support/lifecycle.js';
 import { stopAll } from './teardown.js';
 import { delay, startThunderbird, thunderbirdAvailable, type ExtensionPage, type Thunderbird } from './thunderbird.js';
 
@@ -20,15 +20,6 @@ let addonId: string;
 let page: ExtensionPage;
 let account: string;
 let smtpKey: string;
-
-/** A loopback port nothing listens on: the previous (SMTP) server's sends fail at once. */
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 interface Sent { readonly ok: boolean; readonly error?: string; readonly headerMessageId?: string | null; readonly folder?: string; readonly tabId: number }
 
@@ -113,7 +104,7 @@ describe('sending through the IMAP connection (outgoing server type xexec)', () 
     tb = await startThunderbird();
     addonId = await tb.installAddon(built.testAddonDir);
     const created = await tb.createImapAccount({
-      port: server.imapPort, user: USERS.alice, password: pw(USERS.alice), smtp: { port: await closedPort() },
+      port: server.imapPort, user: USERS.alice, password: pw(USERS.alice), smtp: { port: await freePort() /* nothing listens: SMTP sends fail at once */ },
     });
     account = created.accountId;
     smtpKey = created.smtpKey!;
