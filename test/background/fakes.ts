@@ -3,6 +3,7 @@
 import { vi } from 'vitest';
 import messages from '../../_locales/en/messages.json';
 import type { SavedPasswordUpdate, TransportReport, XexecExperimentApi } from '../../experiments/xexec/api.js';
+import type { SendingState, XexecOutgoingApi } from '../../experiments/xexec/outgoing-api.js';
 import type { Translate } from '../../src/messages/errors.js';
 import type { Argument } from '../../src/protocol/command.js';
 import type { ExecuteResult } from '../../src/protocol/execute-result.js';
@@ -108,4 +109,19 @@ export function fakeXexec(script: Script) {
   };
   const typed: XexecExperimentApi = api;
   return Object.assign(api, { typed });
+}
+
+/** The Sending switch's two states (experiment xexecOutgoing). */
+export const SENDING_ON: SendingState = { enabled: true, serverKey: 'xexec1' };
+export const SENDING_OFF: SendingState = { enabled: false, serverKey: '' };
+
+/** The experiment xexecOutgoing as the router sees it: a switch that starts at `initial`. */
+export function fakeOutgoing(initial: SendingState = SENDING_OFF) {
+  let state = initial;
+  const api = {
+    state: vi.fn(async () => state),
+    enable: vi.fn(async () => (state = SENDING_ON)),
+    disable: vi.fn(async () => (state = SENDING_OFF)),
+  };
+  return { api, typed: api as XexecOutgoingApi };
 }

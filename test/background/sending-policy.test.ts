@@ -2,17 +2,17 @@
 // router when it reads an account's Sending state (which the background does for every IMAP
 // account at start-up, applySendingPolicies), and a switch the other way refused.
 import { describe, expect, it, vi } from 'vitest';
-import type { SendingState, XexecOutgoingApi } from '../../experiments/xexec/outgoing-api.js';
+import type { SendingState } from '../../experiments/xexec/outgoing-api.js';
 import { effectivePolicy, parsePolicy } from '../../src/background/policy.js';
 import { createRouter } from '../../src/background/router.js';
 import { applySendingPolicies } from '../../src/background/sending.js';
 import type { BackgroundResponse } from '../../src/messages/messages.js';
 import { DEFAULT_POLICY, type SendingPolicy } from '../../src/messages/policy.js';
-import { failed, fakeXexec, okLines, translate, type Script } from './fakes.js';
+import { failed, fakeOutgoing, fakeXexec, okLines, SENDING_OFF, SENDING_ON, translate, type Script } from './fakes.js';
 
 const ACCOUNT = 'account1';
-const ON: SendingState = { enabled: true, serverKey: 'xexec1' };
-const OFF: SendingState = { enabled: false, serverKey: '' };
+const ON = SENDING_ON;
+const OFF = SENDING_OFF;
 
 describe('parsing `sending`', () => {
   it('"on" and "off", globally and per host; a host entry wins', () => {
@@ -39,16 +39,6 @@ describe('parsing `sending`', () => {
     expect(effectivePolicy(policy, 'imap.example.com')).toMatchObject({ sending: null, consoleDisabled: true });
   });
 });
-
-function fakeOutgoing(initial: SendingState) {
-  let state = initial;
-  const api = {
-    state: vi.fn(async () => state),
-    enable: vi.fn(async () => (state = ON)),
-    disable: vi.fn(async () => (state = OFF)),
-  };
-  return { api, typed: api as XexecOutgoingApi };
-}
 
 function setup(o: { fixed: SendingPolicy | null; modules?: Script; initial?: SendingState; online?: boolean }) {
   const xexec = fakeXexec(o.modules ?? (() => okLines('vacation', 'submit')));

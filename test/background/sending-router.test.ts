@@ -1,23 +1,12 @@
 // The Sending panel's requests (issue 15): sending.state reads the experiment's switch,
 // sending.set turns it on only where the server's discovery lists submit, off always.
-import { describe, expect, it, vi } from 'vitest';
-import type { SendingState, XexecOutgoingApi } from '../../experiments/xexec/outgoing-api.js';
+import { describe, expect, it } from 'vitest';
 import { createRouter } from '../../src/background/router.js';
-import { failed, fakeXexec, okLines, translate, type Script } from './fakes.js';
+import { failed, fakeOutgoing, fakeXexec, okLines, SENDING_OFF, SENDING_ON, translate, type Script } from './fakes.js';
 
 const ACCOUNT = 'account1';
-const ON: SendingState = { enabled: true, serverKey: 'xexec1' };
-const OFF: SendingState = { enabled: false, serverKey: '' };
-
-function fakeOutgoing() {
-  let state = OFF;
-  const api = {
-    state: vi.fn(async () => state),
-    enable: vi.fn(async () => (state = ON)),
-    disable: vi.fn(async () => (state = OFF)),
-  };
-  return { api, typed: api as XexecOutgoingApi };
-}
+const ON = SENDING_ON;
+const OFF = SENDING_OFF;
 
 function setup(modules: Script, withOutgoing = true) {
   const xexec = fakeXexec(modules);
